@@ -1,0 +1,399 @@
+"""The only SQL the pipeline uses: registry, campaigns, the send ledger, messages, logs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from mailprobe.correlate import Match, ProbeKey
+from mailprobe.errors import Busy, InputError
+from mailprobe.model import Mailbox, SendOutcome, SendState, Unit, Verdict
+from mailprobe.store.schema import (
+    AddressChangeRow,
+    CampaignRow,
+    FolderStateRow,
+    MailboxRow,
+    MatchRow,
+    MessageRow,
+    OverrideRow,
+    ProbeRow,
+    RunLockRow,
+    ScoreRunRow,
+    UnitRow,
+    VerdictRow,
+)
+
+# ---------------------------------------------------------------- registry
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    added: int
+    updated: int
+    unchanged: int
+    address_changes: int
+
+
+def import_units(session: Session, units: Sequence[Unit], source: str,
+                 now: datetime) -> ImportSummary:
+    """Insert or update ``units``; every changed address is kept in ``address_change``."""
+    existing = {row.unit_id: row for row in session.scalars(select(UnitRow))}
+    boxes: dict[tuple[int, str], MailboxRow] = {
+        (m.unit_pk, m.type): m for m in session.scalars(select(MailboxRow))}
+    added = updated = unchanged = changes = 0
+    for unit in units:
+        row = existing.get(unit.unit_id)
+        if row is None:
+            row = UnitRow(unit_id=unit.unit_id, name=unit.name, category=unit.category,
+                          updated_at=now)
+            session.add(row)
+            session.flush()
+            added += 1
+        is_changed = (row.name, row.category) != (unit.name, unit.category)
+        row.name, row.category = unit.name, unit.category
+        for mailbox in unit.mailboxes:
+            moved = _upsert_mailbox(session, boxes, row.id, mailbox, source, now)
+            changes += moved
+            is_changed = is_changed or bool(moved)
+        if unit.unit_id in existing:
+            if is_changed:
+                row.updated_at = now
+                updated += 1
+            else:
+                unchanged += 1
+    return ImportSummary(added, updated, unchanged, changes)
+
+
+def _upsert_mailbox(session: Session, boxes: dict[tuple[int, str], MailboxRow], unit_pk: int,
+                    mailbox: Mailbox, source: str, now: datetime) -> int:
+    row = boxes.get((unit_pk, mailbox.type))
+    if row is None:
+        row = MailboxRow(unit_pk=unit_pk, type=mailbox.type, address=mailbox.address)
+        session.add(row)
+        session.flush()
+        boxes[(unit_pk, mailbox.type)] = row
+        return 0
+    if row.address == mailbox.address:
+        return 0
+    session.add(AddressChangeRow(mailbox_id=row.id, old_address=row.address,
+                                 new_address=mailbox.address, changed_at=now, source=source))
+    row.address = mailbox.address
+    return 1
+
+
+def list_units(session: Session) -> list[Unit]:
+    """Every unit with its mailboxes, ordered by category then unit id."""
+    by_unit: dict[int, list[Mailbox]] = {}
+    for box in session.scalars(select(MailboxRow).order_by(MailboxRow.type)):
+        by_unit.setdefault(box.unit_pk, []).append(Mailbox(box.type, box.address))
+    rows = session.scalars(select(UnitRow).order_by(UnitRow.category, UnitRow.unit_id))
+    return [Unit(r.unit_id, r.name, r.category, tuple(by_unit.get(r.id, ()))) for r in rows]
+
+
+def address_history(session: Session) -> list[tuple[str, str, str | None, str | None, datetime]]:
+    """(unit_id, mailbox type, old, new, when) for every recorded address change."""
+    stmt = (select(UnitRow.unit_id, MailboxRow.type, AddressChangeRow.old_address,
+                   AddressChangeRow.new_address, AddressChangeRow.changed_at)
+            .join(MailboxRow, MailboxRow.id == AddressChangeRow.mailbox_id)
+            .join(UnitRow, UnitRow.id == MailboxRow.unit_pk)
+            .order_by(AddressChangeRow.changed_at))
+    return [tuple(r) for r in session.execute(stmt)]  # type: ignore[misc]
+
+
+# ---------------------------------------------------------------- campaigns
+
+
+def create_campaign(session: Session, name: str, templates: Sequence[str],
+                    mailbox_types: Sequence[str], window_days: int, now: datetime,
+                    new_token: Callable[[], str], message_id: Callable[[str], str]) -> CampaignRow:
+    """Create a campaign and its ledger: one pending probe per published mailbox."""
+    if session.scalar(select(CampaignRow).where(CampaignRow.name == name)) is not None:
+        raise InputError(f'campaign "{name}" exists; choose another name or use it')
+    campaign = CampaignRow(name=name, template=",".join(templates),
+                           mailbox_types=",".join(mailbox_types), window_days=window_days,
+                           created_at=now)
+    session.add(campaign)
+    session.flush()
+    stmt = (select(MailboxRow, UnitRow.unit_id).join(UnitRow, UnitRow.id == MailboxRow.unit_pk)
+            .where(MailboxRow.type.in_(mailbox_types), MailboxRow.address.is_not(None))
+            .order_by(UnitRow.unit_id, MailboxRow.type))
+    for box, unit_id in session.execute(stmt):
+        token = new_token()
+        session.add(ProbeRow(
+            campaign_id=campaign.id, mailbox_id=box.id, address=box.address, token=token,
+            message_id=message_id(token), template=pick_template(templates, unit_id),
+            state=SendState.PENDING, attempts=0, updated_at=now))
+    return campaign
+
+
+def pick_template(templates: Sequence[str], unit_id: str) -> str:
+    """Spread templates over units deterministically, so a rerun picks the same one."""
+    digest = hashlib.sha256(unit_id.encode()).digest()
+    return templates[digest[0] % len(templates)]
+
+
+def get_campaign(session: Session, name: str) -> CampaignRow:
+    row = session.scalar(select(CampaignRow).where(CampaignRow.name == name))
+    if row is None:
+        names = ", ".join(session.scalars(select(CampaignRow.name))) or "none yet"
+        raise InputError(f'no campaign "{name}" (campaigns: {names}); '
+                         "create it with `mailprobe campaign create`")
+    return row
+
+
+def list_campaigns(session: Session) -> list[CampaignRow]:
+    return list(session.scalars(select(CampaignRow).order_by(CampaignRow.created_at)))
+
+
+def state_counts(session: Session, campaign_id: int) -> dict[str, int]:
+    counts = {state.value: 0 for state in SendState}
+    stmt = (select(ProbeRow.state, func.count()).where(ProbeRow.campaign_id == campaign_id)
+            .group_by(ProbeRow.state))
+    for state, n in session.execute(stmt):
+        counts[state] = n
+    return counts
+
+
+@dataclass(frozen=True)
+class ProbeTarget:
+    """A probe with the unit fields its template needs."""
+
+    probe_id: int
+    token: str
+    address: str
+    template: str
+    mailbox_type: str
+    unit: Unit
+
+
+def probe_targets(session: Session, campaign_id: int, probe_ids: Iterable[int] | None = None,
+                  unit_id: str | None = None) -> list[ProbeTarget]:
+    stmt = (select(ProbeRow, MailboxRow.type, UnitRow)
+            .join(MailboxRow, MailboxRow.id == ProbeRow.mailbox_id)
+            .join(UnitRow, UnitRow.id == MailboxRow.unit_pk)
+            .where(ProbeRow.campaign_id == campaign_id).order_by(ProbeRow.id))
+    if probe_ids is not None:
+        stmt = stmt.where(ProbeRow.id.in_(list(probe_ids)))
+    if unit_id is not None:
+        stmt = stmt.where(UnitRow.unit_id == unit_id)
+    return [ProbeTarget(p.id, p.token, p.address, p.template, mtype,
+                        Unit(u.unit_id, u.name, u.category, (Mailbox(mtype, p.address),)))
+            for p, mtype, u in session.execute(stmt)]
+
+
+# ---------------------------------------------------------------- the send ledger
+
+
+def recover_interrupted(session: Session, campaign_id: int, now: datetime) -> int:
+    """Probes left ``sending`` by a killed run may have been delivered: mark them uncertain."""
+    result = session.execute(
+        update(ProbeRow).where(ProbeRow.campaign_id == campaign_id,
+                               ProbeRow.state == SendState.SENDING)
+        .values(state=SendState.UNCERTAIN, updated_at=now,
+                reply_text="interrupted during the SMTP transaction; not resent"))
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def due_probe_ids(session: Session, campaign_id: int, now: datetime, max_attempts: int,
+                  limit: int | None) -> list[int]:
+    stmt = (select(ProbeRow.id).where(
+        ProbeRow.campaign_id == campaign_id,
+        (ProbeRow.state == SendState.PENDING)
+        | ((ProbeRow.state == SendState.DEFERRED) & (ProbeRow.attempts < max_attempts)
+           & ((ProbeRow.next_attempt_at.is_(None)) | (ProbeRow.next_attempt_at <= now))))
+        .order_by(ProbeRow.id))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return list(session.scalars(stmt))
+
+
+def mark_sending(session: Session, probe_ids: Sequence[int], now: datetime) -> None:
+    """Claim probes; the caller commits before any SMTP so a crash never resends."""
+    session.execute(update(ProbeRow).where(ProbeRow.id.in_(list(probe_ids)))
+                    .values(state=SendState.SENDING, updated_at=now,
+                            attempts=ProbeRow.attempts + 1))
+
+
+def record_outcome(session: Session, probe_id: int, outcome: SendOutcome, now: datetime,
+                   retry_at: datetime | None, subject: str) -> None:
+    values: dict[str, object] = {
+        "state": outcome.state, "reply_code": outcome.code, "reply_text": outcome.reply[:2000],
+        "updated_at": now, "next_attempt_at": retry_at, "subject": subject}
+    if outcome.state == SendState.ACCEPTED:
+        values.update(accepted_at=outcome.at or now, queue_id=outcome.queue_id)
+    session.execute(update(ProbeRow).where(ProbeRow.id == probe_id).values(**values))
+
+
+def probe_rows(session: Session, campaign_id: int) -> list[ProbeRow]:
+    return list(session.scalars(select(ProbeRow).where(ProbeRow.campaign_id == campaign_id)
+                                .order_by(ProbeRow.id)))
+
+
+def probe_keys(session: Session, horizon: timedelta) -> list[ProbeKey]:
+    """Every probe that was handed to a server, for correlation."""
+    stmt = (select(ProbeRow).where(ProbeRow.state.in_(
+        [SendState.ACCEPTED, SendState.UNCERTAIN, SendState.REJECTED, SendState.DEFERRED,
+         SendState.SENDING])))
+    return [ProbeKey(p.id, p.token, p.message_id.strip("<>").lower(), p.address.lower(),
+                     p.accepted_at or p.updated_at,
+                     (p.accepted_at or p.updated_at) + horizon)
+            for p in session.scalars(stmt)]
+
+
+# ---------------------------------------------------------------- messages and verdicts
+
+
+def store_message(session: Session, raw: bytes, source: str, received_at: datetime,
+                  now: datetime, folder: str | None = None, uidvalidity: int | None = None,
+                  uid: int | None = None) -> tuple[int, bool]:
+    """Keep the raw bytes (deduplicated by SHA-256); return (message pk, is_new)."""
+    digest = hashlib.sha256(raw).hexdigest()
+    found = session.scalar(select(MessageRow.id).where(MessageRow.sha256 == digest))
+    if found is not None:
+        return found, False
+    row = MessageRow(sha256=digest, raw=raw, size=len(raw), source=source, folder=folder,
+                     uidvalidity=uidvalidity, uid=uid, received_at=received_at, fetched_at=now)
+    session.add(row)
+    session.flush()
+    return row.id, True
+
+
+def unclassified_message_ids(session: Session) -> list[int]:
+    has_verdict = select(VerdictRow.message_pk).where(VerdictRow.is_current)
+    return list(session.scalars(select(MessageRow.id).where(MessageRow.id.not_in(has_verdict))
+                                .order_by(MessageRow.id)))
+
+
+def message_raw(session: Session, message_pk: int) -> tuple[bytes, datetime]:
+    row = session.get(MessageRow, message_pk)
+    if row is None:
+        raise InputError(f"no stored message {message_pk}; see `mailprobe review`")
+    return row.raw, row.received_at
+
+
+def save_verdict(session: Session, message_pk: int, verdict: Verdict, detail: dict[str, object],
+                 now: datetime) -> None:
+    """Append a verdict; the earlier ones stay as history, no longer current."""
+    session.execute(update(VerdictRow).where(VerdictRow.message_pk == message_pk)
+                    .values(is_current=False))
+    first = verdict.recipients[0] if verdict.recipients else None
+    session.add(VerdictRow(
+        message_pk=message_pk, is_current=True, created_at=now, kind=verdict.kind,
+        subkind=verdict.subkind, detector=verdict.detector,
+        reason=first.reason if first else None, status=first.status if first else None,
+        is_hard=first.hard if first else None,
+        is_sender_side=any(r.sender_side for r in verdict.recipients),
+        is_substantive=verdict.substantive, sender=verdict.sender,
+        subject=verdict.subject[:1000], evidence=verdict.evidence[:2000],
+        detail_json=json.dumps(detail, ensure_ascii=False)))
+
+
+def save_match(session: Session, message_pk: int, match: Match, now: datetime,
+               matched_by: str = "auto") -> None:
+    row = session.scalar(select(MatchRow).where(MatchRow.message_pk == message_pk))
+    if row is None:
+        session.add(MatchRow(message_pk=message_pk, probe_id=match.probe_id,
+                             evidence=match.evidence, matched_by=matched_by, updated_at=now))
+    elif row.matched_by != "staff" or matched_by == "staff":
+        row.probe_id, row.evidence = match.probe_id, match.evidence
+        row.matched_by, row.updated_at = matched_by, now
+
+
+def verdict_history(session: Session, message_pk: int) -> list[VerdictRow]:
+    return list(session.scalars(select(VerdictRow).where(VerdictRow.message_pk == message_pk)
+                                .order_by(VerdictRow.id)))
+
+
+def messages_with_verdicts(session: Session, campaign_id: int | None = None,
+                           unmatched_only: bool = False
+                           ) -> list[tuple[MessageRow, VerdictRow, MatchRow | None]]:
+    stmt = (select(MessageRow, VerdictRow, MatchRow)
+            .join(VerdictRow, (VerdictRow.message_pk == MessageRow.id) & VerdictRow.is_current)
+            .outerjoin(MatchRow, MatchRow.message_pk == MessageRow.id)
+            .order_by(MessageRow.received_at, MessageRow.id))
+    if unmatched_only:
+        stmt = stmt.where(MatchRow.probe_id.is_(None))
+    if campaign_id is not None:
+        stmt = stmt.join(ProbeRow, ProbeRow.id == MatchRow.probe_id).where(
+            ProbeRow.campaign_id == campaign_id)
+    return [tuple(r) for r in session.execute(stmt)]  # type: ignore[misc]
+
+
+def all_message_ids(session: Session, campaign_id: int | None = None) -> list[int]:
+    stmt = select(MessageRow.id).order_by(MessageRow.id)
+    if campaign_id is not None:
+        stmt = (stmt.join(MatchRow, MatchRow.message_pk == MessageRow.id)
+                .join(ProbeRow, ProbeRow.id == MatchRow.probe_id)
+                .where(ProbeRow.campaign_id == campaign_id))
+    return list(session.scalars(stmt))
+
+
+# ---------------------------------------------------------------- IMAP folder marks
+
+
+def folder_mark(session: Session, account: str, folder: str) -> tuple[int, int] | None:
+    row = session.scalar(select(FolderStateRow).where(FolderStateRow.account == account,
+                                                      FolderStateRow.folder == folder))
+    return None if row is None else (row.uidvalidity, row.last_uid)
+
+
+def set_folder_mark(session: Session, account: str, folder: str, uidvalidity: int,
+                    last_uid: int, now: datetime) -> None:
+    row = session.scalar(select(FolderStateRow).where(FolderStateRow.account == account,
+                                                      FolderStateRow.folder == folder))
+    if row is None:
+        session.add(FolderStateRow(account=account, folder=folder, uidvalidity=uidvalidity,
+                                   last_uid=last_uid, polled_at=now))
+    else:
+        row.uidvalidity, row.last_uid, row.polled_at = uidvalidity, last_uid, now
+
+
+# ---------------------------------------------------------------- overrides, scores, lock
+
+
+def add_override(session: Session, now: datetime, actor: str, action: str, target: str,
+                 value: str, reason: str) -> OverrideRow:
+    row = OverrideRow(at=now, actor=actor, action=action, target=target, value=value,
+                      reason=reason)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def overrides(session: Session) -> list[OverrideRow]:
+    return list(session.scalars(select(OverrideRow).order_by(OverrideRow.id)))
+
+
+def save_score(session: Session, campaign_id: int, now: datetime, is_provisional: bool,
+               rubric: dict[str, object], result: dict[str, object]) -> None:
+    session.add(ScoreRunRow(campaign_id=campaign_id, at=now, is_provisional=is_provisional,
+                            rubric_json=json.dumps(rubric, ensure_ascii=False),
+                            result_json=json.dumps(result, ensure_ascii=False, default=str)))
+
+
+def acquire_lock(session: Session, name: str, holder: str, now: datetime,
+                 ttl: timedelta) -> None:
+    """Take the named lock or raise Busy; a lock past its expiry is taken over."""
+    session.execute(RunLockRow.__table__.delete().where(  # type: ignore[attr-defined]
+        RunLockRow.name == name, RunLockRow.expires_at < now))
+    session.add(RunLockRow(name=name, holder=holder, acquired_at=now, expires_at=now + ttl))
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        current = session.get(RunLockRow, name)
+        who = f"{current.holder} since {current.acquired_at:%Y-%m-%d %H:%M}" if current else "?"
+        raise Busy(f"another mailprobe run holds the lock ({who}); this run does nothing") \
+            from None
+
+
+def release_lock(session: Session, name: str, holder: str) -> None:
+    session.execute(RunLockRow.__table__.delete().where(  # type: ignore[attr-defined]
+        RunLockRow.name == name, RunLockRow.holder == holder))
