@@ -8,6 +8,8 @@ at any time (`mailprobe reclassify`).
 from __future__ import annotations
 
 import dataclasses
+import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -15,12 +17,16 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailprobe.classify import classify
+from mailprobe.config import ImapSettings
 from mailprobe.correlate import REVIEW, ProbeIndex, correlate
+from mailprobe.errors import AuthError, ServerUnreachable
 from mailprobe.ingest import FoundMessage
 from mailprobe.model import Verdict
+from mailprobe.poll import FetchBatch, FolderMark, ImapPoller
 from mailprobe.store import queries
 
 Clock = Callable[[], datetime]
+log = logging.getLogger(__name__)
 CORRELATION_HORIZON = timedelta(days=60)  # replies after two months still count (3-month flag)
 
 
@@ -89,3 +95,78 @@ def _process_one(session: Session, pk: int, index: ProbeIndex, now: datetime,
         summary.review += 1
     else:
         summary.matched += 1
+
+
+@dataclass
+class PollSummary:
+    fetched: int = 0
+    new: int = 0
+    duplicates: int = 0
+    folders: dict[str, int] = field(default_factory=dict)
+    skipped_folders: list[str] = field(default_factory=list)
+
+
+def poll_once(factory: sessionmaker[Session], settings: ImapSettings, clock: Clock) -> PollSummary:
+    """Fetch what arrived since the stored high-water marks; each batch is committed with
+    its new mark, so a dropped connection loses nothing and repeats nothing."""
+    summary = PollSummary()
+    account = f"{settings.username}@{settings.host}:{settings.port}"
+    with ImapPoller(settings) as poller:
+        for folder in settings.folders:
+            if not poller.has_folder(folder):
+                summary.skipped_folders.append(folder)
+                continue
+            with factory() as session:
+                mark = queries.folder_mark(session, account, folder)
+            start = FolderMark(*mark) if mark else None
+            for batch in poller.fetch_new(folder, start, settings.batch):
+                _store_fetched(factory, account, batch, clock, summary)
+    return summary
+
+
+def _store_fetched(factory: sessionmaker[Session], account: str, batch: FetchBatch,
+                   clock: Clock, summary: PollSummary) -> None:
+    with factory() as session, session.begin():
+        for m in batch.messages:
+            _, is_new = queries.store_message(
+                session, m.raw, f"imap:{account}/{batch.folder}", m.internaldate, clock(),
+                folder=batch.folder, uidvalidity=batch.uidvalidity, uid=m.uid)
+            summary.new += is_new
+            summary.duplicates += not is_new
+        queries.set_folder_mark(session, account, batch.folder, batch.mark.uidvalidity,
+                                batch.mark.last_uid, clock())
+    summary.fetched += len(batch.messages)
+    summary.folders[batch.folder] = summary.folders.get(batch.folder, 0) + len(batch.messages)
+
+
+def watch_loop(factory: sessionmaker[Session], settings: ImapSettings, clock: Clock, *,
+               max_seconds: float | None = None,
+               on_cycle: Callable[[PollSummary, ProcessSummary], None] | None = None,
+               max_backoff: float = 300.0) -> None:
+    """Poll, then wait for new mail (IDLE where offered), forever or for ``max_seconds``.
+
+    A lost connection is retried with exponential back-off (1 s doubling to
+    ``max_backoff``); a refused login is not retried (AuthError propagates)."""
+    deadline = None if max_seconds is None else time.monotonic() + max_seconds
+    backoff = 1.0
+    while deadline is None or time.monotonic() < deadline:
+        try:
+            polled = poll_once(factory, settings, clock)
+            processed = process_messages(factory, clock)
+            if on_cycle is not None:
+                on_cycle(polled, processed)
+            backoff = 1.0
+            with ImapPoller(settings) as poller:
+                poller.idle_wait(settings.folders[0], _remaining(deadline, settings.idle_seconds))
+        except AuthError:
+            raise
+        except ServerUnreachable as error:
+            log.warning("IMAP connection lost (%s); retrying in %.0f s", error, backoff)
+            time.sleep(min(backoff, _remaining(deadline, backoff)))
+            backoff = min(backoff * 2, max_backoff)
+
+
+def _remaining(deadline: float | None, cap: float) -> float:
+    if deadline is None:
+        return cap
+    return max(0.0, min(cap, deadline - time.monotonic()))

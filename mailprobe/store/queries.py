@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from mailprobe.correlate import Match, ProbeKey
@@ -227,7 +228,7 @@ def record_outcome(session: Session, probe_id: int, outcome: SendOutcome, now: d
         "state": outcome.state, "reply_code": outcome.code, "reply_text": outcome.reply[:2000],
         "updated_at": now, "next_attempt_at": retry_at, "subject": subject}
     if outcome.state == SendState.ACCEPTED:
-        values.update(accepted_at=outcome.at or now, queue_id=outcome.queue_id)
+        values.update(accepted_at=now, queue_id=outcome.queue_id)
     session.execute(update(ProbeRow).where(ProbeRow.id == probe_id).values(**values))
 
 
@@ -383,17 +384,49 @@ def acquire_lock(session: Session, name: str, holder: str, now: datetime,
     """Take the named lock or raise Busy; a lock past its expiry is taken over."""
     session.execute(RunLockRow.__table__.delete().where(  # type: ignore[attr-defined]
         RunLockRow.name == name, RunLockRow.expires_at < now))
-    session.add(RunLockRow(name=name, holder=holder, acquired_at=now, expires_at=now + ttl))
-    try:
-        session.flush()
-    except IntegrityError:
-        session.rollback()
+    values = {"name": name, "holder": holder, "acquired_at": now, "expires_at": now + ttl}
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    # INSERT .. ON CONFLICT DO NOTHING is atomic on both backends: exactly one run wins.
+    result = session.execute(insert(RunLockRow).values(**values)
+                             .on_conflict_do_nothing(index_elements=["name"])
+                             .returning(RunLockRow.name))
+    if result.first() is None:
         current = session.get(RunLockRow, name)
         who = f"{current.holder} since {current.acquired_at:%Y-%m-%d %H:%M}" if current else "?"
-        raise Busy(f"another mailprobe run holds the lock ({who}); this run does nothing") \
-            from None
+        raise Busy(f"another mailprobe run holds the lock ({who}); this run does nothing")
 
 
 def release_lock(session: Session, name: str, holder: str) -> None:
     session.execute(RunLockRow.__table__.delete().where(  # type: ignore[attr-defined]
         RunLockRow.name == name, RunLockRow.holder == holder))
+
+
+def probe_attempts(session: Session, probe_id: int) -> int:
+    return int(session.scalar(select(ProbeRow.attempts).where(ProbeRow.id == probe_id)) or 0)
+
+
+def reply_counts(session: Session, campaign_id: int) -> dict[str, int]:
+    """Matched messages of a campaign by current verdict kind."""
+    stmt = (select(VerdictRow.kind, func.count())
+            .join(MatchRow, MatchRow.message_pk == VerdictRow.message_pk)
+            .join(ProbeRow, ProbeRow.id == MatchRow.probe_id)
+            .where(VerdictRow.is_current, ProbeRow.campaign_id == campaign_id)
+            .group_by(VerdictRow.kind))
+    return {kind: n for kind, n in session.execute(stmt)}
+
+
+def current_kinds(session: Session, message_ids: Sequence[int]) -> list[tuple[int, str]]:
+    stmt = select(VerdictRow.message_pk, VerdictRow.kind).where(
+        VerdictRow.is_current, VerdictRow.message_pk.in_(list(message_ids)))
+    return [(pk, kind) for pk, kind in session.execute(stmt)]
+
+
+def message_match(session: Session, message_pk: int) -> dict[str, object] | None:
+    stmt = (select(MatchRow, ProbeRow).outerjoin(ProbeRow, ProbeRow.id == MatchRow.probe_id)
+            .where(MatchRow.message_pk == message_pk))
+    found = session.execute(stmt).first()
+    if found is None or found[0].probe_id is None:
+        return None
+    match, probe = found
+    return {"probe": probe.id, "token": probe.token, "address": probe.address,
+            "evidence": match.evidence, "by": match.matched_by}

@@ -1,0 +1,189 @@
+"""Phrase tables for auto-reply and human-reply detection, kept as data (STYLE.md §G).
+
+Every entry is a regular expression source, matched case-insensitively against decoded,
+whitespace-squeezed text. Sources: DOMAIN.md ("What Chinese mail looks like"), RFC 3834,
+and the shapes the common mailers write (QQ, Exmail, Coremail/163, Exchange, Gmail,
+Thunderbird, Foxmail, Apple Mail, 139 mail, Dovecot Sieve vacation).
+"""
+
+from __future__ import annotations
+
+# Senders that write bounces, not auto-replies: rule them out first, as Sisimai does.
+BOUNCE_SENDER_LOCALPARTS: tuple[str, ...] = ("mailer-daemon", "postmaster")
+
+# Headers whose mere presence (with a value other than "no"/"false") marks an auto-reply.
+# X-Apple-Action: VACATION is iCloud's vacation responder (Sisimai corpus rfc3834-03).
+AUTO_FLAG_HEADERS: tuple[str, ...] = (
+    "X-Autoreply",
+    "X-Autorespond",
+    "X-Auto-Reply",
+    "X-QQ-AUTO-REPLY",
+)
+AUTO_FLAG_FALSE_VALUES: tuple[str, ...] = ("no", "false", "0", "off")
+
+# Subject words of auto-responders. Matched at the start of the subject (after any number of
+# "Re:" prefixes and an opening bracket) or as a bracketed suffix: "（自动回复）Re：咨询",
+# "自动答复: 咨询", "咨询 [Auto Reply]".
+AUTO_SUBJECT_WORDS: tuple[str, ...] = (
+    r"自动回复",
+    r"自动答复",
+    r"自动应答",
+    r"自動回覆",
+    r"自動回復",
+    r"自動答覆",
+    r"假期自动回复",
+    r"auto[- ]?reply",
+    r"auto[- ]?response",
+    r"automatic reply",
+    r"automatic response",
+    r"autoreply",
+    r"auto[- ]?respond(?:er)?",
+    r"out of (?:the )?office(?: reply| autoreply| notice)?",
+    r"ooo",
+    r"vacation reply",
+    r"away from (?:the )?office",
+)
+
+# Body phrases that mark an auto-reply on their own. Checked on the new text only (quotes
+# removed), and skipped when a negation (不是/并非/not) comes right before them.
+AUTO_BODY_STRONG: tuple[str, ...] = (
+    r"系统自动(?:回复|发送|发出|生成|答复)",
+    r"自动(?:回复|答复)(?:邮件|信息|消息|通知)",
+    r"(?:此|本|这)[^。，,\n不非]{0,6}自动(?:回复|答复|发送|发出)",
+    r"由系统自动",
+    r"假期自动回复",
+    r"请(?:勿|不要)(?:直接)?回复(?:本|此|该)(?:邮件|信|消息)",
+    r"本邮件(?:无需|不需要|请勿)回复",
+    r"this is an? (?:automatic|automated|auto-generated)",
+    r"this (?:e-?mail|message|reply) (?:is|was) (?:automatically|auto-?)generated",
+    r"please do not reply (?:directly )?to this (?:e-?mail|message)",
+    r"do not reply to this (?:e-?mail|message)",
+    r"i am (?:currently )?(?:out of (?:the )?office|away from (?:the )?office|on (?:annual )?leave)",
+    r"i'm (?:currently )?(?:out of (?:the )?office|away from (?:the )?office|on (?:annual )?leave)",
+    r"i will be (?:out of (?:the )?office|away|on leave) (?:until|from|between)",
+    r"i am currently away",
+    r"with (?:limited|no) access to (?:my )?e-?mail",
+)
+
+# Negations that void a strong phrase right after them ("这不是自动回复").
+NEGATIONS: tuple[str, ...] = (r"不是", r"并非", r"并不是", r"非", r"not ", r"isn't ", r"is not ")
+
+# An acknowledgement body: a receipt phrase plus a promise or an acceptance number, and no
+# answer. "您的来信已收到，我们将在3个工作日内回复" / 139 mail "您的来信已收到，我会尽快回信。"
+ACK_RECEIPT: tuple[str, ...] = (
+    r"(?:来信|来函|邮件|信件|留言|咨询|诉求|申请)(?:已|已经)(?:收到|收悉|受理|提交|登记)",
+    r"(?:已|已经)(?:收到|收悉|受理)(?:了)?(?:您|你)的(?:来信|邮件|信件|留言|咨询|来函)",
+    r"来信收悉",
+    r"(?:已|已经)成功提交",
+    r"(?:we|i) have received your (?:e-?mail|message|enquiry|inquiry|letter)",
+    r"thank you for (?:your )?(?:e-?mail|message|contacting)",
+    r"your (?:e-?mail|message) has been received",
+)
+ACK_PROMISE: tuple[str, ...] = (
+    r"\d+\s*个?工作日内",
+    r"[一二三四五六七八九十]+个?工作日内",
+    r"尽快(?:回信|回复|答复|处理|办理|给您)",
+    r"请耐心等待",
+    r"受理(?:编号|号|单号)",
+    r"查询(?:码|密码|编号)",
+    r"信件编号",
+    r"留言编号",
+    r"可凭",
+    r"(?:will|shall) (?:respond|reply|get back|be in touch)",
+    r"as soon as possible",
+    r"reference (?:number|no\.?)",
+    r"ticket (?:number|no\.?|#)",
+)
+# Acceptance numbers decide with a receipt phrase even without a promise.
+ACK_NUMBER: tuple[str, ...] = (r"受理(?:编号|号|单号)", r"查询(?:码|密码|编号)", r"信件编号")
+
+# Words that show an answer is being given: they veto ACK detection (a system-sent answer
+# letter "您的来信（受理编号 …）已办理，现答复如下：…" is a human reply).
+ANSWER_MARKERS: tuple[str, ...] = (
+    r"答复如下",
+    r"回复如下",
+    r"现(?:予以)?(?:答复|回复)",
+    r"经(?:核实|核查|查|研究|了解|调查)",
+    r"办理结果",
+    r"处理结果如下",
+    r"答复意见",
+    r"here is (?:the|our) answer",
+    r"in answer to your question",
+)
+
+# Out-of-office words: set subkind "out_of_office" instead of "acknowledgement".
+OUT_OF_OFFICE: tuple[str, ...] = (
+    r"休假",
+    r"假期",
+    r"度假",
+    r"出差",
+    r"外出",
+    r"不在办公室",
+    r"不在岗",
+    r"请假",
+    r"产假",
+    r"年假",
+    r"out of (?:the )?office",
+    r"on (?:annual |maternity |parental )?leave",
+    r"vacation",
+    r"holiday",
+    r"away from (?:the |my )?(?:office|desk)",
+    r"currently away",
+    r"\bOOO\b",
+)
+
+# Subject prefixes of a reply ("Re:", "回复：", "答复:", Outlook "RE:", German "AW:").
+REPLY_SUBJECT_PREFIX = r"^\s*(?:re|aw|sv|回复|回覆|答复|答覆|reply)\s*(?:\[\d+\])?\s*[:：]"
+
+# Bulk mail: newsletters and lists are not replies.
+BULK_HEADERS: tuple[str, ...] = ("List-Id", "List-Unsubscribe", "List-Post", "Feedback-ID")
+BULK_PRECEDENCE: tuple[str, ...] = ("bulk", "list", "junk")
+
+# Bare acknowledgements: the whole new text is one of these (punctuation and greetings aside).
+BARE_ACK: tuple[str, ...] = (
+    r"(?:已|已经)?收到(?:了)?(?:您的)?(?:来信|邮件|信件)?",
+    r"收到(?:了)?[,，]?(?:谢谢|多谢|感谢)(?:您)?(?:的来信)?",
+    r"(?:好的|好|ok|okay)[,，]?(?:收到)?(?:谢谢)?",
+    r"谢谢|感谢|多谢",
+    r"received(?: with thanks)?[,.]?(?: thanks?(?: you)?)?",
+    r"noted(?: with thanks)?[,.]?(?: thanks?(?: you)?)?",
+    r"thanks?(?: you)?(?: for your (?:e-?mail|message))?",
+    r"got it[,.]?(?: thanks?)?",
+)
+
+# Redirections and deferrals: short new text containing one of these is non-substantive.
+NON_SUBSTANTIVE: tuple[str, ...] = (
+    r"请(?:您)?(?:直接)?(?:电话|致电|来电)(?:咨询|联系)?",
+    r"请(?:您)?拨打",
+    r"电话咨询",
+    r"请(?:您)?(?:到|去|前往|携带[^。]*到)[^。，,]{0,20}(?:窗口|大厅|现场|柜台)",
+    r"(?:窗口|现场|大厅)(?:办理|咨询)",
+    r"已(?:转|转交|转给|转至|转到|转发)[^。]{0,30}(?:处理|办理|答复|回复)",
+    r"转(?:交|给)?相关(?:部门|单位|科室)",
+    r"不属于(?:我|本)(?:单位|局|部门|委|办|中心)?(?:的)?(?:职责|职能|管辖)",
+    r"请(?:您)?(?:向|与|联系)[^。]{0,20}(?:咨询|联系)",
+    r"(?:正在|尽快)(?:处理|核实|办理|研究)",
+    r"(?:稍后|另行|再)(?:回复|答复|联系)",
+    r"please (?:call|phone|contact|visit)",
+    r"(?:has been|was) forwarded to",
+    r"(?:we|i) (?:will|shall) (?:reply|respond|get back)",
+)
+# New text longer than this (in letters and digits, greetings and sign-offs removed) counts
+# as substantive even when it contains a redirection phrase: it probably answers too.
+NON_SUBSTANTIVE_MAX_CHARS = 90
+
+# Greetings and sign-offs removed before measuring the new text.
+COURTESY: tuple[str, ...] = (
+    r"您好|你好|尊敬的[^，,：:\n]{0,12}[，,：:]?|亲爱的[^，,：:\n]{0,12}[，,：:]?",
+    r"此致\s*敬礼|祝(?:您)?(?:好|工作顺利|生活愉快|顺利)|顺祝[^\n]{0,10}",
+    r"dear [^,\n]{0,30},?|hello|hi\b|best regards|kind regards|regards|best wishes",
+)
+
+# Client trailers that are not part of what the person wrote.
+MOBILE_TRAILERS: tuple[str, ...] = (
+    r"发自我的\s*\S{0,20}",
+    r"来自\s*\S{0,12}(?:邮箱|邮件|mail)\S{0,8}",
+    r"sent from my \S.*",
+    r"get outlook for \S.*",
+    r"from my (?:iphone|ipad|android)",
+)

@@ -1,0 +1,138 @@
+"""Separate the new text of a reply from the quoted probe. Pure; never raises.
+
+Quote shapes handled (DOMAIN.md and the mailers' own output):
+
+- separator lines, after which everything is quoted: QQ/Foxmail
+  "------------------ 原始邮件 ------------------" (English UI: "Original"), Outlook
+  "-----Original Message-----" / "-----邮件原件-----", 139 mail "----邮件原文----",
+  Thunderbird "-------- 原始消息 --------";
+- header blocks: Outlook/Exchange/Foxmail "From: … Sent: … To: … Subject: …" and
+  "发件人: … 发送时间: … 收件人: … 主题: …" (also after Outlook's "_____" line);
+- attribution lines: Coremail/163 "在 2025-03-01 10:00:00，"张三" <x@163.com> 写道：",
+  Gmail "张三 <x@y> 于2025年3月1日周六 10:00写道：" and "On Sat, Mar 1, 2025 at 10:00 AM … wrote:"
+  (possibly wrapped over two lines), Apple Mail "2025年3月1日 10:00，张三 <x@y> 写道：";
+  when ">"-quoted lines follow, only the attribution and the ">" lines go (bottom posting);
+- lines starting with ">" anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from mailprobe.classify import phrases_reply as P
+
+_SEPARATOR = re.compile(
+    r"^[-—=_*]{2,}\s*(?:原始邮件|原始信息|原始消息|原邮件|邮件原件|邮件原文|原文|"
+    r"original(?:\s+message)?|forwarded message|转发的消息|转发邮件信息|转发的邮件|"
+    r"reply message|回复邮件)\s*[-—=_*]{2,}$",
+    re.IGNORECASE,
+)
+_HEADER_START = re.compile(r"^\**(?:发件人|寄件者|发信人|from)\**\s*[:：]", re.IGNORECASE)
+_HEADER_NEXT = re.compile(
+    r"^\**(?:发送时间|发件时间|时间|日期|寄件日期|收件人|抄送|主题|sent|date|to|cc|subject)\**\s*[:：]",
+    re.IGNORECASE,
+)
+_ATTRIBUTION_END = re.compile(r"(?:写道|寫道|wrote|writes|schrieb|a écrit)\s*[:：]?\s*$", re.I)
+_ATTRIBUTION_START = re.compile(r"^(?:在|on|at|于|\d{4}[-/年.])", re.IGNORECASE)
+_FORWARD_START = re.compile(r"^(?:begin forwarded message|下面是被转发的邮件)\s*[:：]?$", re.I)
+_UNDERSCORES = re.compile(r"^_{8,}$")
+_TRAILER = re.compile(r"^(?:" + "|".join(P.MOBILE_TRAILERS) + r")$", re.IGNORECASE)
+
+
+class Split(NamedTuple):
+    """A reply split into what the person wrote and what they quoted."""
+
+    new: str
+    quoted: str
+    marker: str  # the quote header that decided the cut, "" when nothing was quoted
+
+
+def split_reply(text: str) -> Split:
+    """Split ``text`` into new text and quoted text."""
+    try:
+        return _split(text)
+    except Exception:  # pure string work, but a classifier must never raise on hostile text
+        return Split(text.strip(), "", "")
+
+
+def strip_quotes(text: str) -> str:
+    """The new text of a reply: quoted blocks and their headers removed."""
+    return split_reply(text).new
+
+
+def _split(text: str) -> Split:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    cut, marker, drop = _find_cut(lines)
+    kept = lines if cut is None else lines[:cut]
+    quoted = [] if cut is None else lines[cut:]
+    new_lines: list[str] = []
+    for index, line in enumerate(kept):
+        if index in drop:
+            continue
+        if line.lstrip().startswith(">"):
+            quoted.append(line)
+            marker = marker or ">"
+            continue
+        new_lines.append(line)
+    return Split(_tidy(new_lines), "\n".join(quoted).strip(), marker)
+
+
+def _find_cut(lines: list[str]) -> tuple[int | None, str, set[int]]:
+    """Index where the quoted part starts, the marker seen, and attribution lines to drop."""
+    drop: set[int] = set()
+    marker = ""
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        if not line or line.startswith(">"):
+            continue
+        if _SEPARATOR.match(line) or _FORWARD_START.match(line):
+            return i, line, drop
+        if _UNDERSCORES.match(line) and _header_block_at(lines, i + 1):
+            return i, "From:", drop
+        if _header_block_at(lines, i):
+            return i, line.split(":")[0].split("：")[0].strip("* "), drop
+        if _ATTRIBUTION_END.search(line) and _looks_like_attribution(lines, i):
+            start = i
+            if not _ATTRIBUTION_START.match(line) and i > 0 and _wrapped_start(lines[i - 1]):
+                start = i - 1
+            if _quoted_lines_follow(lines, i + 1):
+                drop.update(range(start, i + 1))
+                marker = marker or line
+                continue
+            return start, line, drop
+    return None, marker, drop
+
+
+def _looks_like_attribution(lines: list[str], i: int) -> bool:
+    """An attribution names a date or an address: a digit or "@" on its line or the one before."""
+    here = lines[i] + (lines[i - 1] if i > 0 else "")
+    return any(ch.isdigit() or ch == "@" for ch in here)
+
+
+def _wrapped_start(previous: str) -> bool:
+    """Gmail wraps long attributions: "On Sat, 1 Mar 2025 at 10:00, 张三 <" / "x@y> wrote:"."""
+    line = previous.strip()
+    return bool(line) and bool(_ATTRIBUTION_START.match(line)) and not line.startswith(">")
+
+
+def _header_block_at(lines: list[str], i: int) -> bool:
+    if i >= len(lines) or not _HEADER_START.match(lines[i].strip()):
+        return False
+    following = [ln.strip() for ln in lines[i + 1 : i + 6] if ln.strip()]
+    return any(_HEADER_NEXT.match(ln) for ln in following[:4])
+
+
+def _quoted_lines_follow(lines: list[str], i: int) -> bool:
+    for line in lines[i:]:
+        if line.strip():
+            return line.lstrip().startswith(">")
+    return False
+
+
+def _tidy(lines: list[str]) -> str:
+    stripped = [ln.rstrip() for ln in lines]
+    while stripped and (not stripped[-1].strip() or _TRAILER.match(stripped[-1].strip())):
+        stripped.pop()
+    text = "\n".join(stripped).strip()
+    return re.sub(r"\n{3,}", "\n\n", text)

@@ -1,0 +1,509 @@
+"""The typer app: parse options, call one function per command, print or --json.
+
+This is the only place that turns MailprobeError into exit codes (README: Exit codes).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy.orm import Session, sessionmaker
+
+from mailprobe import token as tokens
+from mailprobe.config import Settings, from_domain, load_settings
+from mailprobe.errors import Busy, ExitCode, InputError, MailprobeError
+from mailprobe.model import MAILBOX_TYPES
+from mailprobe.store import queries
+from mailprobe.store.session import open_database
+
+app = typer.Typer(help="Measure how well units answer their published mailboxes.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+units_app = typer.Typer(help="The registry of units and their mailboxes.", no_args_is_help=True)
+campaign_app = typer.Typer(help="Create, preview, send and follow probe campaigns.",
+                           no_args_is_help=True)
+override_app = typer.Typer(help="Staff decisions, kept in an append-only log.",
+                           no_args_is_help=True)
+app.add_typer(units_app, name="units")
+app.add_typer(campaign_app, name="campaign")
+app.add_typer(override_app, name="override")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+log = logging.getLogger("mailprobe")
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document to stdout.")]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Check everything, change nothing.")]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="Path of mailprobe.toml.",
+                                                 envvar="MAILPROBE_CONFIG")]
+
+STATE: dict[str, Any] = {}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@app.callback()
+def main(config: ConfigOpt = None,
+         verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log to stderr.")] = False
+         ) -> None:
+    """mailprobe: probe published mailboxes, classify what comes back, score and report."""
+    STATE["config"] = config
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+def settings() -> Settings:
+    if "settings" not in STATE:
+        STATE["settings"] = load_settings(STATE.get("config"))
+    return STATE["settings"]  # type: ignore[no-any-return]
+
+
+def database() -> sessionmaker[Session]:
+    return open_database(settings().database.url)
+
+
+def emit(data: Any) -> None:
+    """Exactly one JSON document on stdout."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def fail(error: MailprobeError) -> NoReturn:
+    err.print(f"[red]error:[/red] {error}", markup=True, highlight=False)
+    raise typer.Exit(code=int(error.exit_code))
+
+
+@contextmanager
+def handled() -> Iterator[None]:
+    """Map mailprobe's errors to exit codes; anything else is a bug (exit 1, traceback logged)."""
+    try:
+        yield
+    except Busy as busy:
+        err.print(f"mailprobe: {busy}")
+        raise typer.Exit(code=int(busy.exit_code)) from None
+    except MailprobeError as error:
+        fail(error)
+
+
+@contextmanager
+def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr (hidden when stderr is not a terminal)."""
+    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                   console=err, transient=True, disable=not err.is_terminal)
+    with bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+# ---------------------------------------------------------------- init and units
+
+CONFIG_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "mailprobe.toml"
+
+
+@app.command()
+def init(json_out: JsonFlag = False) -> None:
+    """Write a commented mailprobe.toml if none exists and create or migrate the database."""
+    with handled():
+        path = STATE.get("config") or Path("mailprobe.toml")
+        wrote = not path.exists()
+        if wrote:
+            path.write_text(CONFIG_TEMPLATE.read_text(encoding="utf-8"), encoding="utf-8")
+            STATE.pop("settings", None)
+        database()
+        result = {"config": str(path), "config_written": wrote,
+                  "database": _safe_db_url(), "schema": "head"}
+        if json_out:
+            emit(result)
+        else:
+            verb = "wrote" if wrote else "kept"
+            out.print(f"{verb} {path}; database {result['database']} is at the newest schema")
+
+
+def _safe_db_url() -> str:
+    from mailprobe.store.session import safe_url
+
+    return safe_url(settings().database.url)
+
+
+@units_app.command("import")
+def units_import(path: Annotated[Path, typer.Argument(help="CSV, XLSX or YAML registry.")],
+                 dry_run: DryRun = False, json_out: JsonFlag = False) -> None:
+    """Import units; one bad row rejects the whole file (nothing stored), with file:line."""
+    from mailprobe.registry import load_registry
+
+    with handled():
+        result = load_registry(path, settings().campaign.categories)
+        if result.errors:
+            for problem in result.errors[:50]:
+                err.print(str(problem), markup=False)
+            more = len(result.errors) - 50
+            if more > 0:
+                err.print(f"... and {more} more")
+            raise InputError(f"{path}: {len(result.errors)} bad row(s); nothing was imported")
+        summary = None
+        if not dry_run:
+            with database()() as session, session.begin():
+                summary = queries.import_units(session, result.units, str(path), utcnow())
+        data = {"file": str(path), "units": len(result.units), "dry_run": dry_run,
+                **(summary.__dict__ if summary else {})}
+        if json_out:
+            emit(data)
+        elif dry_run:
+            out.print(f"{path}: {len(result.units)} units, all rows valid (dry run: nothing stored)")
+        else:
+            assert summary is not None
+            out.print(f"{path}: {summary.added} added, {summary.updated} updated, "
+                      f"{summary.unchanged} unchanged, {summary.address_changes} address changes")
+
+
+@units_app.command("list")
+def units_list(json_out: JsonFlag = False) -> None:
+    """List the registry."""
+    with handled(), database()() as session:
+        units = queries.list_units(session)
+    if json_out:
+        emit([{"unit_id": u.unit_id, "name": u.name, "category": u.category,
+               "mailboxes": {m.type: m.address for m in u.mailboxes}} for u in units])
+        return
+    for u in units:
+        boxes = "  ".join(f"{m.type}={m.address or '-'}" for m in u.mailboxes)
+        out.print(f"{u.unit_id}\t{u.category}\t{u.name}\t{boxes}", markup=False)
+
+
+# ---------------------------------------------------------------- campaigns
+
+
+@campaign_app.command("create")
+def campaign_create(
+    name: Annotated[str, typer.Argument(help="Campaign name, e.g. 2026H2-round1.")],
+    template: Annotated[str | None, typer.Option(
+        help="Probe template(s) under templates/probe, comma-separated to vary wording.")] = None,
+    mailboxes: Annotated[str, typer.Option(help="Mailbox types to probe.")] = "public,leader",
+    window: Annotated[int | None, typer.Option(help="Reply window in working days.")] = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Create a campaign: one pending probe per published mailbox of the chosen types."""
+    from mailprobe.render import list_templates
+
+    with handled():
+        cfg = settings()
+        templates = [t.strip() for t in (template or cfg.campaign.template).split(",") if t]
+        available = list_templates()
+        missing = [t for t in templates if t not in available]
+        if missing:
+            raise InputError(f"no probe template {', '.join(missing)}; "
+                             f"available: {', '.join(available)}")
+        types = [t.strip() for t in mailboxes.split(",") if t.strip()]
+        if not types or any(t not in MAILBOX_TYPES for t in types):
+            raise InputError(f"--mailboxes takes {', '.join(MAILBOX_TYPES)}; got {mailboxes!r}")
+        window_days = window if window is not None else cfg.campaign.window_days
+        if window_days < 1:
+            raise InputError("--window must be at least 1 working day")
+        domain = from_domain(cfg.probe)
+        with database()() as session, session.begin():
+            row = queries.create_campaign(session, name, templates, types, window_days, utcnow(),
+                                          tokens.new_token,
+                                          lambda t: tokens.message_id(t, domain))
+            counts = queries.state_counts(session, row.id)
+    if json_out:
+        emit({"campaign": name, "templates": templates, "mailboxes": types,
+              "window_days": window_days, "probes": counts["pending"]})
+    else:
+        out.print(f'campaign "{name}": {counts["pending"]} probes pending '
+                  f"({', '.join(types)}; window {window_days} working days). "
+                  f"Next: mailprobe campaign preview {name}")
+
+
+@campaign_app.command("preview")
+def campaign_preview(
+    name: Annotated[str, typer.Argument(help="Campaign name.")],
+    unit: Annotated[str | None, typer.Option(help="Only this unit id.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many messages.")] = 3,
+    json_out: JsonFlag = False,
+) -> None:
+    """Show rendered probes and what a reply or bounce will be matched on."""
+    from mailprobe.campaign import render_target
+    from mailprobe.token import code, return_path
+
+    with handled():
+        cfg = settings()
+        with database()() as session:
+            campaign = queries.get_campaign(session, name)
+            targets = queries.probe_targets(session, campaign.id, unit_id=unit)[:limit]
+        if not targets:
+            raise InputError(f'campaign "{name}" has no probe' + (f" for unit {unit}" if unit
+                                                                   else ""))
+        items = []
+        for target in targets:
+            rendered = render_target(target, cfg)
+            items.append({
+                "unit_id": target.unit.unit_id, "mailbox": target.mailbox_type,
+                "to": target.address, "template": target.template,
+                "subject": rendered.subject, "body": rendered.body,
+                "matched_on": {
+                    "return_path": return_path(cfg.probe.return_path, target.token)
+                    if "{token}" in cfg.probe.return_path else None,
+                    "message_id": rendered.message_id, "code": code(target.token),
+                    "sender_window": target.address}})
+    if json_out:
+        emit(items)
+        return
+    for item in items:
+        out.rule(f"{item['unit_id']} {item['mailbox']} → {item['to']} ({item['template']})")
+        out.print(f"Subject: {item['subject']}\n\n{item['body']}", markup=False)
+        m = item["matched_on"]
+        out.print(f"[dim]matched on: return path {m['return_path'] or '(no VERP configured)'}; "
+                  f"Message-ID {m['message_id']}; code {m['code']}; "
+                  f"sender {m['sender_window']} within the window[/dim]")
+
+
+@campaign_app.command("send")
+def campaign_send(
+    name: Annotated[str, typer.Argument(help="Campaign name.")],
+    dry_run: DryRun = False,
+    limit: Annotated[int | None, typer.Option(help="Send at most N probes now.")] = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Send the due probes (pending, or deferred and due for retry); never one twice."""
+    from mailprobe.campaign import send_campaign
+
+    with handled():
+        factory = database()
+        with run_lock(factory, "run"):
+            with factory() as session:
+                total = sum(queries.state_counts(session, queries.get_campaign(
+                    session, name).id).get(s, 0) for s in ("pending", "deferred"))
+            with progress_bar(min(total, limit or total), "sending") as advance:
+                summary = send_campaign(factory, name, settings(), utcnow, limit=limit,
+                                        dry_run=dry_run, progress=advance)
+    if json_out:
+        emit(summary.__dict__)
+    elif dry_run:
+        out.print(f"dry run: {summary.planned} probes rendered and checked; nothing sent. "
+                  f"Send for real with: mailprobe campaign send {name}")
+    else:
+        out.print(f"{name}: " + ", ".join(f"{k} {v}" for k, v in summary.counts.items() if v))
+        for failure in summary.failed[:20]:
+            err.print(f"  {failure['state']}: {failure['address']} {failure['reply']}",
+                      markup=False)
+    if summary.failed and not dry_run:
+        raise typer.Exit(code=int(ExitCode.PARTIAL))
+
+
+@campaign_app.command("status")
+def campaign_status(name: Annotated[str, typer.Argument(help="Campaign name.")],
+                    json_out: JsonFlag = False) -> None:
+    """Counts of probes per send state, and of replies matched so far."""
+    with handled(), database()() as session:
+        campaign = queries.get_campaign(session, name)
+        counts = queries.state_counts(session, campaign.id)
+        replies = queries.reply_counts(session, campaign.id)
+        uncertain = [p.address for p in queries.probe_rows(session, campaign.id)
+                     if p.state == "uncertain"]
+    data = {"campaign": name, "window_days": campaign.window_days,
+            "created_at": campaign.created_at.isoformat(),
+            "closed_at": campaign.closed_at.isoformat() if campaign.closed_at else None,
+            "counts": counts, "messages": replies, "uncertain": uncertain}
+    if json_out:
+        emit(data)
+        return
+    out.print(f"{name}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    out.print("messages matched: " + (", ".join(f"{k} {v}" for k, v in replies.items())
+                                      or "none yet"))
+    if uncertain:
+        out.print(f"uncertain (may have been delivered; not resent): {', '.join(uncertain)}")
+
+
+@campaign_app.command("list")
+def campaign_list(json_out: JsonFlag = False) -> None:
+    """List campaigns."""
+    with handled(), database()() as session:
+        rows = [{"name": c.name, "template": c.template, "mailboxes": c.mailbox_types,
+                 "window_days": c.window_days, "created_at": c.created_at.isoformat(),
+                 "closed": c.closed_at is not None} for c in queries.list_campaigns(session)]
+    if json_out:
+        emit(rows)
+        return
+    for row in rows:
+        out.print(f"{row['name']}\t{row['created_at'][:16]}\t{row['mailboxes']}\t"
+                  f"{'closed' if row['closed'] else 'open'}", markup=False)
+
+
+@contextmanager
+def run_lock(factory: sessionmaker[Session], name: str) -> Iterator[None]:
+    """Hold the named lock for the block; another holder makes this run exit cleanly."""
+    holder = f"{socket.gethostname()}:{os.getpid()}"
+    with factory() as session, session.begin():
+        queries.acquire_lock(session, name, holder, utcnow(), timedelta(hours=6))
+    try:
+        yield
+    finally:
+        with factory() as session, session.begin():
+            queries.release_lock(session, name, holder)
+
+
+# ---------------------------------------------------------------- receive side
+
+
+@app.command()
+def poll(
+    watch: Annotated[bool, typer.Option(
+        "--watch", help="Keep going: IMAP IDLE (or plain polling) with reconnects.")] = False,
+    max_seconds: Annotated[float | None, typer.Option(
+        help="With --watch: stop after this many seconds.")] = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Fetch new mail over IMAP (read-only), store it, classify it and match it to probes."""
+    from mailprobe.pipeline import poll_once, process_messages, watch_loop
+
+    with handled():
+        factory = database()
+        if watch:
+            watch_loop(factory, settings().imap, utcnow, max_seconds=max_seconds,
+                       on_cycle=lambda p, s: err.print(
+                           f"poll: {p.new} new, {s.matched} matched, {s.review} to review"))
+            return
+        polled = poll_once(factory, settings().imap, utcnow)
+        processed = process_messages(factory, utcnow)
+    data = {"fetched": polled.fetched, "new": polled.new, "duplicates": polled.duplicates,
+            "folders": polled.folders, "skipped_folders": polled.skipped_folders,
+            "classified": processed.by_kind, "matched": processed.matched,
+            "review": processed.review}
+    if json_out:
+        emit(data)
+    else:
+        out.print(f"fetched {polled.fetched} ({polled.new} new); matched {processed.matched}, "
+                  f"to review {processed.review}")
+        for folder in polled.skipped_folders:
+            err.print(f"note: folder {folder} does not exist on the server; skipped")
+
+
+@app.command()
+def ingest(paths: Annotated[list[Path], typer.Argument(help=".eml files, Maildir folders, mbox.")],
+           json_out: JsonFlag = False) -> None:
+    """Feed exported mail through the same store → classify → match path as polled mail."""
+    from mailprobe.ingest import iter_messages
+    from mailprobe.pipeline import process_messages, store_found
+
+    with handled():
+        factory = database()
+        new, dup = store_found(factory, iter_messages(paths), utcnow)
+        processed = process_messages(factory, utcnow)
+    data = {"new": new, "duplicates": dup, "classified": processed.by_kind,
+            "matched": processed.matched, "review": processed.review}
+    if json_out:
+        emit(data)
+    else:
+        out.print(f"stored {new} new ({dup} already known); matched {processed.matched}, "
+                  f"to review {processed.review}")
+
+
+@app.command("classify")
+def classify_cmd(paths: Annotated[list[Path], typer.Argument(
+                     help=".eml files or directories (Maildir cur/new files too).")],
+                 json_out: JsonFlag = False) -> None:
+    """Classify raw messages without a database (a debugging and checking tool)."""
+    from mailprobe.classify import classify, verdict_to_json
+    from mailprobe.ingest import message_files
+
+    with handled():
+        results = []
+        for path in message_files(paths):
+            try:
+                raw = path.read_bytes()
+            except OSError as error:
+                raise InputError(f"{path}: {error.strerror}") from None
+            results.append(verdict_to_json(str(path), classify(raw)))
+    if json_out:
+        emit(results)
+        return
+    for r in results:
+        recips = "; ".join(f"{x['address']} {x['status'] or '-'} {x['reason'] or '-'}"
+                           for x in r["recipients"])
+        out.print(f"{r['path']}: {r['kind']} ({r['detector']}) {recips}", markup=False)
+
+
+@app.command()
+def review(json_out: JsonFlag = False) -> None:
+    """Messages that could not be matched to a probe (link them with `override link`)."""
+    with handled(), database()() as session:
+        rows = [{"message": m.id, "received_at": m.received_at.isoformat(), "kind": v.kind,
+                 "detector": v.detector, "sender": v.sender, "subject": v.subject,
+                 "source": m.source}
+                for m, v, _ in queries.messages_with_verdicts(session, unmatched_only=True)]
+    if json_out:
+        emit(rows)
+        return
+    if not rows:
+        out.print("nothing to review: every message is matched to a probe")
+    for r in rows:
+        out.print(f"#{r['message']}\t{r['received_at'][:16]}\t{r['kind']}\t{r['sender']}\t"
+                  f"{r['subject']}", markup=False)
+
+
+@app.command()
+def reclassify(campaign: Annotated[str | None, typer.Option(
+                   help="Only messages matched to this campaign.")] = None,
+               json_out: JsonFlag = False) -> None:
+    """Re-run classification over stored raw messages; earlier verdicts stay as history."""
+    from mailprobe.pipeline import process_messages
+
+    with handled():
+        factory = database()
+        with factory() as session:
+            campaign_id = queries.get_campaign(session, campaign).id if campaign else None
+            ids = queries.all_message_ids(session, campaign_id)
+            before = {pk: kind for pk, kind in queries.current_kinds(session, ids)}
+        summary = process_messages(factory, utcnow, ids)
+        with factory() as session:
+            changed = [pk for pk, kind in queries.current_kinds(session, ids)
+                       if before.get(pk) != kind]
+    data = {"reclassified": summary.classified, "changed": changed, "by_kind": summary.by_kind}
+    if json_out:
+        emit(data)
+    else:
+        out.print(f"reclassified {summary.classified} messages; {len(changed)} changed kind")
+
+
+@app.command()
+def explain(message: Annotated[int, typer.Argument(help="Stored message number (see review).")],
+            json_out: JsonFlag = False) -> None:
+    """Why a message was classified and matched as it was, with its verdict history."""
+    with handled(), database()() as session:
+        history = queries.verdict_history(session, message)
+        if not history:
+            raise InputError(f"no stored message {message}; see `mailprobe review`")
+        match = queries.message_match(session, message)
+        data = {"message": message,
+                "verdicts": [{"at": v.created_at.isoformat(), "current": v.is_current,
+                              "kind": v.kind, "detector": v.detector, "reason": v.reason,
+                              "status": v.status, "evidence": v.evidence,
+                              "detail": json.loads(v.detail_json)} for v in history],
+                "match": match}
+    if json_out:
+        emit(data)
+        return
+    current = data["verdicts"][-1]
+    out.print(f"message {message}: {current['kind']} decided by {current['detector']}",
+              markup=False)
+    if current["evidence"]:
+        out.print(f"  evidence: {current['evidence']}", markup=False)
+    for r in current["detail"].get("recipients", []):
+        out.print(f"  recipient {r['address']}: status {r['status']}, reason {r['reason']}, "
+                  f"hard {r['hard']}", markup=False)
+    out.print(f"  match: {match or 'none (in review)'}", markup=False)
+    if len(history) > 1:
+        out.print(f"  history: {' → '.join(v['kind'] + '/' + v['detector'] for v in data['verdicts'])}",
+                  markup=False)

@@ -1,0 +1,66 @@
+"""Shared fixtures: the database on SQLite and PostgreSQL, a fixed clock, fixture loaders."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+
+pytest_plugins = ["tests.servers.fixtures"]
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+PG_DSN = os.environ.get("MAILPROBE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def pg_schema_url() -> Iterator[str]:
+    """A throw-away schema in the test database, dropped afterwards."""
+    schema = f"mp_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_DSN, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    base = PG_DSN.replace("postgresql://", "postgresql+psycopg://", 1)
+    try:
+        yield f"{base}?options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(PG_DSN, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The same test on a SQLite file and on a PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'mailprobe.db'}"
+    else:
+        yield from pg_schema_url()
+
+
+class FixedClock:
+    """A clock tests move by hand."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))  # Mon 09:00 in Shanghai
+
+
+@pytest.fixture
+def eml() -> object:
+    def load(name: str) -> bytes:
+        return (FIXTURES / "eml" / name).read_bytes()
+
+    return load

@@ -1,0 +1,129 @@
+"""The store on both backends: migrations, registry history, the ledger, the run lock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from alembic import command
+from sqlalchemy import select
+
+from mailprobe.errors import Busy, InputError
+from mailprobe.model import Mailbox, SendOutcome, SendState, Unit
+from mailprobe.store import queries
+from mailprobe.store.schema import ProbeRow
+from mailprobe.store.session import alembic_config, make_engine, open_database
+
+NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+
+
+def unit(uid: str, public: str | None, leader: str | None = None) -> Unit:
+    return Unit(uid, f"单位{uid}", "city_department",
+                (Mailbox("public", public), Mailbox("leader", leader)))
+
+
+def test_upgrade_head_then_alembic_check_finds_no_drift(db_url: str) -> None:
+    open_database(db_url)
+    command.check(alembic_config(make_engine(db_url)))  # raises on drift
+
+
+def test_reimport_updates_units_and_keeps_address_history(db_url: str) -> None:
+    factory = open_database(db_url)
+    with factory() as s, s.begin():
+        first = queries.import_units(s, [unit("u1", "a@x.gov.cn", None)], "r1.csv", NOW)
+    with factory() as s, s.begin():
+        second = queries.import_units(s, [unit("u1", "b@x.gov.cn", "boss@x.gov.cn")], "r2.csv",
+                                      NOW + timedelta(days=1))
+    with factory() as s:
+        history = queries.address_history(s)
+        units = queries.list_units(s)
+    assert (first.added, second.updated, second.address_changes) == (1, 1, 2)
+    assert [(h[1], h[2], h[3]) for h in history] == [
+        ("public", "a@x.gov.cn", "b@x.gov.cn"), ("leader", None, "boss@x.gov.cn")]
+    assert units[0].mailbox("public") == Mailbox("public", "b@x.gov.cn")
+
+
+def _campaign(factory, name="c1", types=("public", "leader")):  # type: ignore[no-untyped-def]
+    counter = iter(range(10_000))
+    with factory() as s, s.begin():
+        return queries.create_campaign(
+            s, name, ["t1", "t2"], list(types), 20, NOW,
+            lambda: f"tok{next(counter):07d}", lambda t: f"<mp.{t}@example.org>").id
+
+
+def test_campaign_creates_one_pending_probe_per_published_mailbox(db_url: str) -> None:
+    factory = open_database(db_url)
+    with factory() as s, s.begin():
+        queries.import_units(s, [unit("u1", "a@x.cn", "b@x.cn"), unit("u2", None, "c@y.cn")],
+                             "r.csv", NOW)
+    cid = _campaign(factory)
+    with factory() as s:
+        assert queries.state_counts(s, cid)["pending"] == 3
+        with pytest.raises(InputError, match="exists"):
+            _campaign(factory)
+
+
+def test_interrupted_sending_becomes_uncertain_and_is_never_due_again(db_url: str) -> None:
+    factory = open_database(db_url)
+    with factory() as s, s.begin():
+        queries.import_units(s, [unit("u1", "a@x.cn", "b@x.cn")], "r.csv", NOW)
+    cid = _campaign(factory)
+    with factory() as s, s.begin():
+        ids = queries.due_probe_ids(s, cid, NOW, 5, None)
+        queries.mark_sending(s, ids[:1], NOW)
+    with factory() as s, s.begin():
+        assert queries.recover_interrupted(s, cid, NOW) == 1
+        assert queries.due_probe_ids(s, cid, NOW, 5, None) == ids[1:]
+        assert queries.state_counts(s, cid)["uncertain"] == 1
+
+
+def test_deferred_probe_is_due_only_after_its_retry_time(db_url: str) -> None:
+    factory = open_database(db_url)
+    with factory() as s, s.begin():
+        queries.import_units(s, [unit("u1", "a@x.cn")], "r.csv", NOW)
+    cid = _campaign(factory, types=("public",))
+    with factory() as s, s.begin():
+        [pid] = queries.due_probe_ids(s, cid, NOW, 5, None)
+        queries.mark_sending(s, [pid], NOW)
+        queries.record_outcome(s, pid, SendOutcome(SendState.DEFERRED, 450, "try later"), NOW,
+                               NOW + timedelta(minutes=5), "subj")
+    with factory() as s:
+        assert queries.due_probe_ids(s, cid, NOW + timedelta(minutes=1), 5, None) == []
+        assert queries.due_probe_ids(s, cid, NOW + timedelta(minutes=6), 5, None) == [pid]
+        assert queries.due_probe_ids(s, cid, NOW + timedelta(minutes=6), 1, None) == []
+
+
+def test_accepted_probe_keeps_reply_queue_id_and_acceptance_time(db_url: str) -> None:
+    factory = open_database(db_url)
+    with factory() as s, s.begin():
+        queries.import_units(s, [unit("u1", "a@x.cn")], "r.csv", NOW)
+    cid = _campaign(factory, types=("public",))
+    with factory() as s, s.begin():
+        [pid] = queries.due_probe_ids(s, cid, NOW, 5, None)
+        queries.record_outcome(s, pid, SendOutcome(SendState.ACCEPTED, 250, "2.0.0 Ok: queued as "
+                                                   "4ABC", "4ABC"), NOW, None, "subj")
+    with factory() as s:
+        row = s.scalar(select(ProbeRow).where(ProbeRow.id == pid))
+        assert row is not None
+        assert (row.state, row.queue_id, row.accepted_at) == ("accepted", "4ABC", NOW)
+
+
+def test_same_raw_message_is_stored_once(db_url: str) -> None:
+    factory = open_database(db_url)
+    with factory() as s, s.begin():
+        first = queries.store_message(s, b"Subject: x\n\nbody", "t", NOW, NOW)
+        again = queries.store_message(s, b"Subject: x\n\nbody", "t", NOW, NOW)
+    assert first[1] is True and again == (first[0], False)
+
+
+def test_second_lock_holder_is_refused_until_release_or_expiry(db_url: str) -> None:
+    factory = open_database(db_url)
+    with factory() as s, s.begin():
+        queries.acquire_lock(s, "run", "a", NOW, timedelta(hours=1))
+    with pytest.raises(Busy, match="a since"), factory() as s, s.begin():
+        queries.acquire_lock(s, "run", "b", NOW, timedelta(hours=1))
+    with factory() as s, s.begin():  # expired locks are taken over
+        queries.acquire_lock(s, "run", "c", NOW + timedelta(hours=2), timedelta(hours=1))
+    with factory() as s, s.begin():
+        queries.release_lock(s, "run", "c")
+        queries.acquire_lock(s, "run", "d", NOW, timedelta(hours=1))
