@@ -16,14 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from mailprobe.config import Settings
 from mailprobe.errors import InputError
 from mailprobe.model import SendOutcome, SendState
 from mailprobe.render import RenderedProbe, render_probe
 from mailprobe.send import SmtpClient
-from mailprobe.store import queries
+from mailprobe.store import Database, Session, queries
 from mailprobe.store.queries import ProbeTarget
 
 Clock = Callable[[], datetime]
@@ -40,7 +38,7 @@ class SendSummary:
     dry_run: bool = False
 
 
-def prepare(factory: sessionmaker[Session], name: str, settings: Settings, clock: Clock,
+def prepare(factory: Database, name: str, settings: Settings, clock: Clock,
             limit: int | None) -> tuple[int, list[tuple[ProbeTarget, RenderedProbe]], int]:
     """Recover interrupted probes, pick the due ones and render every message."""
     with factory() as session, session.begin():
@@ -59,7 +57,7 @@ def render_target(target: ProbeTarget, settings: Settings) -> RenderedProbe:
     return render_probe(target.template, target.unit, mailbox, target.token, settings.probe)
 
 
-def send_campaign(factory: sessionmaker[Session], name: str, settings: Settings, clock: Clock,
+def send_campaign(factory: Database, name: str, settings: Settings, clock: Clock,
                   *, limit: int | None = None, dry_run: bool = False,
                   progress: Progress | None = None) -> SendSummary:
     """Send what is due in campaign ``name``; rendering errors stop it before any SMTP."""
@@ -91,7 +89,7 @@ class DomainPacer:
         self.sent[domain].append(now)
 
 
-async def _deliver_all(factory: sessionmaker[Session],
+async def _deliver_all(factory: Database,
                        work: list[tuple[ProbeTarget, RenderedProbe]], settings: Settings,
                        clock: Clock, summary: SendSummary, progress: Progress | None) -> None:
     clients = [SmtpClient(settings.smtp) for _ in range(max(1, settings.smtp.concurrency))]
@@ -142,14 +140,14 @@ def _soonest(queue: deque[tuple[ProbeTarget, RenderedProbe]], pacer: DomainPacer
     return max(0.05, min(waits, default=0.05))
 
 
-def _claim(factory: sessionmaker[Session], chunk: list[tuple[ProbeTarget, RenderedProbe]],
+def _claim(factory: Database, chunk: list[tuple[ProbeTarget, RenderedProbe]],
            clock: Clock) -> None:
     # Commit SENDING before the SMTP call: after a crash we report, never resend.
     with factory() as session, session.begin():
         queries.mark_sending(session, [t.probe_id for t, _ in chunk], clock())
 
 
-def _record(factory: sessionmaker[Session], chunk: list[tuple[ProbeTarget, RenderedProbe]],
+def _record(factory: Database, chunk: list[tuple[ProbeTarget, RenderedProbe]],
             outcomes: list[SendOutcome], settings: Settings, clock: Clock,
             summary: SendSummary, pacer: DomainPacer) -> None:
     now = clock()

@@ -19,13 +19,12 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from sqlalchemy.orm import Session, sessionmaker
 
 from mailprobe import token as tokens
 from mailprobe.config import Settings, from_domain, load_settings
 from mailprobe.errors import Busy, ExitCode, InputError, MailprobeError
 from mailprobe.model import MAILBOX_TYPES
-from mailprobe.store import queries
+from mailprobe.store import Database, queries
 from mailprobe.store.session import open_database
 
 app = typer.Typer(help="Measure how well units answer their published mailboxes.",
@@ -71,7 +70,7 @@ def settings() -> Settings:
     return STATE["settings"]  # type: ignore[no-any-return]
 
 
-def database() -> sessionmaker[Session]:
+def database() -> Database:
     return open_database(settings().database.url)
 
 
@@ -161,7 +160,8 @@ def units_import(path: Annotated[Path, typer.Argument(help="CSV, XLSX or YAML re
         if json_out:
             emit(data)
         elif dry_run:
-            out.print(f"{path}: {len(result.units)} units, all rows valid (dry run: nothing stored)")
+            out.print(f"{path}: {len(result.units)} units, all rows valid "
+                      "(dry run: nothing stored)")
         else:
             assert summary is not None
             out.print(f"{path}: {summary.added} added, {summary.updated} updated, "
@@ -342,7 +342,7 @@ def campaign_list(json_out: JsonFlag = False) -> None:
 
 
 @contextmanager
-def run_lock(factory: sessionmaker[Session], name: str) -> Iterator[None]:
+def run_lock(factory: Database, name: str) -> Iterator[None]:
     """Hold the named lock for the block; another holder makes this run exit cleanly."""
     holder = f"{socket.gethostname()}:{os.getpid()}"
     with factory() as session, session.begin():
@@ -505,5 +505,5 @@ def explain(message: Annotated[int, typer.Argument(help="Stored message number (
                   f"hard {r['hard']}", markup=False)
     out.print(f"  match: {match or 'none (in review)'}", markup=False)
     if len(history) > 1:
-        out.print(f"  history: {' → '.join(v['kind'] + '/' + v['detector'] for v in data['verdicts'])}",
-                  markup=False)
+        steps = " → ".join(f"{v['kind']}/{v['detector']}" for v in data["verdicts"])
+        out.print(f"  history: {steps}", markup=False)

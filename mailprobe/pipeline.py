@@ -14,8 +14,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy.orm import Session, sessionmaker
-
 from mailprobe.classify import classify
 from mailprobe.config import ImapSettings
 from mailprobe.correlate import REVIEW, ProbeIndex, correlate
@@ -23,7 +21,7 @@ from mailprobe.errors import AuthError, ServerUnreachable
 from mailprobe.ingest import FoundMessage
 from mailprobe.model import Verdict
 from mailprobe.poll import FetchBatch, FolderMark, ImapPoller
-from mailprobe.store import queries
+from mailprobe.store import Database, Session, queries
 
 Clock = Callable[[], datetime]
 log = logging.getLogger(__name__)
@@ -38,7 +36,7 @@ class ProcessSummary:
     by_kind: dict[str, int] = field(default_factory=dict)
 
 
-def store_found(factory: sessionmaker[Session], found: Iterable[FoundMessage],
+def store_found(factory: Database, found: Iterable[FoundMessage],
                 clock: Clock) -> tuple[int, int]:
     """Store ingested messages (one transaction per 200); return (new, duplicates)."""
     new = dup = 0
@@ -52,7 +50,7 @@ def store_found(factory: sessionmaker[Session], found: Iterable[FoundMessage],
     return new + n, dup + d
 
 
-def _store_batch(factory: sessionmaker[Session], batch: list[FoundMessage],
+def _store_batch(factory: Database, batch: list[FoundMessage],
                  clock: Clock) -> tuple[int, int]:
     new = 0
     with factory() as session, session.begin():
@@ -68,7 +66,7 @@ def verdict_detail(verdict: Verdict) -> dict[str, object]:
     return dataclasses.asdict(verdict)
 
 
-def process_messages(factory: sessionmaker[Session], clock: Clock,
+def process_messages(factory: Database, clock: Clock,
                      message_ids: list[int] | None = None) -> ProcessSummary:
     """Classify and correlate ``message_ids`` (default: those without a verdict yet)."""
     summary = ProcessSummary()
@@ -106,7 +104,7 @@ class PollSummary:
     skipped_folders: list[str] = field(default_factory=list)
 
 
-def poll_once(factory: sessionmaker[Session], settings: ImapSettings, clock: Clock) -> PollSummary:
+def poll_once(factory: Database, settings: ImapSettings, clock: Clock) -> PollSummary:
     """Fetch what arrived since the stored high-water marks; each batch is committed with
     its new mark, so a dropped connection loses nothing and repeats nothing."""
     summary = PollSummary()
@@ -124,7 +122,7 @@ def poll_once(factory: sessionmaker[Session], settings: ImapSettings, clock: Clo
     return summary
 
 
-def _store_fetched(factory: sessionmaker[Session], account: str, batch: FetchBatch,
+def _store_fetched(factory: Database, account: str, batch: FetchBatch,
                    clock: Clock, summary: PollSummary) -> None:
     with factory() as session, session.begin():
         for m in batch.messages:
@@ -139,7 +137,7 @@ def _store_fetched(factory: sessionmaker[Session], account: str, batch: FetchBat
     summary.folders[batch.folder] = summary.folders.get(batch.folder, 0) + len(batch.messages)
 
 
-def watch_loop(factory: sessionmaker[Session], settings: ImapSettings, clock: Clock, *,
+def watch_loop(factory: Database, settings: ImapSettings, clock: Clock, *,
                max_seconds: float | None = None,
                on_cycle: Callable[[PollSummary, ProcessSummary], None] | None = None,
                max_backoff: float = 300.0) -> None:
