@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterable
 
 ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford: no i, l, o, u
 TOKEN_LEN = 10
@@ -62,8 +63,5 @@ def tokens_in_codes(text: str) -> list[str]:
     return _unique((m.group(1) + m.group(2)).lower() for m in _CODE_RE.finditer(text))
 
 
-def _unique(values: object) -> list[str]:
-    seen: dict[str, None] = {}
-    for value in values:  # type: ignore[attr-defined]
-        seen.setdefault(value, None)
-    return list(seen)
+def _unique(values: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(values))

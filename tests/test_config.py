@@ -1,0 +1,57 @@
+"""Settings from TOML plus MAILPROBE_<SECTION>_<KEY> environment overrides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mailprobe.config import load_settings, secret
+from mailprobe.errors import InputError
+
+
+def test_environment_alone_configures_everything(tmp_path: Path) -> None:
+    env = {"MAILPROBE_DATABASE_URL": "sqlite:///x.db", "MAILPROBE_SMTP_HOST": "mx.example.org",
+           "MAILPROBE_SMTP_PORT": "2525", "MAILPROBE_SMTP_TLS": "none",
+           "MAILPROBE_PROBE_FROM": "a@example.org",
+           "MAILPROBE_PROBE_RETURN_PATH": "p+{token}@example.org",
+           "MAILPROBE_IMAP_FOLDERS": "INBOX, Spam"}
+    s = load_settings(tmp_path / "absent.toml", env)
+    assert (s.database.url, s.smtp.host, s.smtp.port, s.smtp.tls) == (
+        "sqlite:///x.db", "mx.example.org", 2525, "none")
+    assert (s.probe.from_, s.probe.return_path) == ("a@example.org", "p+{token}@example.org")
+    assert s.imap.folders == ("INBOX", "Spam")
+
+
+def test_environment_overrides_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "mailprobe.toml"
+    path.write_text('[smtp]\nhost = "file-host"\nport = 25\n', encoding="utf-8")
+    s = load_settings(path, {"MAILPROBE_SMTP_PORT": "587"})
+    assert (s.smtp.host, s.smtp.port) == ("file-host", 587)
+
+
+def test_tls_verification_is_on_unless_switched_off_explicitly(tmp_path: Path) -> None:
+    assert load_settings(tmp_path / "none.toml", {}).smtp.verify_tls is True
+    off = load_settings(tmp_path / "none.toml", {"MAILPROBE_SMTP_VERIFY_TLS": "false"})
+    assert off.smtp.verify_tls is False
+
+
+@pytest.mark.parametrize(("text", "needle"), [
+    ('[smtp]\ntls = "maybe"\n', "tls must be one of"),
+    ('[smtp]\nport = "x"\n', "cannot read 'x'"),
+    ('[smtp]\nhots = "x"\n', "has no key 'hots'"),
+    ("[smtp\n", "mailprobe.toml"),
+])
+def test_bad_config_names_the_problem(tmp_path: Path, text: str, needle: str) -> None:
+    path = tmp_path / "mailprobe.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=needle):
+        load_settings(path, {})
+
+
+def test_secret_comes_from_the_named_variable_or_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MP_TEST_PW", "s3cret")
+    assert secret("MP_TEST_PW", "", "smtp") == "s3cret"
+    assert secret("", "printf hunter2", "smtp") == "hunter2"
+    with pytest.raises(InputError, match="MP_TEST_MISSING is not set"):
+        secret("MP_TEST_MISSING", "", "smtp")
