@@ -47,14 +47,18 @@ def prepare(factory: Database, name: str, settings: Settings, clock: Clock,
         ids = queries.due_probe_ids(session, campaign.id, clock(), settings.smtp.max_attempts,
                                     limit)
         targets = queries.probe_targets(session, campaign.id, ids)
-    rendered = [(t, render_target(t, settings)) for t in targets]
+    now = clock()
+    rendered = [(t, render_target(t, settings, now)) for t in targets]
     return campaign.id, rendered, recovered
 
 
-def render_target(target: ProbeTarget, settings: Settings) -> RenderedProbe:
+def render_target(target: ProbeTarget, settings: Settings,
+                  when: datetime | None = None) -> RenderedProbe:
+    """Render one probe; ``when`` fixes its Date header (the campaign's clock)."""
     mailbox = target.unit.mailbox(target.mailbox_type)
     assert mailbox is not None  # probe_targets always attaches the probed mailbox
-    return render_probe(target.template, target.unit, mailbox, target.token, settings.probe)
+    return render_probe(target.template, target.unit, mailbox, target.token, settings.probe,
+                        when)
 
 
 def send_campaign(factory: Database, name: str, settings: Settings, clock: Clock,

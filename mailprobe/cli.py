@@ -507,3 +507,39 @@ def explain(message: Annotated[int, typer.Argument(help="Stored message number (
     if len(history) > 1:
         steps = " → ".join(f"{v['kind']}/{v['detector']}" for v in data["verdicts"])
         out.print(f"  history: {steps}", markup=False)
+
+
+# ---------------------------------------------------------------- working time, scores, reports
+
+
+def calendar() -> Any:
+    from mailprobe.score.workcal import load_calendar
+
+    config_path = STATE.get("config") or Path("mailprobe.toml")
+    return load_calendar(settings().calendar, base_dir=Path(config_path).resolve().parent)
+
+
+def parse_when(text: str, tz: Any) -> datetime:
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{text!r} is not an ISO 8601 time, e.g. 2026-03-02T09:30 "
+                         "(naive times are Asia/Shanghai)") from None
+    return when.replace(tzinfo=tz) if when.tzinfo is None else when
+
+
+@app.command()
+def worktime(start: Annotated[str, typer.Argument(help="ISO 8601 start (naive = Shanghai).")],
+             end: Annotated[str, typer.Argument(help="ISO 8601 end (naive = Shanghai).")],
+             json_out: JsonFlag = False) -> None:
+    """Working hours and working days between two times, on the Chinese calendar."""
+    with handled():
+        cal = calendar()
+        span = cal.working_time(parse_when(start, cal.tz), parse_when(end, cal.tz))
+    data = {"working_hours": round(span.working_hours, 4), "working_days": span.working_days,
+            "estimated": span.estimated}
+    if json_out:
+        emit(data)
+        return
+    flag = " (ESTIMATED: a year without official holiday data)" if span.estimated else ""
+    out.print(f"{data['working_hours']} working hours, {span.working_days:g} working days{flag}")

@@ -430,3 +430,35 @@ def message_match(session: Session, message_pk: int) -> dict[str, object] | None
     match, probe = found
     return {"probe": probe.id, "token": probe.token, "address": probe.address,
             "evidence": match.evidence, "by": match.matched_by}
+
+
+# ---------------------------------------------------------------- scoring inputs
+
+
+@dataclass(frozen=True)
+class ProbeRecord:
+    """A campaign mailbox with its ledger row (None when unpublished), for scoring."""
+
+    unit_id: str
+    unit_name: str
+    category: str
+    mailbox_type: str
+    address: str | None
+    probe: ProbeRow | None
+
+
+def campaign_mailboxes(session: Session, campaign: CampaignRow) -> list[ProbeRecord]:
+    """Every unit's mailbox of the campaign's types: probed ones with their ledger row,
+    unpublished ones without (units added after the campaign was created are left out)."""
+    types = campaign.mailbox_types.split(",")
+    probes = {p.mailbox_id: p for p in probe_rows(session, campaign.id)}
+    stmt = (select(MailboxRow, UnitRow).join(UnitRow, UnitRow.id == MailboxRow.unit_pk)
+            .where(MailboxRow.type.in_(types)).order_by(UnitRow.unit_id, MailboxRow.type))
+    records = []
+    for box, unit in session.execute(stmt):
+        probe = probes.get(box.id)
+        if probe is None and box.address is not None:
+            continue
+        records.append(ProbeRecord(unit.unit_id, unit.name, unit.category, box.type,
+                                   probe.address if probe else None, probe))
+    return records
