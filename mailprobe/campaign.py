@@ -108,7 +108,7 @@ async def _deliver_all(factory: Database,
                 continue
             _claim(factory, chunk, clock)
             outcomes = await asyncio.gather(*(
-                client.deliver(rendered.envelope_from, target.address, rendered.as_bytes())
+                client.deliver(rendered.envelope_from, rendered.to, rendered.as_bytes())
                 for client, (target, rendered) in zip(clients, chunk, strict=False)))
             _record(factory, chunk, outcomes, settings, clock, summary, pacer)
             if progress is not None:

@@ -24,7 +24,7 @@ from mailprobe import token as tokens
 from mailprobe.config import Settings, from_domain, load_settings
 from mailprobe.errors import Busy, ExitCode, InputError, MailprobeError
 from mailprobe.model import MAILBOX_TYPES
-from mailprobe.store import Database, queries
+from mailprobe.store import Database, Session, queries
 from mailprobe.store.session import open_database
 
 app = typer.Typer(help="Measure how well units answer their published mailboxes.",
@@ -59,6 +59,7 @@ def main(config: ConfigOpt = None,
          verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log to stderr.")] = False
          ) -> None:
     """mailprobe: probe published mailboxes, classify what comes back, score and report."""
+    STATE.clear()  # one invocation, one settings read (tests invoke the app repeatedly)
     STATE["config"] = config
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
                         format="%(levelname)s %(name)s: %(message)s")
@@ -543,3 +544,89 @@ def worktime(start: Annotated[str, typer.Argument(help="ISO 8601 start (naive = 
         return
     flag = " (ESTIMATED: a year without official holiday data)" if span.estimated else ""
     out.print(f"{data['working_hours']} working hours, {span.working_days:g} working days{flag}")
+
+
+Actor = Annotated[str, typer.Option(help="Who decided (kept in the log).",
+                                    envvar=["MAILPROBE_ACTOR", "USER"])]
+Reason = Annotated[str, typer.Option(help="Why; reports cite it.")]
+
+
+def _log_override(action: str, target: str, value: str, actor: str, reason: str,
+                  apply: Callable[[Session], None] | None = None) -> None:
+    with handled():
+        if not reason.strip():
+            raise InputError("--reason is required: reports cite every override")
+        with database()() as session, session.begin():
+            if apply is not None:
+                apply(session)
+            row = queries.add_override(session, utcnow(), actor or "unknown", action, target,
+                                       value, reason)
+    out.print(f"override #{row.id} logged: {action} {target} = {value} ({reason})", markup=False)
+
+
+@override_app.command("substantive")
+def override_substantive(
+    message: Annotated[int, typer.Argument(help="Stored message number.")],
+    value: Annotated[str, typer.Argument(help="yes or no.")],
+    reason: Reason = "", actor: Actor = "",
+) -> None:
+    """Mark a human reply substantive (yes) or not (no), overriding the classifier's hint."""
+    if value not in ("yes", "no"):
+        fail(InputError("VALUE must be yes or no"))
+
+    def check(session: Session) -> None:
+        if not queries.verdict_history(session, message):
+            raise InputError(f"no stored message {message}; see `mailprobe review`")
+
+    _log_override("substantive", str(message), value, actor, reason, check)
+
+
+@override_app.command("link")
+def override_link(
+    message: Annotated[int, typer.Argument(help="Stored message number (see review).")],
+    probe_code: Annotated[str, typer.Argument(help="The probe's code MP-XXXXX-XXXXX or token.")],
+    reason: Reason = "", actor: Actor = "",
+) -> None:
+    """Tie an unmatched message to a probe by hand."""
+    from mailprobe.correlate import Match
+
+    found = tokens.tokens_in_codes(probe_code) or [probe_code.lower()]
+
+    def link(session: Session) -> None:
+        probe_id = queries.probe_id_by_token(session, found[0])
+        if probe_id is None:
+            raise InputError(f"no probe with code or token {probe_code}")
+        if not queries.verdict_history(session, message):
+            raise InputError(f"no stored message {message}; see `mailprobe review`")
+        queries.save_match(session, message, Match(probe_id, "staff"), utcnow(), "staff")
+
+    _log_override("link", str(message), found[0], actor, reason, link)
+
+
+@override_app.command("exclude")
+def override_exclude(
+    unit: Annotated[str, typer.Argument(help="Unit id.")],
+    reason: Reason = "", actor: Actor = "",
+    undo: Annotated[bool, typer.Option("--undo", help="Include the unit again.")] = False,
+) -> None:
+    """Leave a unit out of scoring and rankings (e.g. merged, under reorganisation)."""
+    def check(session: Session) -> None:
+        if not any(u.unit_id == unit for u in queries.list_units(session)):
+            raise InputError(f"no unit {unit}; see `mailprobe units list`")
+
+    _log_override("exclude", unit, "no" if undo else "yes", actor, reason, check)
+
+
+@override_app.command("list")
+def override_list(json_out: JsonFlag = False) -> None:
+    """The append-only log of staff decisions."""
+    with handled(), database()() as session:
+        rows = [{"id": r.id, "at": r.at.isoformat(), "actor": r.actor, "action": r.action,
+                 "target": r.target, "value": r.value, "reason": r.reason}
+                for r in queries.overrides(session)]
+    if json_out:
+        emit(rows)
+        return
+    for r in rows:
+        out.print(f"#{r['id']} {r['at'][:16]} {r['actor']}: {r['action']} {r['target']} = "
+                  f"{r['value']} ({r['reason']})", markup=False)

@@ -43,7 +43,8 @@ class RowError:
 
     def __str__(self) -> str:
         where = f'column "{self.column}": ' if self.column else ""
-        return f"{self.path}:{self.line}: {where}{self.problem}; fix the row"
+        fix = "fix the file" if self.problem.startswith("the file") else "fix the row"
+        return f"{self.path}:{self.line}: {where}{self.problem}; {fix}"
 
 
 class Kind(StrEnum):

@@ -462,3 +462,7 @@ def campaign_mailboxes(session: Session, campaign: CampaignRow) -> list[ProbeRec
         records.append(ProbeRecord(unit.unit_id, unit.name, unit.category, box.type,
                                    probe.address if probe else None, probe))
     return records
+
+
+def probe_id_by_token(session: Session, token: str) -> int | None:
+    return session.scalar(select(ProbeRow.id).where(ProbeRow.token == token))

@@ -1,0 +1,92 @@
+"""The command line: exit codes, --json documents, dry runs that change nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mailprobe.cli import app
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str):  # type: ignore[no-untyped-def]
+    """Run mailprobe in a temp dir, configured by the environment alone."""
+    monkeypatch.chdir(tmp_path)
+    env = {"MAILPROBE_DATABASE_URL": db_url, "MAILPROBE_PROBE_FROM": "consult@example.org",
+           "MAILPROBE_PROBE_RETURN_PATH": "probe+{token}@example.org",
+           "MAILPROBE_SMTP_TLS": "none", "MAILPROBE_SMTP_HOST": "127.0.0.1"}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0) -> str:
+        result = runner.invoke(app, list(args))
+        assert result.exit_code == code, result.output
+        return result.stdout
+
+    return run
+
+
+def test_init_writes_a_commented_config_and_creates_the_database(cli, tmp_path: Path) -> None:
+    data = json.loads(cli("init", "--json"))
+    assert data["config_written"] is True
+    assert "[smtp]" in (tmp_path / "mailprobe.toml").read_text(encoding="utf-8")
+    assert json.loads(cli("init", "--json"))["config_written"] is False
+
+
+def test_bad_registry_row_exits_3_and_stores_nothing(cli) -> None:
+    cli("units", "import", str(FIXTURES / "registry" / "units-bad.csv"), code=3)
+    assert json.loads(cli("units", "list", "--json")) == []
+
+
+def test_registry_dry_run_checks_without_storing(cli) -> None:
+    data = json.loads(cli("units", "import", str(FIXTURES / "registry" / "units-ok.csv"),
+                          "--dry-run", "--json"))
+    assert data["units"] > 0 and data["dry_run"] is True
+    assert json.loads(cli("units", "list", "--json")) == []
+
+
+def test_campaign_without_template_uses_the_shipped_default(cli) -> None:
+    cli("units", "import", str(FIXTURES / "registry" / "units-ok.csv"))
+    created = json.loads(cli("campaign", "create", "r1", "--json"))
+    assert created["templates"] == ["consult_office_hours"] and created["probes"] > 0
+    status = json.loads(cli("campaign", "status", "r1", "--json"))
+    assert status["counts"]["pending"] == created["probes"]
+    assert set(status["counts"]) == {"pending", "sending", "accepted", "deferred", "rejected",
+                                     "uncertain"}
+
+
+def test_preview_shows_message_and_what_replies_match_on(cli) -> None:
+    cli("units", "import", str(FIXTURES / "registry" / "units-ok.csv"))
+    cli("campaign", "create", "r1")
+    [item] = json.loads(cli("campaign", "preview", "r1", "--limit", "1", "--json"))
+    code = item["matched_on"]["code"]
+    assert code in item["subject"] and code in item["body"]
+    assert item["matched_on"]["return_path"].startswith("probe+")
+
+
+def test_unknown_template_and_campaign_are_bad_input(cli) -> None:
+    cli("units", "import", str(FIXTURES / "registry" / "units-ok.csv"))
+    cli("campaign", "create", "r1", "--template", "nope", code=3)
+    cli("campaign", "status", "missing", code=3)
+
+
+def test_unreachable_database_exits_5(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MAILPROBE_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    result = CliRunner().invoke(app, ["units", "list"])
+    assert result.exit_code == 5, result.output
+
+
+def test_worktime_json_over_national_day_2026(cli) -> None:
+    data = json.loads(cli("worktime", "2026-09-30T17:00", "2026-10-09T09:00", "--json"))
+    assert data == {"working_hours": 7.5, "working_days": 2.0, "estimated": False}
+
+
+def test_worktime_into_2027_is_flagged_estimated(cli) -> None:
+    assert json.loads(cli("worktime", "2027-01-04", "2027-01-06", "--json"))["estimated"] is True
