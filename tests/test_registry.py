@@ -189,7 +189,7 @@ def test_corrupt_xlsx_is_one_error(tmp_path: Path) -> None:
 def test_old_xls_is_one_error_with_a_hint(tmp_path: Path) -> None:
     path = write(tmp_path, "units.csv", b"\xd0\xcf\x11\xe0" + bytes(100))
     assert load(path)[1] == ["units.csv:1: the file is an old Excel .xls file; "
-                             "save it as .xlsx or CSV UTF-8; fix the row"]
+                             "save it as .xlsx or CSV UTF-8; fix the file"]
 
 
 def test_yaml_items_with_start_lines_and_ids_kept_as_text() -> None:

@@ -1,0 +1,119 @@
+"""Classify a returned message: bounce formats first, then replies (STYLE.md §C).
+
+``classify(raw)`` parses once (compat32, bounded; see message.py) and asks each detector in
+``DETECTORS`` in turn; the first verdict wins. It never raises: a parse failure is
+``Kind.UNPARSEABLE`` and a detector that raises is skipped (the tests keep that path empty).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from mailprobe.classify import (
+    aliyun,
+    arf,
+    autoreply,
+    coremail,
+    courier,
+    domino,
+    dsn,
+    exchange,
+    exim,
+    generic,
+    gmail,
+    human,
+    netease,
+    postfix,
+    qmail,
+    sendmail,
+    ses,
+    suspend,
+    tencent,
+    yahoo,
+)
+from mailprobe.classify.message import Mail, parse_message
+from mailprobe.model import Kind, Verdict
+
+log = logging.getLogger(__name__)
+
+Detector = Callable[[Mail], Verdict | None]
+
+# First match wins. Reports and machine formats first: an ARF report or an SES JSON notice
+# would otherwise be read as a letter. Then the Chinese providers: they quote their own
+# reasons inside DSNs written by Postfix/Sendmail, so they must see the message before the
+# MTA detectors claim it. Then vendor letters with distinctive wording, before the MTAs whose
+# markers are generic; dsn.py reads any remaining RFC 3464 report; generic.py any remaining
+# daemon letter. The retired-mailbox auto-reply is a bounce (DOMAIN.md), so it precedes
+# autoreply.py; auto-replies follow every bounce rule because Postfix and Exim bounces carry
+# Auto-Submitted too; human replies come last.
+DETECTORS: tuple[Detector, ...] = (
+    arf.detect,  # message/feedback-report: never a bounce
+    ses.detect,  # SES JSON notifications (body is JSON, not a letter)
+    coremail.detect,  # 系统退信 letters: reason from 退信原因, Status 5.0.0 is useless
+    tencent.detect,  # QQ/Exmail text quoted in our MTA's DSN: Tencent's phrases decide
+    netease.detect,  # NetEase DT:SPM / MI:STC codes quoted in a DSN
+    aliyun.detect,  # Aliyun/HiChina rejections
+    gmail.detect,  # Gmail letters and Google Groups refusals (the group is the recipient)
+    exchange.detect,  # Exchange/Office 365 NDRs (may carry a DSN; wording decides first)
+    domino.detect,  # Domino letters; "not in Domino Directory" is userunknown
+    courier.detect,  # Courier DSNs
+    yahoo.detect,  # Yahoo letters: "<addr>: Remote host said"
+    qmail.detect,  # qmail failure notices (no DSN, no X-Failed-Recipients)
+    exim.detect,  # X-Failed-Recipients / Exim wording
+    sendmail.detect,  # "Returned mail" letters (often with a DSN)
+    postfix.detect,  # Postfix letters, DSN or SMTP transcript
+    dsn.detect,  # any other RFC 3464 report, broken ones included
+    generic.detect,  # any other daemon letter naming an address
+    suspend.detect,  # "mailbox no longer in use" auto-reply: a bounce (suspend)
+    autoreply.detect,  # after all bounce rules: bounces carry Auto-Submitted too
+    human.detect,  # last: anything from a person
+)
+
+
+def classify(raw: bytes) -> Verdict:
+    """Return the first detector's verdict; never raise on a bad message."""
+    msg, error = parse_message(raw)
+    if msg is None:
+        return Verdict(Kind.UNPARSEABLE, detector="parser", error=error)
+    for detect in DETECTORS:
+        try:
+            verdict = detect(msg)
+        except Exception:  # a detector bug must not lose the message; tests keep this path empty
+            log.exception("detector %s failed", detect.__module__)
+            continue
+        if verdict is not None:
+            return verdict
+    return none_verdict(msg)
+
+
+def none_verdict(msg: Mail) -> Verdict:
+    try:
+        from mailprobe.classify.extract import verdict
+        return verdict(msg, Kind.UNKNOWN, "none")
+    except Exception as err:  # header decoding of hostile input
+        return Verdict(Kind.UNKNOWN, detector="none", error=f"{type(err).__name__}: {err}")
+
+
+def verdict_to_json(path: str, verdict: Verdict) -> dict[str, Any]:
+    """The ``mailprobe classify --json`` document for one message."""
+    return {
+        "path": path,
+        "kind": verdict.kind.value,
+        "detector": verdict.detector,
+        "recipients": [
+            {"address": r.address, "status": r.status, "reason": r.reason, "hard": r.hard,
+             "sender_side": r.sender_side, "diagnostic": r.diagnostic}
+            for r in verdict.recipients
+        ],
+        "probe_refs": [{"kind": r.kind.value, "value": r.value} for r in verdict.refs],
+        "subkind": verdict.subkind,
+        "evidence": verdict.evidence,
+        "reply_text": verdict.reply_text,
+        "substantive": verdict.substantive,
+        "sender": verdict.sender,
+        "subject": verdict.subject,
+        "message_id": verdict.message_id,
+        "error": verdict.error,
+    }

@@ -47,10 +47,13 @@ AUTO_SUBJECT_WORDS: tuple[str, ...] = (
 # Body phrases that mark an auto-reply on their own. Checked on the new text only (quotes
 # removed), and skipped when a negation (不是/并非/not) comes right before them.
 AUTO_BODY_STRONG: tuple[str, ...] = (
-    r"系统自动(?:回复|发送|发出|生成|答复)",
+    r"系统自动(?:回复|发送|发出|答复)",
     r"自动(?:回复|答复)(?:邮件|信息|消息|通知)",
-    r"(?:此|本|这)[^。，,\n不非]{0,6}自动(?:回复|答复|发送|发出)",
-    r"由系统自动",
+    # "本邮件由系统自动发出" / "此邮件为自动回复": the message itself must be the subject, so
+    # an answer such as "本平台会自动发送提醒短信" does not match.
+    r"(?:此|本|这)(?:封|条|是一封|为一封)?(?:邮件|信件|信|消息|回信|回复|通知)[^。，,\n不非]{0,6}"
+    r"自动(?:回复|答复|发送|发出)",
+    r"(?:此|这)(?:为|是)(?:一封|一条)?(?:系统)?自动(?:回复|答复)",
     r"假期自动回复",
     r"请(?:勿|不要)(?:直接)?回复(?:本|此|该)(?:邮件|信|消息)",
     r"本邮件(?:无需|不需要|请勿)回复",
@@ -58,8 +61,8 @@ AUTO_BODY_STRONG: tuple[str, ...] = (
     r"this (?:e-?mail|message|reply) (?:is|was) (?:automatically|auto-?)generated",
     r"please do not reply (?:directly )?to this (?:e-?mail|message)",
     r"do not reply to this (?:e-?mail|message)",
-    r"i am (?:currently )?(?:out of (?:the )?office|away from (?:the )?office|on (?:annual )?leave)",
-    r"i'm (?:currently )?(?:out of (?:the )?office|away from (?:the )?office|on (?:annual )?leave)",
+    r"(?:i am|i'm) (?:currently )?(?:out of|away from) (?:the )?office",
+    r"(?:i am|i'm) (?:currently )?on (?:annual )?leave",
     r"i will be (?:out of (?:the )?office|away|on leave) (?:until|from|between)",
     r"i am currently away",
     r"with (?:limited|no) access to (?:my )?e-?mail",
@@ -111,6 +114,16 @@ ANSWER_MARKERS: tuple[str, ...] = (
     r"in answer to your question",
 )
 
+# An answer letter: vetoes the weakest header signal (X-Auto-Response-Suppress, which Outlook
+# and ticket systems also put on messages a person wrote).
+ANSWER_LETTER: tuple[str, ...] = (
+    r"答复如下",
+    r"回复如下",
+    r"现(?:予以)?答复",
+    r"办理结果",
+    r"答复意见",
+)
+
 # Out-of-office words: set subkind "out_of_office" instead of "acknowledgement".
 OUT_OF_OFFICE: tuple[str, ...] = (
     r"休假",
@@ -139,16 +152,19 @@ REPLY_SUBJECT_PREFIX = r"^\s*(?:re|aw|sv|回复|回覆|答复|答覆|reply)\s*(?
 BULK_HEADERS: tuple[str, ...] = ("List-Id", "List-Unsubscribe", "List-Post", "Feedback-ID")
 BULK_PRECEDENCE: tuple[str, ...] = ("bulk", "list", "junk")
 
-# Bare acknowledgements: the whole new text is one of these (punctuation and greetings aside).
-BARE_ACK: tuple[str, ...] = (
-    r"(?:已|已经)?收到(?:了)?(?:您的)?(?:来信|邮件|信件)?",
-    r"收到(?:了)?[,，]?(?:谢谢|多谢|感谢)(?:您)?(?:的来信)?",
-    r"(?:好的|好|ok|okay)[,，]?(?:收到)?(?:谢谢)?",
-    r"谢谢|感谢|多谢",
-    r"received(?: with thanks)?[,.]?(?: thanks?(?: you)?)?",
-    r"noted(?: with thanks)?[,.]?(?: thanks?(?: you)?)?",
-    r"thanks?(?: you)?(?: for your (?:e-?mail|message))?",
-    r"got it[,.]?(?: thanks?)?",
+# Acknowledgement words: when nothing but these (plus greetings, punctuation and a signature)
+# is left of the new text, the reply is a bare acknowledgement ("已收到", "收到，谢谢", "Noted").
+ACK_WORDS: tuple[str, ...] = (
+    r"(?:您的|你的)?(?:来信|邮件|信件|来函|留言|问题|咨询)?(?:已经|已)?(?:收到|收悉)(?:了|啦)?",
+    r"谢谢(?:您)?|感谢(?:您)?(?:的来信)?|多谢|好的|知道了|了解",
+    r"ok(?:ay)?|received|noted|thanks?(?: you)?|got it|with thanks|for your (?:e-?mail|message)",
+)
+
+# Signature lines: contact details, unit names, dates. Dropped before measuring the new text.
+SIGNATURE_LINES: tuple[str, ...] = (
+    r".{0,12}(?:电话|手机|联系电话|tel|phone|mobile|fax|传真|地址|邮编|email|e-mail|邮箱)\s*[:：]?.*\d.*",
+    r"[^，。,.!?！？]{2,24}(?:局|厅|委|办|办公室|中心|政府|科|处|室|所|站|队|院|大队|街道|镇)",
+    r"\d{4}\s*(?:年|-|/|\.)\s*\d{1,2}\s*(?:月|-|/|\.)\s*\d{1,2}\s*日?",
 )
 
 # Redirections and deferrals: short new text containing one of these is non-substantive.
@@ -156,10 +172,13 @@ NON_SUBSTANTIVE: tuple[str, ...] = (
     r"请(?:您)?(?:直接)?(?:电话|致电|来电)(?:咨询|联系)?",
     r"请(?:您)?拨打",
     r"电话咨询",
-    r"请(?:您)?(?:到|去|前往|携带[^。]*到)[^。，,]{0,20}(?:窗口|大厅|现场|柜台)",
+    r"请(?:您)?(?:携带[^。]{0,20})?(?:到|去|前往|来)[^。，,]{0,20}(?:窗口|大厅|现场|柜台|办理|咨询)",
     r"(?:窗口|现场|大厅)(?:办理|咨询)",
     r"已(?:转|转交|转给|转至|转到|转发)[^。]{0,30}(?:处理|办理|答复|回复)",
     r"转(?:交|给)?相关(?:部门|单位|科室)",
+    r"已(?:转给|转交|转至|转到|转发给|转发至|移交)",
+    r"(?:会|将)(?:尽快|及时)?(?:与您|和您)?(?:联系|回复|答复)(?:您|你)?",
+    r"请(?:您)?(?:留意|关注|注意查收|耐心等待)",
     r"不属于(?:我|本)(?:单位|局|部门|委|办|中心)?(?:的)?(?:职责|职能|管辖)",
     r"请(?:您)?(?:向|与|联系)[^。]{0,20}(?:咨询|联系)",
     r"(?:正在|尽快)(?:处理|核实|办理|研究)",
@@ -168,14 +187,15 @@ NON_SUBSTANTIVE: tuple[str, ...] = (
     r"(?:has been|was) forwarded to",
     r"(?:we|i) (?:will|shall) (?:reply|respond|get back)",
 )
-# New text longer than this (in letters and digits, greetings and sign-offs removed) counts
-# as substantive even when it contains a redirection phrase: it probably answers too.
-NON_SUBSTANTIVE_MAX_CHARS = 90
+# After sentences with a redirection phrase, acknowledgement words, greetings and the signature
+# are removed, at most this many letters/digits may remain for a non-substantive verdict: a
+# name ("收到。王科") or "请耐心等待" may, an answer ("需提供身份证和租房合同") may not.
+NON_SUBSTANTIVE_MAX_LEFTOVER = 8
 
 # Greetings and sign-offs removed before measuring the new text.
 COURTESY: tuple[str, ...] = (
     r"您好|你好|尊敬的[^，,：:\n]{0,12}[，,：:]?|亲爱的[^，,：:\n]{0,12}[，,：:]?",
-    r"此致\s*敬礼|祝(?:您)?(?:好|工作顺利|生活愉快|顺利)|顺祝[^\n]{0,10}",
+    r"此致|敬礼|祝(?:您)?(?:好|工作顺利|生活愉快|顺利)|顺祝[^\n]{0,10}",
     r"dear [^,\n]{0,30},?|hello|hi\b|best regards|kind regards|regards|best wishes",
 )
 
@@ -187,3 +207,16 @@ MOBILE_TRAILERS: tuple[str, ...] = (
     r"get outlook for \S.*",
     r"from my (?:iphone|ipad|android)",
 )
+
+# Contact details removed before counting what is left of the new text.
+CONTACT_DETAILS: tuple[str, ...] = (
+    r"(?:联系|咨询|服务|值班)?(?:电话|手机|热线|座机|tel|phone)\s*(?:号码)?\s*[:：]?\s*[\d\-\s()（）转]{5,}",
+    r"[\d\-()（）+ ]{7,}",
+    r"联系人\s*[:：]?\s*\S{0,4}",
+    r"\S+@\S+",
+    r"https?://\S+",
+    r"(?:12345|12315|12333|12366|12319|12328)(?:热线|服务热线)?",
+)
+
+# Reply senders that are machines by name; without a reply marker they are not replies.
+NOREPLY_LOCALPARTS = r"^(?:no-?reply|do-?not-?reply|donotreply|notifications?|newsletter)\b"

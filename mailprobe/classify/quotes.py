@@ -23,9 +23,9 @@ from typing import NamedTuple
 from mailprobe.classify import phrases_reply as P
 
 _SEPARATOR = re.compile(
-    r"^[-—=_*]{2,}\s*(?:原始邮件|原始信息|原始消息|原邮件|邮件原件|邮件原文|原文|"
+    r"^[-—－=_*]{2,}\s*(?:原始邮件|原始信息|原始消息|原邮件|邮件原件|邮件原文|原文|"
     r"original(?:\s+message)?|forwarded message|转发的消息|转发邮件信息|转发的邮件|"
-    r"reply message|回复邮件)\s*[-—=_*]{2,}$",
+    r"reply message|回复邮件)\s*[-—－=_*]{2,}$",
     re.IGNORECASE,
 )
 _HEADER_START = re.compile(r"^\**(?:发件人|寄件者|发信人|from)\**\s*[:：]", re.IGNORECASE)

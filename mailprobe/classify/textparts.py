@@ -1,85 +1,49 @@
-"""Text helpers for the reply detectors: honest header decoding, the body as text, HTML to text.
+"""Text helpers for the reply detectors: headers with raw 8-bit bytes, the reply's own text. Pure.
 
-``message.header_text`` decodes RFC 2047 words; a raw 8-bit GBK header (DOMAIN.md: some Chinese
-mailers write them) comes back from the compat32 parser as surrogate escapes, so
-``header_str`` first recovers those bytes and decodes them as UTF-8, else GB18030. Pure.
+``header_str`` reads the raw header: with compat32, ``msg.get()`` wraps a raw 8-bit GBK value in
+a ``Header`` whose ``str()`` is U+FFFD replacement characters, so ``message.header_text`` loses
+such subjects (DOMAIN.md: some Chinese mailers write them). ``raw_items()`` keeps the bytes as
+surrogate escapes; they are decoded as UTF-8, else GB18030, and RFC 2047 words after that.
+
+``Mail.body`` (message.py) joins every text part, so a multipart/alternative reply reads twice
+and HTML blockquotes lose their quote marks. ``body_text`` takes one text (plain, else HTML)
+and turns ``<blockquote>`` into "> " lines so quotes.py can remove the quoted probe.
 """
 
 from __future__ import annotations
 
 import re
-from email.header import decode_header
 from email.message import Message
 from email.utils import getaddresses
 from html import unescape
 from html.parser import HTMLParser
 
-from mailprobe.classify.message import charset_for
+from mailprobe.classify.message import MAX_PART_BYTES, MAX_TEXT, decode_text, header_text
 
-_WS = re.compile(r"[ \t\u3000\xa0]+")
-
-
-def decode_bytes(data: bytes, label: str | None = None) -> str:
-    """Decode ``data``: the declared charset if it fits, else UTF-8, else GB18030, else lossy."""
-    tried: list[str] = []
-    for codec in (charset_for(label) if label else None, "utf-8", "gb18030"):
-        if codec is None or codec in tried:
-            continue
-        tried.append(codec)
-        try:
-            return data.decode(codec)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return data.decode(charset_for(label) if _known(label) else "utf-8", errors="replace")
-
-
-def _known(label: str | None) -> bool:
-    if not label:
-        return False
-    try:
-        b"".decode(charset_for(label))
-    except LookupError:
-        return False
-    return True
+_SURROGATE = re.compile("[\udc80-\udcff]")
 
 
 def header_str(msg: Message, name: str) -> str:
-    """A header as text: raw 8-bit bytes recovered, RFC 2047 words decoded (gb labels as gb18030)."""
+    """The first ``name`` header as text; raw 8-bit bytes and RFC 2047 words both decoded."""
     for key, value in msg.raw_items():
-        if key.lower() == name.lower():
-            return decode_header_value(str(value))
+        if key.lower() != name.lower() or not isinstance(value, str):
+            continue
+        if not _SURROGATE.search(value):
+            return header_text(msg, name)
+        text = decode_text(value.encode("ascii", "surrogateescape"), None)
+        if "=?" in text:
+            text = header_text(_one_header(name, text), name)
+        return " ".join(text.split())
     return ""
 
 
-def header_all(msg: Message, name: str) -> list[str]:
-    """Every occurrence of a header, each decoded as ``header_str`` does."""
-    return [decode_header_value(str(v)) for k, v in msg.raw_items() if k.lower() == name.lower()]
+def _one_header(name: str, value: str) -> Message:
+    holder = Message()
+    holder[name] = value
+    return holder
 
 
-def decode_header_value(value: str) -> str:
-    """Decode one raw header value; never raises."""
-    raw = value.encode("ascii", "surrogateescape") if _has_surrogates(value) else None
-    if raw is not None:
-        value = decode_bytes(raw)
-    try:
-        parts = decode_header(value)
-    except Exception:  # a malformed encoded word: keep the raw text
-        return _squeeze(value)
-    out: list[str] = []
-    for chunk, label in parts:
-        if isinstance(chunk, str):
-            out.append(chunk)
-        else:
-            out.append(decode_bytes(chunk, label))
-    return _squeeze("".join(out))
-
-
-def _has_surrogates(value: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in value)
-
-
-def _squeeze(text: str) -> str:
-    return _WS.sub(" ", text.replace("\r", " ").replace("\n", " ")).strip()
+_WS = re.compile(r"[ \t\u3000\xa0]+")
 
 
 def from_address(msg: Message) -> str:
@@ -141,11 +105,11 @@ def _leaf_text(part: Message) -> str:
     if not isinstance(payload, bytes):
         raw = part.get_payload()
         return raw if isinstance(raw, str) else ""
-    return decode_bytes(payload, part.get_content_charset())
+    return decode_text(payload[:MAX_PART_BYTES], part.get_content_charset())
 
 
 def _normalise(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
+    text = text[:MAX_TEXT].replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
     return text.replace("\u200b", "").replace("\ufeff", "")
 
 
