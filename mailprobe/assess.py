@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from mailprobe.classify.reasons import SENDER_SIDE, is_hard, reason_for
+from mailprobe.config import Settings
 from mailprobe.model import Kind
+from mailprobe.score import (
+    CampaignScore,
+    Rubric,
+    WorkCalendar,
+    rubric_from_settings,
+    score_campaign,
+)
 from mailprobe.score.types import (
     BounceFacts,
     CampaignInput,
@@ -23,7 +31,7 @@ from mailprobe.score.types import (
     OverrideEntry,
     ProbeFacts,
 )
-from mailprobe.store import Session, queries
+from mailprobe.store import Database, Session, queries
 from mailprobe.store.schema import CampaignRow, OverrideRow, VerdictRow
 from mailprobe.token import code
 
@@ -66,7 +74,7 @@ def rejection_bounce(reply: str, reply_code: int | None) -> BounceFacts:
                        sender_side=reason in SENDER_SIDE, status=status, detector="smtp")
 
 
-def campaign_input(session: Session, campaign: CampaignRow, rubric: object,
+def campaign_input(session: Session, campaign: CampaignRow, rubric: Rubric,
                    categories: tuple[str, ...]) -> CampaignInput:
     """Everything scoring needs about ``campaign``, overrides applied."""
     overrides = Overrides.from_rows(queries.overrides(session))
@@ -129,3 +137,19 @@ def _decisive_bounce(bounces: list[VerdictRow]) -> BounceFacts | None:
     return BounceFacts(hard=bool(pick.is_hard), reason=pick.reason or "undefined",
                        sender_side=pick.is_sender_side, status=pick.status,
                        detector=pick.detector)
+
+
+def score_stored(factory: Database, name: str, settings: Settings, calendar: WorkCalendar,
+                 now: datetime, *, save: bool = True) -> CampaignScore:
+    """Score campaign ``name`` as stored now; keep the result with its rubric."""
+    rubric = rubric_from_settings(settings.scoring)
+    with factory() as session, session.begin():
+        campaign = queries.get_campaign(session, name)
+        inp = campaign_input(session, campaign, rubric, settings.campaign.categories)
+        result = score_campaign(inp, now, calendar)
+        if save:
+            queries.save_score(session, campaign.id, now, result.is_provisional,
+                               result.rubric, {"units": [
+                                   {"unit_id": u.unit_id, "score": u.score, "rank": u.rank,
+                                    "category": u.category} for u in result.units]})
+    return result

@@ -5,6 +5,7 @@ This is the only place that turns MailprobeError into exit codes (README: Exit c
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -630,3 +631,77 @@ def override_list(json_out: JsonFlag = False) -> None:
     for r in rows:
         out.print(f"#{r['id']} {r['at'][:16]} {r['actor']}: {r['action']} {r['target']} = "
                   f"{r['value']} ({r['reason']})", markup=False)
+
+
+@app.command()
+def score(name: Annotated[str, typer.Argument(help="Campaign name.")],
+          json_out: JsonFlag = False) -> None:
+    """Score and rank the units of a campaign (provisional while its window is open)."""
+    from mailprobe.assess import score_stored
+
+    with handled():
+        result = score_stored(database(), name, settings(), calendar(), utcnow())
+    if json_out:
+        emit(result.to_dict())
+        return
+    if result.is_provisional:
+        out.print("[yellow]PROVISIONAL[/yellow]: the reply window is still open")
+    stats = result.stats
+    out.print(f"{name}: {stats.sent} sent, delivery {_pct(stats.delivery_rate)}, "
+              f"human replies {_pct(stats.human_reply_rate_sent)} of sent", markup=False)
+    for category in result.categories:
+        out.rule(category)
+        for u in result.category_units(category):
+            rank = u.rank if u.rank is not None else "-"
+            value = f"{u.score:.1f}" if u.score is not None else "-"
+            flags = " ".join(u.flags)
+            out.print(f"{rank:>4}  {value:>6}  {u.unit_id}  {u.name}  {flags}", markup=False)
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
+
+
+@app.command()
+def run(quiet: Annotated[bool, typer.Option("--quiet", "-q",
+                                            help="Print only problems (for cron).")] = False,
+        json_out: JsonFlag = False) -> None:
+    """Do everything due: send, poll, classify, match, close ended windows, score."""
+    from mailprobe.run import run_due
+
+    with handled():
+        factory = database()
+        with run_lock(factory, "run"):
+            summary = run_due(factory, settings(), calendar(), utcnow)
+    if json_out:
+        emit(dataclasses.asdict(summary) | {"exit_code": int(summary.exit_code())})
+    else:
+        for error in summary.errors:
+            err.print(f"error in {error.step}: {error.error}", markup=False)
+        for failure in summary.failures[:20]:
+            err.print(f"  {failure}", markup=False)
+        if not quiet:
+            accepted = sum(c.get("accepted", 0) for c in summary.sent.values())
+            polled = "n/a (no [imap] username)" if summary.polled is None else summary.polled
+            closed = ", ".join(summary.closed) or "none"
+            out.print(f"run: {accepted} probes accepted in all; polled {polled}; "
+                      f"classified {summary.classified}; closed {closed}", markup=False)
+    code = summary.exit_code()
+    if code != ExitCode.OK:
+        raise typer.Exit(code=int(code))
+
+
+@app.command()
+def demo(seed: Annotated[int, typer.Option(help="Seed of the simulated world.")] = 2008,
+         out_dir: Annotated[Path, typer.Option("--out", help="Where reports go.")] = Path(
+             "mailprobe-demo"),
+         json_out: JsonFlag = False) -> None:
+    """Run a whole campaign against a simulated world of 155 units, on loopback only."""
+    from mailprobe.demo import run_demo
+
+    with handled():
+        summary = run_demo(out_dir, seed, progress=None if json_out else err.print)
+    if json_out:
+        emit(summary)
+        return
+    out.print(summary["text"], markup=False)

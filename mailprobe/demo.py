@@ -12,6 +12,7 @@ import csv
 import random
 import shutil
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
+from mailprobe.assess import score_stored
 from mailprobe.campaign import send_campaign
 from mailprobe.config import ProbeSettings, Settings, SmtpSettings
 from mailprobe.demo_world import World, answer, make_world
@@ -27,6 +29,8 @@ from mailprobe.ingest import iter_messages
 from mailprobe.pipeline import process_messages, store_found
 from mailprobe.registry import load_registry
 from mailprobe.render import list_templates
+from mailprobe.report import write_report
+from mailprobe.score import CampaignScore, WorkCalendar, load_calendar
 from mailprobe.store import Database, queries
 from mailprobe.store.session import open_database
 from mailprobe.token import message_id, new_token
@@ -144,7 +148,7 @@ def send_probes(run: DemoRun) -> UnitsMailServer:
 
 
 def write_answers(run: DemoRun, server: UnitsMailServer,
-                  add_working_hours: Any, seed: int) -> int:
+                  add_hours: Callable[[datetime, float], datetime], seed: int) -> int:
     """Write each unit's answer into the demo Maildir, stamped with its arrival time."""
     maildir = run.out_dir / "Maildir"
     for sub in ("cur", "new", "tmp"):
@@ -154,7 +158,7 @@ def write_answers(run: DemoRun, server: UnitsMailServer,
     written = 0
     for n, (rcpt, probe) in enumerate(server.received):
         behaviour = run.world.behaviour_of(rcpt)
-        arrival = add_working_hours(accepted[rcpt.lower()], behaviour.delay_hours)
+        arrival = add_hours(accepted[rcpt.lower()], behaviour.delay_hours)
         raw = answer(probe, behaviour, arrival, DEMO_FROM, rng)
         if raw is None:
             continue
@@ -176,3 +180,83 @@ def ingest_answers(run: DemoRun) -> None:
     processed = process_messages(run.database, run.clock)
     run.messages = {"stored": new, "matched": processed.matched, "review": processed.review,
                     "by_kind": processed.by_kind}
+
+
+def add_working_hours(calendar: WorkCalendar) -> Callable[[datetime, float], datetime]:
+    """``start`` plus ``hours`` of office time on ``calendar`` (bisection over real time)."""
+    def add(start: datetime, hours: float) -> datetime:
+        lo, hi = start, start + timedelta(days=max(2.0, hours * 2))
+        while calendar.working_time(start, hi).working_hours < hours:
+            hi += timedelta(days=30)
+        while (hi - lo) > timedelta(minutes=1):
+            mid = lo + (hi - lo) / 2
+            if calendar.working_time(start, mid).working_hours < hours:
+                lo = mid
+            else:
+                hi = mid
+        return hi
+
+    return add
+
+
+REPORTS = (("csv", "report.csv"), ("json", "report.json"), ("xlsx", "report.xlsx"),
+           ("html", "report.html"), ("notice", "notice.md"))
+
+
+def run_demo(out_dir: Path, seed: int,
+             progress: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Run the whole demo; return its summary (``text`` is the printed form)."""
+    say = progress or (lambda _text: None)
+    calendar = load_calendar()
+    run = prepare(out_dir, seed)
+    say(f"registry: {len(run.world.units)} units; campaign {run.campaign} created")
+    server = send_probes(run)
+    say(f"sent: {run.counts}")
+    answered = write_answers(run, server, add_working_hours(calendar), seed)
+    say(f"the units answered with {answered} messages; ingesting {out_dir / 'Maildir'}")
+    with run.database() as session:
+        campaign = queries.get_campaign(session, run.campaign)
+        accepted = [p.accepted_at for p in queries.probe_rows(session, campaign.id)
+                    if p.accepted_at is not None]
+    # Jump the simulated clock past the 20-day window and the latest simulated answer.
+    run.clock.now = calendar.add_working_days(max(accepted), 25)
+    ingest_answers(run)
+    result = score_stored(run.database, run.campaign, run.settings, calendar, run.clock())
+    with run.database() as session, session.begin():
+        queries.close_campaign(session, run.campaign, run.clock())
+    written = [str(write_report(result, fmt, out_dir / name)) for fmt, name in REPORTS]
+    return _summary(run, result, written)
+
+
+def _summary(run: DemoRun, result: CampaignScore, written: list[str]) -> dict[str, Any]:
+    stats = result.stats
+    best = {c: [u.name for u in result.category_units(c) if u.rank == 1]
+            for c in result.categories}
+    data: dict[str, Any] = {
+        "campaign": run.campaign, "units": len(run.world.units), "send_states": run.counts,
+        "messages": run.messages, "sent": stats.sent, "delivery_rate": stats.delivery_rate,
+        "hard_bounce_rate": stats.hard_bounce_rate,
+        "human_reply_rate_sent": stats.human_reply_rate_sent,
+        "auto_ack_rate": stats.auto_ack_rate,
+        "median_latency_hours": stats.latency_hours.median,
+        "provisional": result.is_provisional, "first_ranked": best, "reports": written}
+    data["text"] = "\n".join([
+        f"mailprobe demo: campaign {run.campaign} against {len(run.world.units)} simulated units",
+        f"  probes: {stats.sent} sent; delivery {_pct(stats.delivery_rate)}; hard bounces "
+        f"{_pct(stats.hard_bounce_rate)}; human replies {_pct(stats.human_reply_rate_sent)} "
+        f"of sent; auto-acknowledgement only {_pct(stats.auto_ack_rate)}",
+        f"  messages back: {run.messages.get('stored', 0)} stored, "
+        f"{run.messages.get('matched', 0)} matched to probes, "
+        f"{run.messages.get('review', 0)} to review",
+        f"  median reply latency: {_hours(stats.latency_hours.median)} working hours",
+        *[f"  first in {c}: {', '.join(names) or '-'}" for c, names in best.items()],
+        f"  reports: {', '.join(written)}"])
+    return data
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
+
+
+def _hours(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"

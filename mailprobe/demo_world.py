@@ -88,7 +88,7 @@ def _draw(rng: random.Random, shares: dict[str, float]) -> str:
 def _delay(rng: random.Random, kind: str) -> float:
     if kind.startswith("human"):
         # Log-normal around two working days; a tail beyond the 20-day window (160 h).
-        return min(240.0, rng.lognormvariate(2.7, 1.1))
+        return min(150.0, rng.lognormvariate(2.7, 1.1))
     if kind == "auto_ack":
         return rng.uniform(0.0, 0.05)
     return rng.uniform(0.0, 0.02)

@@ -466,3 +466,7 @@ def campaign_mailboxes(session: Session, campaign: CampaignRow) -> list[ProbeRec
 
 def probe_id_by_token(session: Session, token: str) -> int | None:
     return session.scalar(select(ProbeRow.id).where(ProbeRow.token == token))
+
+
+def close_campaign(session: Session, name: str, now: datetime) -> None:
+    get_campaign(session, name).closed_at = now
