@@ -29,7 +29,8 @@ from mailprobe.store import Database, Session, queries
 from mailprobe.store.session import open_database
 
 app = typer.Typer(help="Measure how well units answer their published mailboxes.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  rich_markup_mode=None)
 units_app = typer.Typer(help="The registry of units and their mailboxes.", no_args_is_help=True)
 campaign_app = typer.Typer(help="Create, preview, send and follow probe campaigns.",
                            no_args_is_help=True)

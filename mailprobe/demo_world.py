@@ -105,38 +105,41 @@ def answer(probe: bytes, behaviour: Behaviour, arrival: datetime, our_address: s
     build = builders.get(behaviour.kind)
     if build is None:
         return None
-    msg = build(original, behaviour, our_address, rng)
+    msg = build(original, probe, behaviour, our_address, rng)
     msg["Date"] = format_datetime(arrival)
     msg["Message-ID"] = make_msgid(domain=str(original["To"]).rpartition("@")[2].rstrip(">"))
     return bytes(msg)
 
 
-def _dsn(original: EmailMessage, behaviour: Behaviour, our_address: str,
+def _dsn(original: EmailMessage, probe: bytes, behaviour: Behaviour, our_address: str,
          _rng: random.Random) -> EmailMessage:
+    """A Postfix-shaped RFC 3464 report with the probe's headers returned."""
+    from email import message_from_string, policy
+
     rcpt = str(original["To"])
     domain = rcpt.rpartition("@")[2]
-    status, diag = (("5.1.1", "550 5.1.1 <{0}>: Recipient address rejected: User unknown")
+    status, diag = (("5.1.1", f"550 5.1.1 <{rcpt}>: Recipient address rejected: User unknown")
                     if behaviour.kind == "dsn_unknown" else
-                    ("5.2.2", "552 5.2.2 <{0}>: Mailbox full, quota exceeded"))
-    msg = EmailMessage()
-    msg["From"] = f"MAILER-DAEMON@mx.{domain}"
-    msg["To"] = our_address
-    msg["Subject"] = "Undelivered Mail Returned to Sender"
-    msg["Auto-Submitted"] = "auto-replied"
-    msg.set_content(f"This is the mail system at host mx.{domain}.\n\nI'm sorry to have to "
-                    f"inform you that your message could not\nbe delivered to one or more "
-                    f"recipients.\n\n<{rcpt}>: {diag.format(rcpt)}\n")
-    report = (f"Reporting-MTA: dns; mx.{domain}\n\nFinal-Recipient: rfc822; {rcpt}\n"
-              f"Action: failed\nStatus: {status}\nDiagnostic-Code: smtp; {diag.format(rcpt)}\n")
-    msg.add_attachment(report.encode(), maintype="message", subtype="delivery-status")
-    headers = b"".join(f"{k}: {v}\n".encode() for k, v in original.items())
-    msg.add_attachment(headers, maintype="text", subtype="rfc822-headers")
-    msg.replace_header("Content-Type", 'multipart/report; report-type="delivery-status"; '
-                       f'boundary="{msg.get_boundary()}"')
-    return msg
+                    ("5.2.2", f"552 5.2.2 <{rcpt}>: Mailbox full, quota exceeded"))
+    head = probe.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0]
+    returned = head.decode("ascii", errors="replace") + "\n"
+    text = (f"From: MAILER-DAEMON@mx.{domain} (Mail Delivery System)\nTo: {our_address}\n"
+            "Subject: Undelivered Mail Returned to Sender\nAuto-Submitted: auto-replied\n"
+            "MIME-Version: 1.0\nContent-Type: multipart/report; "
+            'report-type=delivery-status; boundary="B-demo"\n\n'
+            "--B-demo\nContent-Type: text/plain; charset=us-ascii\n\n"
+            f"This is the mail system at host mx.{domain}.\n\nI'm sorry to have to inform "
+            "you that your message could not\nbe delivered to one or more recipients.\n\n"
+            f"<{rcpt}>: host mx.{domain} said: {diag}\n\n"
+            "--B-demo\nContent-Type: message/delivery-status\n\n"
+            f"Reporting-MTA: dns; mx.{domain}\n\nFinal-Recipient: rfc822; {rcpt}\n"
+            f"Original-Recipient: rfc822; {rcpt}\nAction: failed\nStatus: {status}\n"
+            f"Diagnostic-Code: smtp; {diag}\n\n"
+            f"--B-demo\nContent-Type: text/rfc822-headers\n\n{returned}\n--B-demo--\n")
+    return message_from_string(text, policy=policy.default)  # type: ignore[return-value]
 
 
-def _auto_ack(original: EmailMessage, _b: Behaviour, our_address: str,
+def _auto_ack(original: EmailMessage, _probe: bytes, _b: Behaviour, our_address: str,
               rng: random.Random) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = str(original["To"])
@@ -154,7 +157,7 @@ def _auto_ack(original: EmailMessage, _b: Behaviour, our_address: str,
     return msg
 
 
-def _human(original: EmailMessage, behaviour: Behaviour, our_address: str,
+def _human(original: EmailMessage, _probe: bytes, behaviour: Behaviour, our_address: str,
            rng: random.Random) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = str(original["To"])

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from mailprobe.classify import classify
 from mailprobe.config import ImapSettings
@@ -20,8 +21,10 @@ from mailprobe.correlate import REVIEW, ProbeIndex, correlate
 from mailprobe.errors import AuthError, ServerUnreachable
 from mailprobe.ingest import FoundMessage
 from mailprobe.model import Verdict
-from mailprobe.poll import FetchBatch, FolderMark, ImapPoller
 from mailprobe.store import Database, Session, queries
+
+if TYPE_CHECKING:
+    from mailprobe.poll import FetchBatch
 
 Clock = Callable[[], datetime]
 log = logging.getLogger(__name__)
@@ -107,6 +110,8 @@ class PollSummary:
 def poll_once(factory: Database, settings: ImapSettings, clock: Clock) -> PollSummary:
     """Fetch what arrived since the stored high-water marks; each batch is committed with
     its new mark, so a dropped connection loses nothing and repeats nothing."""
+    from mailprobe.poll import FolderMark, ImapPoller  # imapclient loads only when polling
+
     summary = PollSummary()
     account = f"{settings.username}@{settings.host}:{settings.port}"
     with ImapPoller(settings) as poller:
@@ -145,6 +150,8 @@ def watch_loop(factory: Database, settings: ImapSettings, clock: Clock, *,
 
     A lost connection is retried with exponential back-off (1 s doubling to
     ``max_backoff``); a refused login is not retried (AuthError propagates)."""
+    from mailprobe.poll import ImapPoller
+
     deadline = None if max_seconds is None else time.monotonic() + max_seconds
     backoff = 1.0
     while deadline is None or time.monotonic() < deadline:
