@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,8 @@ def safe_url(url: str) -> str:
 def alembic_config(engine: Engine) -> Any:
     from alembic.config import Config
 
-    cfg = Config(str(DB_DIR / "alembic.ini"))
+    # stdout given explicitly: Alembic's default is bound when alembic is first imported.
+    cfg = Config(str(DB_DIR / "alembic.ini"), stdout=sys.stdout)
     cfg.set_main_option("script_location", str(DB_DIR))
     cfg.attributes["engine"] = engine
     return cfg
