@@ -16,8 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from mailprobe.config import Settings
-from mailprobe.errors import InputError
+from mailprobe.config import Settings, template_dir
 from mailprobe.model import SendOutcome, SendState
 from mailprobe.render import RenderedProbe, render_probe
 from mailprobe.send import SmtpClient
@@ -58,7 +57,7 @@ def render_target(target: ProbeTarget, settings: Settings,
     mailbox = target.unit.mailbox(target.mailbox_type)
     assert mailbox is not None  # probe_targets always attaches the probed mailbox
     return render_probe(target.template, target.unit, mailbox, target.token, settings.probe,
-                        when)
+                        when, directory=template_dir(settings.campaign))
 
 
 def send_campaign(factory: Database, name: str, settings: Settings, clock: Clock,
@@ -172,9 +171,3 @@ def _backoff(settings: Settings, session: Session, probe_id: int) -> timedelta:
     attempts = queries.probe_attempts(session, probe_id)
     return timedelta(seconds=settings.smtp.retry_base_seconds * 2 ** max(0, attempts - 1))
 
-
-def check_templates(templates: list[str], available: list[str]) -> None:
-    missing = [t for t in templates if t not in available]
-    if missing:
-        raise InputError(f"no probe template {', '.join(missing)}; "
-                         f"available: {', '.join(available)}")

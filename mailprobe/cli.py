@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from mailprobe import token as tokens
-from mailprobe.config import Settings, from_domain, load_settings
+from mailprobe.config import Settings, from_domain, load_settings, template_dir
 from mailprobe.errors import Busy, ExitCode, InputError, MailprobeError
 from mailprobe.model import MAILBOX_TYPES
 from mailprobe.store import Database, Session, queries
@@ -203,7 +203,7 @@ def campaign_create(
     with handled():
         cfg = settings()
         templates = [t.strip() for t in (template or cfg.campaign.template).split(",") if t]
-        available = list_templates()
+        available = list_templates(template_dir(cfg.campaign))
         missing = [t for t in templates if t not in available]
         if missing:
             raise InputError(f"no probe template {', '.join(missing)}; "

@@ -73,6 +73,7 @@ class CampaignSettings:
     categories: tuple[str, ...] = DEFAULT_CATEGORIES
     window_days: int = 20
     template: str = "consult_office_hours"
+    template_dir: str = ""  # your own probe templates; default: templates/probe shipped
     sender_window_days: int = 30  # sender+window correlation horizon (calendar days)
 
 
@@ -167,6 +168,10 @@ def secret(password_env: str, password_command: str, what: str) -> str:
             raise InputError(f"{what}: password_command exited {done.returncode}")
         return done.stdout.strip()
     return ""
+
+
+def template_dir(settings: CampaignSettings) -> Path | None:
+    return Path(settings.template_dir) if settings.template_dir else None
 
 
 def from_domain(settings: ProbeSettings) -> str:
