@@ -28,14 +28,20 @@ from mailprobe.model import MAILBOX_TYPES
 from mailprobe.store import Database, Session, queries
 from mailprobe.store.session import open_database
 
-app = typer.Typer(help="Measure how well units answer their published mailboxes.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
-                  rich_markup_mode=None)
+app = typer.Typer(
+    help="Measure how well units answer their published mailboxes.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
 units_app = typer.Typer(help="The registry of units and their mailboxes.", no_args_is_help=True)
-campaign_app = typer.Typer(help="Create, preview, send and follow probe campaigns.",
-                           no_args_is_help=True)
-override_app = typer.Typer(help="Staff decisions, kept in an append-only log.",
-                           no_args_is_help=True)
+campaign_app = typer.Typer(
+    help="Create, preview, send and follow probe campaigns.", no_args_is_help=True
+)
+override_app = typer.Typer(
+    help="Staff decisions, kept in an append-only log.", no_args_is_help=True
+)
 app.add_typer(units_app, name="units")
 app.add_typer(campaign_app, name="campaign")
 app.add_typer(override_app, name="override")
@@ -46,8 +52,10 @@ log = logging.getLogger("mailprobe")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document to stdout.")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Check everything, change nothing.")]
-ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="Path of mailprobe.toml.",
-                                                 envvar="MAILPROBE_CONFIG")]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="Path of mailprobe.toml.", envvar="MAILPROBE_CONFIG"),
+]
 
 STATE: dict[str, Any] = {}
 
@@ -57,14 +65,18 @@ def utcnow() -> datetime:
 
 
 @app.callback()
-def main(config: ConfigOpt = None,
-         verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log to stderr.")] = False
-         ) -> None:
+def main(
+    config: ConfigOpt = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log to stderr.")] = False,
+) -> None:
     """mailprobe: probe published mailboxes, classify what comes back, score and report."""
     STATE.clear()  # one invocation, one settings read (tests invoke the app repeatedly)
     STATE["config"] = config
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        stream=sys.stderr,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
 
 
 def settings() -> Settings:
@@ -102,8 +114,15 @@ def handled() -> Iterator[None]:
 @contextmanager
 def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
     """A progress bar on stderr (hidden when stderr is not a terminal)."""
-    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                   console=err, transient=True, disable=not err.is_terminal)
+    bar = Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
     with bar:
         task = bar.add_task(label, total=total)
         yield lambda n: bar.advance(task, n)
@@ -124,8 +143,12 @@ def init(json_out: JsonFlag = False) -> None:
             path.write_text(CONFIG_TEMPLATE.read_text(encoding="utf-8"), encoding="utf-8")
             STATE.pop("settings", None)
         database()
-        result = {"config": str(path), "config_written": wrote,
-                  "database": _safe_db_url(), "schema": "head"}
+        result = {
+            "config": str(path),
+            "config_written": wrote,
+            "database": _safe_db_url(),
+            "schema": "head",
+        }
         if json_out:
             emit(result)
         else:
@@ -140,8 +163,11 @@ def _safe_db_url() -> str:
 
 
 @units_app.command("import")
-def units_import(path: Annotated[Path, typer.Argument(help="CSV, XLSX or YAML registry.")],
-                 dry_run: DryRun = False, json_out: JsonFlag = False) -> None:
+def units_import(
+    path: Annotated[Path, typer.Argument(help="CSV, XLSX or YAML registry.")],
+    dry_run: DryRun = False,
+    json_out: JsonFlag = False,
+) -> None:
     """Import units; one bad row rejects the whole file (nothing stored), with file:line."""
     from mailprobe.registry import load_registry
 
@@ -158,17 +184,24 @@ def units_import(path: Annotated[Path, typer.Argument(help="CSV, XLSX or YAML re
         if not dry_run:
             with database()() as session, session.begin():
                 summary = queries.import_units(session, result.units, str(path), utcnow())
-        data = {"file": str(path), "units": len(result.units), "dry_run": dry_run,
-                **(summary.__dict__ if summary else {})}
+        data = {
+            "file": str(path),
+            "units": len(result.units),
+            "dry_run": dry_run,
+            **(summary.__dict__ if summary else {}),
+        }
         if json_out:
             emit(data)
         elif dry_run:
-            out.print(f"{path}: {len(result.units)} units, all rows valid "
-                      "(dry run: nothing stored)")
+            out.print(
+                f"{path}: {len(result.units)} units, all rows valid (dry run: nothing stored)"
+            )
         else:
             assert summary is not None
-            out.print(f"{path}: {summary.added} added, {summary.updated} updated, "
-                      f"{summary.unchanged} unchanged, {summary.address_changes} address changes")
+            out.print(
+                f"{path}: {summary.added} added, {summary.updated} updated, "
+                f"{summary.unchanged} unchanged, {summary.address_changes} address changes"
+            )
 
 
 @units_app.command("list")
@@ -177,8 +210,17 @@ def units_list(json_out: JsonFlag = False) -> None:
     with handled(), database()() as session:
         units = queries.list_units(session)
     if json_out:
-        emit([{"unit_id": u.unit_id, "name": u.name, "category": u.category,
-               "mailboxes": {m.type: m.address for m in u.mailboxes}} for u in units])
+        emit(
+            [
+                {
+                    "unit_id": u.unit_id,
+                    "name": u.name,
+                    "category": u.category,
+                    "mailboxes": {m.type: m.address for m in u.mailboxes},
+                }
+                for u in units
+            ]
+        )
         return
     for u in units:
         boxes = "  ".join(f"{m.type}={m.address or '-'}" for m in u.mailboxes)
@@ -191,8 +233,12 @@ def units_list(json_out: JsonFlag = False) -> None:
 @campaign_app.command("create")
 def campaign_create(
     name: Annotated[str, typer.Argument(help="Campaign name, e.g. 2026H2-round1.")],
-    template: Annotated[str | None, typer.Option(
-        help="Probe template(s) under templates/probe, comma-separated to vary wording.")] = None,
+    template: Annotated[
+        str | None,
+        typer.Option(
+            help="Probe template(s) under templates/probe, comma-separated to vary wording."
+        ),
+    ] = None,
     mailboxes: Annotated[str, typer.Option(help="Mailbox types to probe.")] = "public,leader",
     window: Annotated[int | None, typer.Option(help="Reply window in working days.")] = None,
     json_out: JsonFlag = False,
@@ -206,8 +252,9 @@ def campaign_create(
         available = list_templates(template_dir(cfg.campaign))
         missing = [t for t in templates if t not in available]
         if missing:
-            raise InputError(f"no probe template {', '.join(missing)}; "
-                             f"available: {', '.join(available)}")
+            raise InputError(
+                f"no probe template {', '.join(missing)}; available: {', '.join(available)}"
+            )
         types = [t.strip() for t in mailboxes.split(",") if t.strip()]
         if not types or any(t not in MAILBOX_TYPES for t in types):
             raise InputError(f"--mailboxes takes {', '.join(MAILBOX_TYPES)}; got {mailboxes!r}")
@@ -216,17 +263,33 @@ def campaign_create(
             raise InputError("--window must be at least 1 working day")
         domain = from_domain(cfg.probe)
         with database()() as session, session.begin():
-            row = queries.create_campaign(session, name, templates, types, window_days, utcnow(),
-                                          tokens.new_token,
-                                          lambda t: tokens.message_id(t, domain))
+            row = queries.create_campaign(
+                session,
+                name,
+                templates,
+                types,
+                window_days,
+                utcnow(),
+                tokens.new_token,
+                lambda t: tokens.message_id(t, domain),
+            )
             counts = queries.state_counts(session, row.id)
     if json_out:
-        emit({"campaign": name, "templates": templates, "mailboxes": types,
-              "window_days": window_days, "probes": counts["pending"]})
+        emit(
+            {
+                "campaign": name,
+                "templates": templates,
+                "mailboxes": types,
+                "window_days": window_days,
+                "probes": counts["pending"],
+            }
+        )
     else:
-        out.print(f'campaign "{name}": {counts["pending"]} probes pending '
-                  f"({', '.join(types)}; window {window_days} working days). "
-                  f"Next: mailprobe campaign preview {name}")
+        out.print(
+            f'campaign "{name}": {counts["pending"]} probes pending '
+            f"({', '.join(types)}; window {window_days} working days). "
+            f"Next: mailprobe campaign preview {name}"
+        )
 
 
 @campaign_app.command("preview")
@@ -246,20 +309,30 @@ def campaign_preview(
             campaign = queries.get_campaign(session, name)
             targets = queries.probe_targets(session, campaign.id, unit_id=unit)[:limit]
         if not targets:
-            raise InputError(f'campaign "{name}" has no probe' + (f" for unit {unit}" if unit
-                                                                   else ""))
-        items = []
+            raise InputError(
+                f'campaign "{name}" has no probe' + (f" for unit {unit}" if unit else "")
+            )
+        items: list[dict[str, Any]] = []
         for target in targets:
             rendered = render_target(target, cfg)
-            items.append({
-                "unit_id": target.unit.unit_id, "mailbox": target.mailbox_type,
-                "to": target.address, "template": target.template,
-                "subject": rendered.subject, "body": rendered.body,
-                "matched_on": {
-                    "return_path": return_path(cfg.probe.return_path, target.token)
-                    if "{token}" in cfg.probe.return_path else None,
-                    "message_id": rendered.message_id, "code": code(target.token),
-                    "sender_window": target.address}})
+            items.append(
+                {
+                    "unit_id": target.unit.unit_id,
+                    "mailbox": target.mailbox_type,
+                    "to": target.address,
+                    "template": target.template,
+                    "subject": rendered.subject,
+                    "body": rendered.body,
+                    "matched_on": {
+                        "return_path": return_path(cfg.probe.return_path, target.token)
+                        if "{token}" in cfg.probe.return_path
+                        else None,
+                        "message_id": rendered.message_id,
+                        "code": code(target.token),
+                        "sender_window": target.address,
+                    },
+                }
+            )
     if json_out:
         emit(items)
         return
@@ -267,9 +340,11 @@ def campaign_preview(
         out.rule(f"{item['unit_id']} {item['mailbox']} → {item['to']} ({item['template']})")
         out.print(f"Subject: {item['subject']}\n\n{item['body']}", markup=False)
         m = item["matched_on"]
-        out.print(f"[dim]matched on: return path {m['return_path'] or '(no VERP configured)'}; "
-                  f"Message-ID {m['message_id']}; code {m['code']}; "
-                  f"sender {m['sender_window']} within the window[/dim]")
+        out.print(
+            f"[dim]matched on: return path {m['return_path'] or '(no VERP configured)'}; "
+            f"Message-ID {m['message_id']}; code {m['code']}; "
+            f"sender {m['sender_window']} within the window[/dim]"
+        )
 
 
 @campaign_app.command("send")
@@ -286,45 +361,65 @@ def campaign_send(
         factory = database()
         with run_lock(factory, "run"):
             with factory() as session:
-                total = sum(queries.state_counts(session, queries.get_campaign(
-                    session, name).id).get(s, 0) for s in ("pending", "deferred"))
+                total = sum(
+                    queries.state_counts(session, queries.get_campaign(session, name).id).get(s, 0)
+                    for s in ("pending", "deferred")
+                )
             with progress_bar(min(total, limit or total), "sending") as advance:
-                summary = send_campaign(factory, name, settings(), utcnow, limit=limit,
-                                        dry_run=dry_run, progress=advance)
+                summary = send_campaign(
+                    factory,
+                    name,
+                    settings(),
+                    utcnow,
+                    limit=limit,
+                    dry_run=dry_run,
+                    progress=advance,
+                )
     if json_out:
         emit(summary.__dict__)
     elif dry_run:
-        out.print(f"dry run: {summary.planned} probes rendered and checked; nothing sent. "
-                  f"Send for real with: mailprobe campaign send {name}")
+        out.print(
+            f"dry run: {summary.planned} probes rendered and checked; nothing sent. "
+            f"Send for real with: mailprobe campaign send {name}"
+        )
     else:
         out.print(f"{name}: " + ", ".join(f"{k} {v}" for k, v in summary.counts.items() if v))
         for failure in summary.failed[:20]:
-            err.print(f"  {failure['state']}: {failure['address']} {failure['reply']}",
-                      markup=False)
+            err.print(
+                f"  {failure['state']}: {failure['address']} {failure['reply']}", markup=False
+            )
     if summary.failed and not dry_run:
         raise typer.Exit(code=int(ExitCode.PARTIAL))
 
 
 @campaign_app.command("status")
-def campaign_status(name: Annotated[str, typer.Argument(help="Campaign name.")],
-                    json_out: JsonFlag = False) -> None:
+def campaign_status(
+    name: Annotated[str, typer.Argument(help="Campaign name.")], json_out: JsonFlag = False
+) -> None:
     """Counts of probes per send state, and of replies matched so far."""
     with handled(), database()() as session:
         campaign = queries.get_campaign(session, name)
         counts = queries.state_counts(session, campaign.id)
         replies = queries.reply_counts(session, campaign.id)
-        uncertain = [p.address for p in queries.probe_rows(session, campaign.id)
-                     if p.state == "uncertain"]
-    data = {"campaign": name, "window_days": campaign.window_days,
-            "created_at": campaign.created_at.isoformat(),
-            "closed_at": campaign.closed_at.isoformat() if campaign.closed_at else None,
-            "counts": counts, "messages": replies, "uncertain": uncertain}
+        uncertain = [
+            p.address for p in queries.probe_rows(session, campaign.id) if p.state == "uncertain"
+        ]
+    data = {
+        "campaign": name,
+        "window_days": campaign.window_days,
+        "created_at": campaign.created_at.isoformat(),
+        "closed_at": campaign.closed_at.isoformat() if campaign.closed_at else None,
+        "counts": counts,
+        "messages": replies,
+        "uncertain": uncertain,
+    }
     if json_out:
         emit(data)
         return
     out.print(f"{name}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
-    out.print("messages matched: " + (", ".join(f"{k} {v}" for k, v in replies.items())
-                                      or "none yet"))
+    out.print(
+        "messages matched: " + (", ".join(f"{k} {v}" for k, v in replies.items()) or "none yet")
+    )
     if uncertain:
         out.print(f"uncertain (may have been delivered; not resent): {', '.join(uncertain)}")
 
@@ -333,15 +428,26 @@ def campaign_status(name: Annotated[str, typer.Argument(help="Campaign name.")],
 def campaign_list(json_out: JsonFlag = False) -> None:
     """List campaigns."""
     with handled(), database()() as session:
-        rows = [{"name": c.name, "template": c.template, "mailboxes": c.mailbox_types,
-                 "window_days": c.window_days, "created_at": c.created_at.isoformat(),
-                 "closed": c.closed_at is not None} for c in queries.list_campaigns(session)]
+        rows: list[dict[str, Any]] = [
+            {
+                "name": c.name,
+                "template": c.template,
+                "mailboxes": c.mailbox_types,
+                "window_days": c.window_days,
+                "created_at": c.created_at.isoformat(),
+                "closed": c.closed_at is not None,
+            }
+            for c in queries.list_campaigns(session)
+        ]
     if json_out:
         emit(rows)
         return
     for row in rows:
-        out.print(f"{row['name']}\t{row['created_at'][:16]}\t{row['mailboxes']}\t"
-                  f"{'closed' if row['closed'] else 'open'}", markup=False)
+        out.print(
+            f"{row['name']}\t{row['created_at'][:16]}\t{row['mailboxes']}\t"
+            f"{'closed' if row['closed'] else 'open'}",
+            markup=False,
+        )
 
 
 @contextmanager
@@ -362,10 +468,13 @@ def run_lock(factory: Database, name: str) -> Iterator[None]:
 
 @app.command()
 def poll(
-    watch: Annotated[bool, typer.Option(
-        "--watch", help="Keep going: IMAP IDLE (or plain polling) with reconnects.")] = False,
-    max_seconds: Annotated[float | None, typer.Option(
-        help="With --watch: stop after this many seconds.")] = None,
+    watch: Annotated[
+        bool,
+        typer.Option("--watch", help="Keep going: IMAP IDLE (or plain polling) with reconnects."),
+    ] = False,
+    max_seconds: Annotated[
+        float | None, typer.Option(help="With --watch: stop after this many seconds.")
+    ] = None,
     json_out: JsonFlag = False,
 ) -> None:
     """Fetch new mail over IMAP (read-only), store it, classify it and match it to probes."""
@@ -374,28 +483,44 @@ def poll(
     with handled():
         factory = database()
         if watch:
-            watch_loop(factory, settings().imap, utcnow, max_seconds=max_seconds,
-                       on_cycle=lambda p, s: err.print(
-                           f"poll: {p.new} new, {s.matched} matched, {s.review} to review"))
+            watch_loop(
+                factory,
+                settings().imap,
+                utcnow,
+                max_seconds=max_seconds,
+                on_cycle=lambda p, s: err.print(
+                    f"poll: {p.new} new, {s.matched} matched, {s.review} to review"
+                ),
+            )
             return
         polled = poll_once(factory, settings().imap, utcnow)
         processed = process_messages(factory, utcnow)
-    data = {"fetched": polled.fetched, "new": polled.new, "duplicates": polled.duplicates,
-            "folders": polled.folders, "skipped_folders": polled.skipped_folders,
-            "classified": processed.by_kind, "matched": processed.matched,
-            "review": processed.review}
+    data = {
+        "fetched": polled.fetched,
+        "new": polled.new,
+        "duplicates": polled.duplicates,
+        "folders": polled.folders,
+        "skipped_folders": polled.skipped_folders,
+        "classified": processed.by_kind,
+        "matched": processed.matched,
+        "review": processed.review,
+    }
     if json_out:
         emit(data)
     else:
-        out.print(f"fetched {polled.fetched} ({polled.new} new); matched {processed.matched}, "
-                  f"to review {processed.review}")
+        out.print(
+            f"fetched {polled.fetched} ({polled.new} new); matched {processed.matched}, "
+            f"to review {processed.review}"
+        )
         for folder in polled.skipped_folders:
             err.print(f"note: folder {folder} does not exist on the server; skipped")
 
 
 @app.command()
-def ingest(paths: Annotated[list[Path], typer.Argument(help=".eml files, Maildir folders, mbox.")],
-           json_out: JsonFlag = False) -> None:
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help=".eml files, Maildir folders, mbox.")],
+    json_out: JsonFlag = False,
+) -> None:
     """Feed exported mail through the same store → classify → match path as polled mail."""
     from mailprobe.ingest import iter_messages
     from mailprobe.pipeline import process_messages, store_found
@@ -404,19 +529,29 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help=".eml files, Maildir
         factory = database()
         new, dup = store_found(factory, iter_messages(paths), utcnow)
         processed = process_messages(factory, utcnow)
-    data = {"new": new, "duplicates": dup, "classified": processed.by_kind,
-            "matched": processed.matched, "review": processed.review}
+    data = {
+        "new": new,
+        "duplicates": dup,
+        "classified": processed.by_kind,
+        "matched": processed.matched,
+        "review": processed.review,
+    }
     if json_out:
         emit(data)
     else:
-        out.print(f"stored {new} new ({dup} already known); matched {processed.matched}, "
-                  f"to review {processed.review}")
+        out.print(
+            f"stored {new} new ({dup} already known); matched {processed.matched}, "
+            f"to review {processed.review}"
+        )
 
 
 @app.command("classify")
-def classify_cmd(paths: Annotated[list[Path], typer.Argument(
-                     help=".eml files or directories (Maildir cur/new files too).")],
-                 json_out: JsonFlag = False) -> None:
+def classify_cmd(
+    paths: Annotated[
+        list[Path], typer.Argument(help=".eml files or directories (Maildir cur/new files too).")
+    ],
+    json_out: JsonFlag = False,
+) -> None:
     """Classify raw messages without a database (a debugging and checking tool)."""
     from mailprobe.classify import classify, verdict_to_json
     from mailprobe.ingest import message_files
@@ -433,8 +568,9 @@ def classify_cmd(paths: Annotated[list[Path], typer.Argument(
         emit(results)
         return
     for r in results:
-        recips = "; ".join(f"{x['address']} {x['status'] or '-'} {x['reason'] or '-'}"
-                           for x in r["recipients"])
+        recips = "; ".join(
+            f"{x['address']} {x['status'] or '-'} {x['reason'] or '-'}" for x in r["recipients"]
+        )
         out.print(f"{r['path']}: {r['kind']} ({r['detector']}) {recips}", markup=False)
 
 
@@ -442,24 +578,37 @@ def classify_cmd(paths: Annotated[list[Path], typer.Argument(
 def review(json_out: JsonFlag = False) -> None:
     """Messages that could not be matched to a probe (link them with `override link`)."""
     with handled(), database()() as session:
-        rows = [{"message": m.id, "received_at": m.received_at.isoformat(), "kind": v.kind,
-                 "detector": v.detector, "sender": v.sender, "subject": v.subject,
-                 "source": m.source}
-                for m, v, _ in queries.messages_with_verdicts(session, unmatched_only=True)]
+        rows: list[dict[str, Any]] = [
+            {
+                "message": m.id,
+                "received_at": m.received_at.isoformat(),
+                "kind": v.kind,
+                "detector": v.detector,
+                "sender": v.sender,
+                "subject": v.subject,
+                "source": m.source,
+            }
+            for m, v, _ in queries.messages_with_verdicts(session, unmatched_only=True)
+        ]
     if json_out:
         emit(rows)
         return
     if not rows:
         out.print("nothing to review: every message is matched to a probe")
     for r in rows:
-        out.print(f"#{r['message']}\t{r['received_at'][:16]}\t{r['kind']}\t{r['sender']}\t"
-                  f"{r['subject']}", markup=False)
+        out.print(
+            f"#{r['message']}\t{r['received_at'][:16]}\t{r['kind']}\t{r['sender']}\t{r['subject']}",
+            markup=False,
+        )
 
 
 @app.command()
-def reclassify(campaign: Annotated[str | None, typer.Option(
-                   help="Only messages matched to this campaign.")] = None,
-               json_out: JsonFlag = False) -> None:
+def reclassify(
+    campaign: Annotated[
+        str | None, typer.Option(help="Only messages matched to this campaign.")
+    ] = None,
+    json_out: JsonFlag = False,
+) -> None:
     """Re-run classification over stored raw messages; earlier verdicts stay as history."""
     from mailprobe.pipeline import process_messages
 
@@ -471,8 +620,9 @@ def reclassify(campaign: Annotated[str | None, typer.Option(
             before = {pk: kind for pk, kind in queries.current_kinds(session, ids)}
         summary = process_messages(factory, utcnow, ids)
         with factory() as session:
-            changed = [pk for pk, kind in queries.current_kinds(session, ids)
-                       if before.get(pk) != kind]
+            changed = [
+                pk for pk, kind in queries.current_kinds(session, ids) if before.get(pk) != kind
+            ]
     data = {"reclassified": summary.classified, "changed": changed, "by_kind": summary.by_kind}
     if json_out:
         emit(data)
@@ -481,31 +631,48 @@ def reclassify(campaign: Annotated[str | None, typer.Option(
 
 
 @app.command()
-def explain(message: Annotated[int, typer.Argument(help="Stored message number (see review).")],
-            json_out: JsonFlag = False) -> None:
+def explain(
+    message: Annotated[int, typer.Argument(help="Stored message number (see review).")],
+    json_out: JsonFlag = False,
+) -> None:
     """Why a message was classified and matched as it was, with its verdict history."""
     with handled(), database()() as session:
         history = queries.verdict_history(session, message)
         if not history:
             raise InputError(f"no stored message {message}; see `mailprobe review`")
         match = queries.message_match(session, message)
-        data = {"message": message,
-                "verdicts": [{"at": v.created_at.isoformat(), "current": v.is_current,
-                              "kind": v.kind, "detector": v.detector, "reason": v.reason,
-                              "status": v.status, "evidence": v.evidence,
-                              "detail": json.loads(v.detail_json)} for v in history],
-                "match": match}
+        data: dict[str, Any] = {
+            "message": message,
+            "verdicts": [
+                {
+                    "at": v.created_at.isoformat(),
+                    "current": v.is_current,
+                    "kind": v.kind,
+                    "detector": v.detector,
+                    "reason": v.reason,
+                    "status": v.status,
+                    "evidence": v.evidence,
+                    "detail": json.loads(v.detail_json),
+                }
+                for v in history
+            ],
+            "match": match,
+        }
     if json_out:
         emit(data)
         return
     current = data["verdicts"][-1]
-    out.print(f"message {message}: {current['kind']} decided by {current['detector']}",
-              markup=False)
+    out.print(
+        f"message {message}: {current['kind']} decided by {current['detector']}", markup=False
+    )
     if current["evidence"]:
         out.print(f"  evidence: {current['evidence']}", markup=False)
     for r in current["detail"].get("recipients", []):
-        out.print(f"  recipient {r['address']}: status {r['status']}, reason {r['reason']}, "
-                  f"hard {r['hard']}", markup=False)
+        out.print(
+            f"  recipient {r['address']}: status {r['status']}, reason {r['reason']}, "
+            f"hard {r['hard']}",
+            markup=False,
+        )
     out.print(f"  match: {match or 'none (in review)'}", markup=False)
     if len(history) > 1:
         steps = " → ".join(f"{v['kind']}/{v['detector']}" for v in data["verdicts"])
@@ -526,21 +693,28 @@ def parse_when(text: str, tz: Any) -> datetime:
     try:
         when = datetime.fromisoformat(text)
     except ValueError:
-        raise InputError(f"{text!r} is not an ISO 8601 time, e.g. 2026-03-02T09:30 "
-                         "(naive times are Asia/Shanghai)") from None
+        raise InputError(
+            f"{text!r} is not an ISO 8601 time, e.g. 2026-03-02T09:30 "
+            "(naive times are Asia/Shanghai)"
+        ) from None
     return when.replace(tzinfo=tz) if when.tzinfo is None else when
 
 
 @app.command()
-def worktime(start: Annotated[str, typer.Argument(help="ISO 8601 start (naive = Shanghai).")],
-             end: Annotated[str, typer.Argument(help="ISO 8601 end (naive = Shanghai).")],
-             json_out: JsonFlag = False) -> None:
+def worktime(
+    start: Annotated[str, typer.Argument(help="ISO 8601 start (naive = Shanghai).")],
+    end: Annotated[str, typer.Argument(help="ISO 8601 end (naive = Shanghai).")],
+    json_out: JsonFlag = False,
+) -> None:
     """Working hours and working days between two times, on the Chinese calendar."""
     with handled():
         cal = calendar()
         span = cal.working_time(parse_when(start, cal.tz), parse_when(end, cal.tz))
-    data = {"working_hours": round(span.working_hours, 4), "working_days": span.working_days,
-            "estimated": span.estimated}
+    data = {
+        "working_hours": round(span.working_hours, 4),
+        "working_days": span.working_days,
+        "estimated": span.estimated,
+    }
     if json_out:
         emit(data)
         return
@@ -548,21 +722,29 @@ def worktime(start: Annotated[str, typer.Argument(help="ISO 8601 start (naive = 
     out.print(f"{data['working_hours']} working hours, {span.working_days:g} working days{flag}")
 
 
-Actor = Annotated[str, typer.Option(help="Who decided (kept in the log).",
-                                    envvar=["MAILPROBE_ACTOR", "USER"])]
+Actor = Annotated[
+    str, typer.Option(help="Who decided (kept in the log).", envvar=["MAILPROBE_ACTOR", "USER"])
+]
 Reason = Annotated[str, typer.Option(help="Why; reports cite it.")]
 
 
-def _log_override(action: str, target: str, value: str, actor: str, reason: str,
-                  apply: Callable[[Session], None] | None = None) -> None:
+def _log_override(
+    action: str,
+    target: str,
+    value: str,
+    actor: str,
+    reason: str,
+    apply: Callable[[Session], None] | None = None,
+) -> None:
     with handled():
         if not reason.strip():
             raise InputError("--reason is required: reports cite every override")
         with database()() as session, session.begin():
             if apply is not None:
                 apply(session)
-            row = queries.add_override(session, utcnow(), actor or "unknown", action, target,
-                                       value, reason)
+            row = queries.add_override(
+                session, utcnow(), actor or "unknown", action, target, value, reason
+            )
     out.print(f"override #{row.id} logged: {action} {target} = {value} ({reason})", markup=False)
 
 
@@ -570,7 +752,8 @@ def _log_override(action: str, target: str, value: str, actor: str, reason: str,
 def override_substantive(
     message: Annotated[int, typer.Argument(help="Stored message number.")],
     value: Annotated[str, typer.Argument(help="yes or no.")],
-    reason: Reason = "", actor: Actor = "",
+    reason: Reason = "",
+    actor: Actor = "",
 ) -> None:
     """Mark a human reply substantive (yes) or not (no), overriding the classifier's hint."""
     if value not in ("yes", "no"):
@@ -587,7 +770,8 @@ def override_substantive(
 def override_link(
     message: Annotated[int, typer.Argument(help="Stored message number (see review).")],
     probe_code: Annotated[str, typer.Argument(help="The probe's code MP-XXXXX-XXXXX or token.")],
-    reason: Reason = "", actor: Actor = "",
+    reason: Reason = "",
+    actor: Actor = "",
 ) -> None:
     """Tie an unmatched message to a probe by hand."""
     from mailprobe.correlate import Match
@@ -608,10 +792,12 @@ def override_link(
 @override_app.command("exclude")
 def override_exclude(
     unit: Annotated[str, typer.Argument(help="Unit id.")],
-    reason: Reason = "", actor: Actor = "",
+    reason: Reason = "",
+    actor: Actor = "",
     undo: Annotated[bool, typer.Option("--undo", help="Include the unit again.")] = False,
 ) -> None:
     """Leave a unit out of scoring and rankings (e.g. merged, under reorganisation)."""
+
     def check(session: Session) -> None:
         if not any(u.unit_id == unit for u in queries.list_units(session)):
             raise InputError(f"no unit {unit}; see `mailprobe units list`")
@@ -623,20 +809,33 @@ def override_exclude(
 def override_list(json_out: JsonFlag = False) -> None:
     """The append-only log of staff decisions."""
     with handled(), database()() as session:
-        rows = [{"id": r.id, "at": r.at.isoformat(), "actor": r.actor, "action": r.action,
-                 "target": r.target, "value": r.value, "reason": r.reason}
-                for r in queries.overrides(session)]
+        rows: list[dict[str, Any]] = [
+            {
+                "id": r.id,
+                "at": r.at.isoformat(),
+                "actor": r.actor,
+                "action": r.action,
+                "target": r.target,
+                "value": r.value,
+                "reason": r.reason,
+            }
+            for r in queries.overrides(session)
+        ]
     if json_out:
         emit(rows)
         return
     for r in rows:
-        out.print(f"#{r['id']} {r['at'][:16]} {r['actor']}: {r['action']} {r['target']} = "
-                  f"{r['value']} ({r['reason']})", markup=False)
+        out.print(
+            f"#{r['id']} {r['at'][:16]} {r['actor']}: {r['action']} {r['target']} = "
+            f"{r['value']} ({r['reason']})",
+            markup=False,
+        )
 
 
 @app.command()
-def score(name: Annotated[str, typer.Argument(help="Campaign name.")],
-          json_out: JsonFlag = False) -> None:
+def score(
+    name: Annotated[str, typer.Argument(help="Campaign name.")], json_out: JsonFlag = False
+) -> None:
     """Score and rank the units of a campaign (provisional while its window is open)."""
     from mailprobe.assess import score_stored
 
@@ -648,8 +847,11 @@ def score(name: Annotated[str, typer.Argument(help="Campaign name.")],
     if result.is_provisional:
         out.print("[yellow]PROVISIONAL[/yellow]: the reply window is still open")
     stats = result.stats
-    out.print(f"{name}: {stats.sent} sent, delivery {_pct(stats.delivery_rate)}, "
-              f"human replies {_pct(stats.human_reply_rate_sent)} of sent", markup=False)
+    out.print(
+        f"{name}: {stats.sent} sent, delivery {_pct(stats.delivery_rate)}, "
+        f"human replies {_pct(stats.human_reply_rate_sent)} of sent",
+        markup=False,
+    )
     for category in result.categories:
         out.rule(category)
         for u in result.category_units(category):
@@ -664,9 +866,12 @@ def _pct(value: float | None) -> str:
 
 
 @app.command()
-def run(quiet: Annotated[bool, typer.Option("--quiet", "-q",
-                                            help="Print only problems (for cron).")] = False,
-        json_out: JsonFlag = False) -> None:
+def run(
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print only problems (for cron).")
+    ] = False,
+    json_out: JsonFlag = False,
+) -> None:
     """Do everything due: send, poll, classify, match, close ended windows, score."""
     from mailprobe.run import run_due
 
@@ -685,18 +890,24 @@ def run(quiet: Annotated[bool, typer.Option("--quiet", "-q",
             accepted = sum(c.get("accepted", 0) for c in summary.sent.values())
             polled = "n/a (no [imap] username)" if summary.polled is None else summary.polled
             closed = ", ".join(summary.closed) or "none"
-            out.print(f"run: {accepted} probes accepted in all; polled {polled}; "
-                      f"classified {summary.classified}; closed {closed}", markup=False)
+            out.print(
+                f"run: {accepted} probes accepted in all; polled {polled}; "
+                f"classified {summary.classified}; closed {closed}",
+                markup=False,
+            )
     code = summary.exit_code()
     if code != ExitCode.OK:
         raise typer.Exit(code=int(code))
 
 
 @app.command()
-def demo(seed: Annotated[int, typer.Option(help="Seed of the simulated world.")] = 2008,
-         out_dir: Annotated[Path, typer.Option("--out", help="Where reports go.")] = Path(
-             "mailprobe-demo"),
-         json_out: JsonFlag = False) -> None:
+def demo(
+    seed: Annotated[int, typer.Option(help="Seed of the simulated world.")] = 2008,
+    out_dir: Annotated[Path, typer.Option("--out", help="Where reports go.")] = Path(
+        "mailprobe-demo"
+    ),
+    json_out: JsonFlag = False,
+) -> None:
     """Run a whole campaign against a simulated world of 155 units, on loopback only."""
     from mailprobe.demo import run_demo
 
@@ -706,3 +917,46 @@ def demo(seed: Annotated[int, typer.Option(help="Seed of the simulated world.")]
         emit(summary)
         return
     out.print(summary["text"], markup=False)
+
+
+@app.command()
+def report(
+    name: Annotated[str, typer.Argument(help="Campaign name.")],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="csv, xlsx, html, json or notice.")
+    ] = "csv",
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")] = Path(
+        "report.csv"
+    ),
+    lang: Annotated[str, typer.Option(help="zh or en (notice and headings).")] = "zh",
+    compare: Annotated[
+        str | None,
+        typer.Option(help="An earlier campaign: show each unit's change in score and rank."),
+    ] = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Write a reply-rate report; every export says so when the window is still open."""
+    from mailprobe.assess import score_stored
+    from mailprobe.report import write_report
+    from mailprobe.score import compare_rounds
+
+    with handled():
+        factory, cal, now = database(), calendar(), utcnow()
+        result = score_stored(factory, name, settings(), cal, now)
+        comparison = None
+        if compare:
+            previous = score_stored(factory, compare, settings(), cal, now, save=False)
+            comparison = compare_rounds(previous, result)
+        path = write_report(result, fmt, output, lang, comparison)
+    if json_out:
+        emit(
+            {
+                "campaign": name,
+                "format": fmt,
+                "path": str(path),
+                "provisional": result.is_provisional,
+            }
+        )
+    else:
+        note = " (PROVISIONAL: the reply window is still open)" if result.is_provisional else ""
+        out.print(f"wrote {path}{note}", markup=False)
