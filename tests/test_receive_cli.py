@@ -1,0 +1,142 @@
+"""The receive side through the CLI: ingest, classify, review, explain, reclassify, override,
+score and report — on exported mail shaped as the units' systems send it."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mailprobe.cli import app
+from mailprobe.demo_world import Behaviour, answer
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SECRET = "s3cret-for-scan"
+
+
+@pytest.fixture
+def smtp_sink(make_smtp_sink):  # type: ignore[no-untyped-def]
+    """The sink demands AUTH, so the password is really used in every test here."""
+    return make_smtp_sink(credentials=("mailprobe", SECRET))
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str, smtp_sink):  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    env = {"MAILPROBE_DATABASE_URL": db_url, "MAILPROBE_PROBE_FROM": "consult@example.org",
+           "MAILPROBE_PROBE_RETURN_PATH": "probe+{token}@example.org",
+           "MAILPROBE_SMTP_TLS": "none", "MAILPROBE_SMTP_HOST": smtp_sink.host,
+           "MAILPROBE_SMTP_PORT": str(smtp_sink.port),
+           "MAILPROBE_SMTP_PER_DOMAIN_PER_MINUTE": "1000",
+           "MAILPROBE_SMTP_USERNAME": "mailprobe", "MAILPROBE_SMTP_PASSWORD_ENV": "MP_SMTP_PW",
+           "MP_SMTP_PW": SECRET}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0) -> str:
+        result = runner.invoke(app, list(args))
+        assert result.exit_code == code, result.output
+        return result.stdout
+
+    return run
+
+
+def sent_campaign(cli, smtp_sink, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+    """Import, create, send; write the units' answers (one of each kind) into a Maildir."""
+    cli("units", "import", str(FIXTURES / "registry" / "units-ok.csv"))
+    cli("campaign", "create", "r1", "--mailboxes", "public")
+    cli("campaign", "send", "r1")
+    maildir = tmp_path / "export"
+    for sub in ("cur", "new", "tmp"):
+        (maildir / sub).mkdir(parents=True)
+    kinds = ["dsn_unknown", "auto_ack", "human", "human_brief"]
+    rng = random.Random(1)
+    arrival = datetime.now(UTC) + timedelta(hours=2)
+    for n, (received, kind) in enumerate(zip(smtp_sink.received, kinds, strict=False)):
+        raw = answer(received.data, Behaviour(kind), arrival, "consult@example.org", rng)
+        assert raw is not None
+        (maildir / "new" / f"{int(arrival.timestamp()) + n}.M{n}.x").write_bytes(raw)
+    (maildir / "new" / f"{int(arrival.timestamp())}.M99.x").write_bytes(
+        b"From: stranger@elsewhere.org\nSubject: hello\n\nunrelated\n")
+    return maildir
+
+
+def test_ingest_matches_every_answer_and_sends_the_stranger_to_review(  # type: ignore[no-untyped-def]
+        cli, smtp_sink, tmp_path):
+    maildir = sent_campaign(cli, smtp_sink, tmp_path)
+    data = json.loads(cli("ingest", str(maildir), "--json"))
+    assert (data["new"], data["matched"], data["review"]) == (5, 4, 1)
+    again = json.loads(cli("ingest", str(maildir), "--json"))
+    assert (again["new"], again["duplicates"]) == (0, 5)
+    [stranger] = json.loads(cli("review", "--json"))
+    assert stranger["sender"] == "stranger@elsewhere.org"
+    status = json.loads(cli("campaign", "status", "r1", "--json"))
+    assert status["messages"] == {"bounce": 1, "auto_reply": 1, "human_reply": 2}
+
+
+def test_explain_names_detector_evidence_and_match(cli, smtp_sink, tmp_path):  # type: ignore[no-untyped-def]
+    cli("ingest", str(sent_campaign(cli, smtp_sink, tmp_path)))
+    explained = [json.loads(cli("explain", str(n), "--json")) for n in range(1, 6)]
+    bounce = next(e for e in explained if e["verdicts"][-1]["kind"] == "bounce")
+    assert bounce["verdicts"][-1]["detector"] and bounce["match"]["evidence"]
+    assert bounce["verdicts"][-1]["detail"]["recipients"][0]["status"] == "5.1.1"
+    cli("explain", "999", code=3)
+
+
+def test_reclassify_keeps_the_verdict_history(cli, smtp_sink, tmp_path):  # type: ignore[no-untyped-def]
+    cli("ingest", str(sent_campaign(cli, smtp_sink, tmp_path)))
+    data = json.loads(cli("reclassify", "--json"))
+    assert data["reclassified"] == 5 and data["changed"] == []
+    history = json.loads(cli("explain", "1", "--json"))["verdicts"]
+    assert [v["current"] for v in history] == [False, True]
+
+
+def test_overrides_are_logged_and_change_the_score(cli, smtp_sink, tmp_path):  # type: ignore[no-untyped-def]
+    cli("ingest", str(sent_campaign(cli, smtp_sink, tmp_path)))
+    before = json.loads(cli("score", "r1", "--json"))
+    brief = next(p for p in before["probes"] if p["outcome"] == "human_non_substantive")
+    [msg] = [m for m in before["messages"] if m["probe_id"] == brief["probe_id"]]
+    cli("override", "substantive", str(msg["message_id"]), "yes", "--reason", "answered by phone")
+    cli("override", "substantive", "1", "maybe", "--reason", "x", code=3)
+    cli("override", "exclude", before["units"][-1]["unit_id"], "--reason", "merged")
+    after = json.loads(cli("score", "r1", "--json"))
+    changed = next(p for p in after["probes"] if p["probe_id"] == brief["probe_id"])
+    assert changed["outcome"] == "human_substantive"
+    assert len(after["overrides"]) == 2 and after["excluded_units"]
+    log = json.loads(cli("override", "list", "--json"))
+    assert [e["action"] for e in log] == ["substantive", "exclude"]
+
+
+def test_link_ties_a_review_message_to_a_probe(cli, smtp_sink, tmp_path):  # type: ignore[no-untyped-def]
+    cli("ingest", str(sent_campaign(cli, smtp_sink, tmp_path)))
+    [stranger] = json.loads(cli("review", "--json"))
+    [probe] = json.loads(cli("campaign", "preview", "r1", "--limit", "1", "--json"))
+    cli("override", "link", str(stranger["message"]), probe["matched_on"]["code"],
+        "--reason", "forwarded by the unit")
+    assert json.loads(cli("review", "--json")) == []
+    assert json.loads(cli("explain", str(stranger["message"]), "--json"))["match"]["by"] == "staff"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "xlsx", "html", "notice"])
+def test_report_in_every_format_says_provisional_while_window_open(  # type: ignore[no-untyped-def]
+        cli, smtp_sink, tmp_path, fmt):
+    cli("ingest", str(sent_campaign(cli, smtp_sink, tmp_path)))
+    out = tmp_path / f"r.{fmt}"
+    data = json.loads(cli("report", "r1", "--format", fmt, "-o", str(out), "--json"))
+    assert data["provisional"] is True and Path(data["path"]).exists()
+
+
+def test_secret_never_reaches_database_outputs_or_reports(cli, smtp_sink, tmp_path):  # type: ignore[no-untyped-def]
+    outputs = [cli("ingest", str(sent_campaign(cli, smtp_sink, tmp_path)), "--json")]
+    outputs += [cli("score", "r1", "--json"), cli("campaign", "status", "r1", "--json"),
+                cli("campaign", "preview", "r1", "--json"), cli("run", "--json", code=0)]
+    for fmt in ("csv", "json", "html", "notice"):
+        cli("report", "r1", "--format", fmt, "-o", str(tmp_path / f"out.{fmt}"))
+    files = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert all(SECRET not in text for text in outputs)
+    assert all(SECRET.encode() not in p.read_bytes() for p in files)
