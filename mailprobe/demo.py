@@ -211,7 +211,7 @@ def run_demo(out_dir: Path, seed: int,
     run = prepare(out_dir, seed)
     say(f"registry: {len(run.world.units)} units; campaign {run.campaign} created")
     server = send_probes(run)
-    say(f"sent: {run.counts}")
+    say("sent: " + ", ".join(f"{n} {state}" for state, n in run.counts.items() if n))
     answered = write_answers(run, server, add_working_hours(calendar), seed)
     say(f"the units answered with {answered} messages; ingesting {out_dir / 'Maildir'}")
     with run.database() as session:
