@@ -136,7 +136,7 @@ def _dsn(original: EmailMessage, probe: bytes, behaviour: Behaviour, our_address
             f"Original-Recipient: rfc822; {rcpt}\nAction: failed\nStatus: {status}\n"
             f"Diagnostic-Code: smtp; {diag}\n\n"
             f"--B-demo\nContent-Type: text/rfc822-headers\n\n{returned}\n--B-demo--\n")
-    return message_from_string(text, policy=policy.default)  # type: ignore[return-value]
+    return message_from_string(text, policy=policy.default)
 
 
 def _auto_ack(original: EmailMessage, _probe: bytes, _b: Behaviour, our_address: str,

@@ -107,7 +107,8 @@ def verdict_to_json(path: str, verdict: Verdict) -> dict[str, Any]:
              "sender_side": r.sender_side, "diagnostic": r.diagnostic}
             for r in verdict.recipients
         ],
-        "probe_refs": [{"kind": r.kind.value, "value": r.value} for r in verdict.refs],
+        "probe_refs": list(dict.fromkeys(r.value for r in verdict.refs)),
+        "refs": [{"kind": r.kind.value, "value": r.value} for r in verdict.refs],
         "subkind": verdict.subkind,
         "evidence": verdict.evidence,
         "reply_text": verdict.reply_text,

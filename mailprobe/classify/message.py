@@ -22,6 +22,7 @@ from email.message import Message
 from email.utils import getaddresses, parseaddr
 from functools import cached_property
 from html import unescape
+from typing import Any
 
 GB_ALIASES = {"gb2312", "gbk", "cp936", "x-gbk", "gb_2312-80", "euc-cn", "x-euc-cn", "gb_2312"}
 
@@ -36,6 +37,25 @@ RETURNED_TYPES = {"message/rfc822", "text/rfc822-headers", "message/rfc822-heade
 DSN_TYPES = {"message/delivery-status", "message/global-delivery-status",
              "message/feedback-report"}
 
+# Lines that open the inline copy of the original message in plain-text bounces.
+ORIGINAL_MARKERS = re.compile(
+    r"^[ \t>|]*(?:-{2,}|={2,}|\*{2,})?[ \t]*(?:"
+    r"(?:this is a )?copy of (?:the |your )?(?:original )?message"
+    r"|below this line is a copy of the message"
+    r"|original message (?:follows|headers?)"
+    r"|(?:the )?(?:returned|original|undelivered|unsent) message"
+    r"|message headers? follow"
+    r"|headers? of (?:the )?(?:original|returned) message"
+    r"|original message"
+    r"|(?:your )?message (?:reads|follows)"
+    r"|the headers? of your message"
+    r"|content-type: message/rfc822"
+    r"|原(?:始)?邮件"
+    r")",
+    re.I | re.M,
+)
+
+_SURROGATE = re.compile("[\udc80-\udcff]")
 _ADDR = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+", re.ASCII)
 _TAG = re.compile(r"<(?:script|style)\b.*?</(?:script|style)>|<[^>]{0,2000}>", re.S | re.I)
 _BREAK = re.compile(r"<(?:br|/p|/div|/tr|/li|p|div|tr)\b[^>]*>", re.I)
@@ -62,6 +82,29 @@ class Mail(Message):
     """A compat32 message whose derived views are computed once and shared by detectors."""
 
     raw: bytes = b""
+    _index: dict[str, list[Any]] | None = None
+
+    # Header look-ups through a per-message index: detectors ask for ~40 headers per message
+    # and ``Message.get`` scans every header each time. The index is rebuilt when the header
+    # count changes (the parser adds headers; detectors never edit them).
+    _index_n: int = -1
+
+    def _header_index(self) -> dict[str, list[Any]]:
+        headers: list[tuple[str, Any]] = self.__dict__["_headers"]  # Message's own list
+        if self._index is None or self._index_n != len(headers):
+            index: dict[str, list[Any]] = {}
+            for k, v in headers:
+                index.setdefault(k.lower(), []).append(self.policy.header_fetch_parse(k, v))
+            self._index, self._index_n = index, len(headers)
+        return self._index
+
+    def get(self, name: str, failobj: Any = None) -> Any:
+        values = self._header_index().get(name.lower())
+        return values[0] if values else failobj
+
+    def get_all(self, name: str, failobj: Any = None) -> Any:
+        values = self._header_index().get(name.lower())
+        return list(values) if values else failobj
 
     @cached_property
     def subject(self) -> str:
@@ -105,6 +148,31 @@ class Mail(Message):
         return "\n".join(self.layout.returned)[:MAX_TEXT]
 
     @cached_property
+    def _split(self) -> tuple[str, str]:
+        return cut_original(self.body)
+
+    @property
+    def letter(self) -> str:
+        """The body before an inline copy of the original (all of it when there is none)."""
+        return self._split[0]
+
+    @property
+    def original(self) -> str:
+        """The inline copy of the original message, or ``""``."""
+        return self._split[1]
+
+    @cached_property
+    def hay(self) -> str:
+        """Lower-cased head of the letter and the DSN: where detectors look for markers."""
+        return (self.letter[:6000] + "\n" + self.dsn[:3000]).lower()
+
+    @cached_property
+    def own_addresses(self) -> frozenset[str]:
+        """Addresses of this message's own From/To/Return-Path/Reply-To/Sender."""
+        names = ("From", "To", "Return-Path", "Reply-To", "Sender")
+        return frozenset(a.lower() for h in names for a in _ADDR.findall(str(self.get(h) or "")))
+
+    @cached_property
     def header_names(self) -> frozenset[str]:
         return frozenset(k.lower() for k in self.keys())
 
@@ -117,6 +185,14 @@ class Layout:
     dsn_texts: list[str]
     returned: list[str]
     types: list[str]
+
+
+def cut_original(body: str) -> tuple[str, str]:
+    """``(letter, original)``: ``body`` cut where an inline copy of the original starts."""
+    for found in ORIGINAL_MARKERS.finditer(body):
+        if found.start() > 0:
+            return body[: found.start()], body[found.start():]
+    return body, ""
 
 
 def parse_message(raw: bytes) -> tuple[Mail | None, str | None]:
@@ -208,7 +284,7 @@ def header_text(msg: Message, name: str) -> str:
         if "=?" in text:
             parts = decode_header(text)
             text = str(make_header([(b, charset_for(c) if c else None) for b, c in parts]))
-        elif any(0xDC80 <= ord(c) <= 0xDCFF for c in text):  # raw 8-bit bytes kept as surrogates
+        elif _SURROGATE.search(text):  # raw 8-bit bytes kept as surrogates
             text = decode_text(text.encode("ascii", "surrogateescape"), None)
     except Exception:
         pass

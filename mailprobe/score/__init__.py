@@ -7,6 +7,7 @@ same inputs always give the same score.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime
 
 from mailprobe.score.metrics import group_stats, score_probe, score_unit
@@ -57,6 +58,8 @@ def score_campaign(inp: CampaignInput, now: datetime, calendar: WorkCalendar) ->
     for p in probes:
         by_unit[p.unit_id].append(p)
     units = [score_unit(ps, rubric, now) for ps in by_unit.values()]
+    if is_open:  # ranks can still move while any window is open
+        units = [replace(u, is_provisional=True) for u in units]
     categories = order_categories((u.category for u in units), inp.categories)
     ranked: list[UnitScore] = []
     for cat in categories:

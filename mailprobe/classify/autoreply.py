@@ -1,0 +1,152 @@
+"""Auto-replies (RFC 3834 and the Chinese webmail forms): out-of-office notes and acknowledgements.
+
+Evidence, in the order it is tried (the first that matches is recorded):
+
+    Auto-Submitted: auto-replied            RFC 3834, any value but "no"
+    X-QQ-AUTO-REPLY: true                   QQ sends no Auto-Submitted and no Precedence
+    Precedence: auto_reply  /  +auto_ in Return-Path or Sender  /  X-Auto-Response-Suppress
+    Subject: 自动回复: 关于居住证的咨询      also （自动回复）, 自动答复, Automatic reply, OOO
+    body: "此为系统自动回复，请勿直接回复本邮件" / "您的来信已收到…受理编号：2025-0301"
+
+Senders mailer-daemon@ and postmaster@ and multipart/report messages are bounces or receipts,
+never auto-replies (Sisimai's rule); the bounce detectors run before this one anyway.
+"""
+
+from __future__ import annotations
+
+import re
+from email.message import Message
+from typing import NamedTuple
+
+from mailprobe.classify import phrases_reply as P
+from mailprobe.classify.message import Mail
+from mailprobe.classify.quotes import Split, split_reply
+from mailprobe.classify.refs import find_refs
+from mailprobe.classify.textparts import body_text, from_address, header_str
+from mailprobe.model import Kind, Verdict
+
+NAME = "autoreply"
+
+_FLAGS = re.IGNORECASE
+_WORDS = "|".join(P.AUTO_SUBJECT_WORDS)
+_REPLY_PREFIXES = r"(?:(?:re|aw|fw|fwd|回复|答复|转发)\s*[:：]\s*)*"
+_SUBJECT_START = re.compile(
+    rf"^\s*{_REPLY_PREFIXES}[\[【(（<]?\s*({_WORDS}|auto(?=\s*:))\s*(?:[:：\]】)）>\-—|]|$)", _FLAGS
+)
+_SUBJECT_BRACKETED = re.compile(rf"[\[【(（]\s*({_WORDS})\s*[\]】)）]", _FLAGS)
+_STRONG = [re.compile(p, _FLAGS) for p in P.AUTO_BODY_STRONG]
+_NEGATION = re.compile(rf"(?:{'|'.join(P.NEGATIONS)})\s*$", _FLAGS)
+_RECEIPT = re.compile("|".join(P.ACK_RECEIPT), _FLAGS)
+_PROMISE = re.compile("|".join(P.ACK_PROMISE), _FLAGS)
+_ANSWER = re.compile("|".join(P.ANSWER_MARKERS), _FLAGS)
+_LETTER = re.compile("|".join(P.ANSWER_LETTER), _FLAGS)
+_OOO = re.compile("|".join(P.OUT_OF_OFFICE), _FLAGS)
+_OOO_SUBJECT_WORD = re.compile(r"out of|ooo|away|vacation|假期", _FLAGS)
+_QQ_FOOTER = re.compile(r"这是来自QQ邮箱的假期自动回复邮件[。.]?")
+
+
+class Evidence(NamedTuple):
+    """What marked a message as automatic, and a hint for the subkind."""
+
+    text: str  # the header or phrase, e.g. "X-QQ-AUTO-REPLY: true"
+    is_out_of_office: bool  # the evidence itself says vacation (subject word, Apple VACATION)
+
+
+def detect(msg: Mail) -> Verdict | None:
+    """An AUTO_REPLY verdict with subkind and the evidence that decided, or None."""
+    if is_bounce_or_report(msg):
+        return None
+    split = split_reply(body_text(msg))
+    body = split.new
+    found = find_evidence(msg, split)
+    if found is None:
+        return None
+    return Verdict(
+        kind=Kind.AUTO_REPLY,
+        detector=NAME,
+        subkind=_subkind(found, body),
+        evidence=found.text,
+        refs=find_refs(msg),
+        sender=msg.sender,
+        subject=header_str(msg, "Subject"),
+        message_id=msg.message_id,
+    )
+
+
+def is_bounce_or_report(msg: Message) -> bool:
+    """Mailer-daemon / postmaster senders, reports (DSN, MDN) and unsubscribes are not replies."""
+    # Apple Mail's one-click unsubscribe carries Auto-Submitted but is a feedback message.
+    if msg.get_content_type() == "multipart/report" or msg.get("X-Apple-Unsubscribe"):
+        return True
+    # "From: MAILER-DAEMON <>" (DragonFly Mail Agent) has no address, only the name.
+    local = from_address(msg).partition("@")[0] or header_str(msg, "From").strip(' "<>').lower()
+    return any(local.startswith(name) for name in P.BOUNCE_SENDER_LOCALPARTS)
+
+
+def find_evidence(msg: Message, split: Split) -> Evidence | None:
+    """The first automation signal in headers, subject, or the new body text; None if none."""
+    found = _header_evidence(msg)
+    if found and found.text.startswith("X-Auto-Response-Suppress") and _LETTER.search(split.new):
+        found = None  # Outlook and ticket systems also set it on what a person wrote
+    return (
+        found or _subject_evidence(msg) or body_evidence(split.new, is_quoting=bool(split.quoted))
+    )
+
+
+def _header_evidence(msg: Message) -> Evidence | None:
+    submitted = header_str(msg, "Auto-Submitted")
+    if submitted and submitted.split(";")[0].strip().lower() != "no":
+        return Evidence(f"Auto-Submitted: {submitted}", False)
+    for name in P.AUTO_FLAG_HEADERS:
+        value = header_str(msg, name)
+        if msg.get(name) is not None and value.lower() not in P.AUTO_FLAG_FALSE_VALUES:
+            return Evidence(f"{name}: {value}", False)
+    if header_str(msg, "X-Apple-Action").lower() == "vacation":
+        return Evidence("X-Apple-Action: VACATION", True)
+    if header_str(msg, "Precedence").lower().replace("-", "_") == "auto_reply":
+        return Evidence("Precedence: auto_reply", False)
+    for name in ("Return-Path", "Sender"):
+        if "+auto_" in header_str(msg, name).lower():
+            return Evidence(f"{name}: +auto_ tag", False)
+    if msg.get("X-Auto-Response-Suppress") is not None:
+        return Evidence(
+            f"X-Auto-Response-Suppress: {header_str(msg, 'X-Auto-Response-Suppress')}", False
+        )
+    return None
+
+
+def _subject_evidence(msg: Message) -> Evidence | None:
+    subject = header_str(msg, "Subject")
+    match = _SUBJECT_START.search(subject) or _SUBJECT_BRACKETED.search(subject)
+    if match is None:
+        return None
+    word = match.group(1)
+    return Evidence(f"Subject: {word}", bool(_OOO_SUBJECT_WORD.search(word)))
+
+
+def body_evidence(text: str, *, is_quoting: bool = False) -> Evidence | None:
+    """A strong automation phrase, or a receipt + promise with no answer given, in ``text``.
+
+    Receipt + promise ("来信已收到，我们会尽快回复") is also what staff type by hand; responders
+    do not quote the original, so a reply that quotes it (``is_quoting``) is left to human.py.
+    """
+    for pattern in _STRONG:
+        for match in pattern.finditer(text):
+            if not _NEGATION.search(text[max(0, match.start() - 8) : match.start()]):
+                return Evidence(match.group(0), False)
+    receipt = _RECEIPT.search(text)
+    if receipt and not is_quoting and not _ANSWER.search(text):
+        promise = _PROMISE.search(text)
+        if promise:
+            return Evidence(f"{receipt.group(0)} … {promise.group(0)}", False)
+    return None
+
+
+def _subkind(found: Evidence, body: str) -> str:
+    own_words = _QQ_FOOTER.sub("", body)
+    if found.is_out_of_office or _OOO.search(own_words):
+        return "out_of_office"
+    if _RECEIPT.search(own_words) or _PROMISE.search(own_words):
+        return "acknowledgement"
+    # QQ appends "这是来自QQ邮箱的假期自动回复邮件" to its vacation responder's text.
+    return "out_of_office" if _QQ_FOOTER.search(body) else "acknowledgement"

@@ -1,0 +1,72 @@
+"""Coremail "系统退信" letters (NetEase 163/126 and self-hosted 政务邮箱), Chinese or bilingual.
+
+Evidence (DOMAIN.md): Coremail headers (``X-Coremail-*``, ``X-CM-TRANSID``, "(Coremail)" in
+Received) or a 退信 subject ("系统退信", "退信", "The email is returned"), and the letter's
+"退信原因" / "Bounce reason". The ``Multipart/report`` part carries only per-recipient fields,
+a useless ``Status: 5.0.0`` and a Diagnostic-Code with ``&nbsp;`` entities; the reason comes
+from Coremail's own sentence, not the status.
+
+Sample (gb2312, base64 in the wire form)::
+
+    抱歉，您的邮件被退回来了……
+    原邮件信息：收件人 kijitora@example.gov.cn
+    退信原因：rejected by system.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mailprobe.classify.dsn import collect
+from mailprobe.classify.extract import Found, bounce, squeeze
+from mailprobe.classify.message import Mail
+from mailprobe.model import Verdict
+
+NAME = "coremail"
+
+HEADERS = ("x-coremail-antispam", "x-cm-transid", "x-coremail-locale", "x-cm-senderinfo",
+           "x-coremail-dsn")
+SUBJECT = re.compile(r"系统退信|^退信|退信[:：]|the email is returned|邮件被退回", re.I)
+LETTER = re.compile(r"退信原因|bounce reason|您的邮件被退回|your email (?:was|is) returned")
+WHY = re.compile(r"(?:退信原因|bounce reason)\s*[:：/]?\s*(?:/\s*bounce reason\s*[:：]?)?\s*(.+)",
+                 re.I)
+
+# Coremail's sentences (DOMAIN.md); matched before reasons.py's general table.
+REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("spamdetected", ("rejected by system", "content rejected", "垃圾邮件", "spam")),
+    ("networkerror", ("rcpt handle timeout", "can not connect to host", "cannot connect to host",
+                      "dns query error", "connect timeout", "无法连接")),
+    ("userunknown", ("user not found", "mailbox not found", "no such user", "用户不存在",
+                     "收件人不存在", "账号不存在")),
+    ("mailboxfull", ("mailbox is full", "quota", "邮箱已满", "空间不足")),
+    ("suspend", ("mailbox is frozen", "user is suspended", "已冻结", "已停用", "已注销")),
+    ("ratelimited", ("frequency", "too many", "频率")),
+)
+
+
+def is_coremail(msg: Mail) -> bool:
+    received = " ".join(str(v) for v in msg.get_all("Received", []))
+    return (any(h in msg.header_names for h in HEADERS) or "(coremail)" in received.lower()
+            or bool(SUBJECT.search(msg.subject)))
+
+
+def detect(msg: Mail) -> Verdict | None:
+    letter = msg.letter
+    if not is_coremail(msg) or not LETTER.search(msg.hay):
+        return None
+    found = collect(msg)
+    if not found:
+        return None
+    why = " ".join(m.group(1) for m in WHY.finditer(letter))
+    text = squeeze(why + " " + " ".join(f.diagnostic for f in found))
+    reason = next((r for r, phrases in REASONS if any(p in text.lower() for p in phrases)), None)
+    return bounce(NAME, msg, [with_why(f, why) for f in found], text=letter, reason=reason,
+                  evidence="coremail 退信")
+
+
+def with_why(f: Found, why: str) -> Found:
+    """Prefer the letter's 退信原因 as diagnostic when the DSN's is empty or generic."""
+    from dataclasses import replace
+    if why and len(f.diagnostic) < 8:
+        return replace(f, diagnostic=squeeze(why))
+    return f

@@ -1,0 +1,77 @@
+"""Plain-text bounce letters from any MTA without a dedicated detector: the last bounce rule.
+
+Evidence: the message reads as a bounce (a daemon sender such as ``MAILER-DAEMON`` /
+``postmaster``, a bounce subject such as "Undelivered Mail", "failure notice", "退信",
+``multipart/report`` or ``X-Failed-Recipients``) and failure words in its text; the letter
+(before the returned original) names an address, or the returned original's ``To:`` does.
+The lines after each address are its diagnostic.
+
+Sample::
+
+    From: MAILER-DAEMON@mx.example.net
+    Subject: failure notice
+
+    <kijitora@example.jp>:
+    550 5.1.1 User unknown
+"""
+
+from __future__ import annotations
+
+import re
+
+from mailprobe.classify.dsn import letter_found
+from mailprobe.classify.extract import bounce
+from mailprobe.classify.message import Mail
+from mailprobe.model import Verdict
+
+NAME = "generic"
+
+DAEMON_SENDER = re.compile(
+    r"mailer-daemon|postmaster|mail delivery (?:system|subsystem|service)|mail-daemon"
+    r"|maildaemon|\bmdaemon\b|mail administrator|system administrator|delivery[ -]status"
+    r"|mail\.delivery|bounce|系统退信|系统管理员",
+    re.I,
+)
+BOUNCE_SUBJECT = re.compile(
+    r"undeliver|undelivered|not (?:be )?delivered|delivery (?:status )?(?:notification|failure"
+    r"|failed|report|problem)|returned mail|returning message|mail delivery failed"
+    r"|failure notice|delivery failure|non-?delivery|nondeliverable|could not be delivered"
+    r"|mail system error|message not delivered|bounced?\b|delivery error|permanent error"
+    r"|warning: could not|returned to sender|mail failure|delayed mail|delivery delay"
+    r"|error notification|エラー|系统退信|退信|投递失败|未送达|退回|发送失败|the email is returned"
+    r"|unzustellbar|non remis|no entregado|non recapitabile",
+    re.I,
+)
+FAILURE_WORDS = re.compile(
+    r"could not be delivered|couldn't be delivered|undeliverable|delivery (?:has )?failed"
+    r"|permanent(?:ly)? (?:error|fatal|failure)|failed|failure|unable to deliver"
+    r"|not delivered|rejected|returned|bounced|delivery to the following|error|aborted"
+    r"|did not reach|could not|unknown|not (?:exist|found)|no such|退信|失败|无法投递|退回"
+    r"|送信できません|エラー",
+    re.I,
+)
+
+
+def signals(msg: Mail) -> int:
+    """How many header-level bounce signals ``msg`` carries."""
+    return (bool(DAEMON_SENDER.search(msg.from_text)) + bool(BOUNCE_SUBJECT.search(msg.subject))
+            + (msg.content_type == "multipart/report")
+            + ("x-failed-recipients" in msg.header_names))
+
+
+def looks_like_bounce(msg: Mail) -> bool:
+    """A bounce signal plus failure words in the letter, or two signals."""
+    count = signals(msg)
+    if count >= 2:
+        return True
+    letter = msg.letter[:20000]
+    return count == 1 and bool(FAILURE_WORDS.search(letter + " " + msg.subject))
+
+
+def detect(msg: Mail) -> Verdict | None:
+    if not looks_like_bounce(msg):
+        return None
+    found = letter_found(msg)
+    if not found:
+        return None
+    return bounce(NAME, msg, found, text=msg.letter, evidence="bounce letter")

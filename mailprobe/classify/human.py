@@ -1,0 +1,132 @@
+"""Human replies: an answer to the probe that no machine wrote.
+
+Evidence, strongest first (the first found is recorded):
+
+    In-Reply-To: <mp.0a1b2c3d4e@probe.example.org>      threading header (any value)
+    Subject: 回复：关于居住证办理的咨询                     also Re:, 答复:, RE:, AW:
+    ------------------ 原始邮件 ------------------      a quote header or ">" lines (quotes.py)
+    MP-0A1B2-C3D4E                                       the probe code in the text
+    plain body text from a sender that is not a list or a no-reply robot
+
+``reply_text`` is the new text with quoted blocks removed; ``substantive`` is False for bare
+acknowledgements ("已收到", "收到，谢谢") and redirections ("请电话咨询", "已转…处理",
+"请到窗口办理"). Automated messages (autoreply.find_evidence), bounces and reports, newsletters
+and messages with no new text are left alone: classify() then says UNKNOWN.
+"""
+
+from __future__ import annotations
+
+import re
+from email.message import Message
+
+from mailprobe import token
+from mailprobe.classify import phrases_reply as P
+from mailprobe.classify.autoreply import find_evidence, is_bounce_or_report
+from mailprobe.classify.message import Mail
+from mailprobe.classify.quotes import Split, split_reply
+from mailprobe.classify.refs import find_refs
+from mailprobe.classify.textparts import body_text, from_address, has_attachment, header_str
+from mailprobe.model import Kind, Verdict
+
+NAME = "human"
+
+_FLAGS = re.IGNORECASE
+_REPLY_SUBJECT = re.compile(P.REPLY_SUBJECT_PREFIX, _FLAGS)
+_NOREPLY = re.compile(P.NOREPLY_LOCALPARTS, _FLAGS)
+_NON_SUBSTANTIVE = re.compile("|".join(P.NON_SUBSTANTIVE), _FLAGS)
+_ACK_WORDS = re.compile("|".join(P.ACK_WORDS), _FLAGS)
+_COURTESY = re.compile("|".join(P.COURTESY), _FLAGS)
+_CONTACT = re.compile("|".join(P.CONTACT_DETAILS), _FLAGS)
+_SIGNATURE = [re.compile(p, _FLAGS) for p in P.SIGNATURE_LINES]
+_TRAILER = re.compile("|".join(P.MOBILE_TRAILERS), _FLAGS)
+_CLAUSE = re.compile(r"[。！？!?；;，,\n]+|\.(?:\s+|$)")
+_NAME_LINE = re.compile(r"[\u4e00-\u9fff]{2,3}")
+_LETTER = re.compile(r"[\w]", re.UNICODE)
+
+
+def detect(msg: Mail) -> Verdict | None:
+    """A HUMAN_REPLY verdict with reply_text and substantive, or None."""
+    # A person writes from an address; "From: <>" is a mail system (m-FILTER bounces).
+    if is_bounce_or_report(msg) or not from_address(msg):
+        return None
+    split = split_reply(body_text(msg))
+    if find_evidence(msg, split) is not None:
+        return None
+    marker = reply_evidence(msg, split)
+    attached = has_attachment(msg)
+    if marker is None or not (split.new or attached):
+        return None
+    substantive, why = judge_substance(split.new, has_attachment=attached)
+    return Verdict(
+        kind=Kind.HUMAN_REPLY,
+        detector=NAME,
+        evidence=f"{marker}; {why}",
+        reply_text=split.new,
+        substantive=substantive,
+        refs=find_refs(msg),
+        sender=msg.sender,
+        subject=header_str(msg, "Subject"),
+        message_id=msg.message_id,
+    )
+
+
+def reply_evidence(msg: Message, split: Split) -> str | None:
+    """What shows the message answers something; None for bulk or robot mail without a marker."""
+    for name in ("In-Reply-To", "References"):
+        if header_str(msg, name):
+            return name
+    subject = header_str(msg, "Subject")
+    prefix = _REPLY_SUBJECT.match(subject)
+    if prefix:
+        return f"Subject: {prefix.group(0).strip()}"
+    if split.marker:
+        return f"quote: {split.marker[:40]}"
+    if token.tokens_in_codes(split.new + "\n" + split.quoted + "\n" + subject):
+        return "probe code"
+    if _is_bulk(msg):
+        return None
+    return "body text"
+
+
+def _is_bulk(msg: Message) -> bool:
+    if any(msg.get(name) is not None for name in P.BULK_HEADERS):
+        return True
+    if header_str(msg, "Precedence").lower() in P.BULK_PRECEDENCE:
+        return True
+    return bool(_NOREPLY.match(from_address(msg)))
+
+
+def judge_substance(new_text: str, *, has_attachment: bool = False) -> tuple[bool, str]:
+    """Whether the new text answers, and why: (False, "redirection: 请电话咨询") and the like."""
+    if has_attachment:
+        return True, "attachment"
+    found = _NON_SUBSTANTIVE.search(new_text)
+    redirect = found.group(0) if found else ""
+    leftover = [c for c in _CLAUSE.split(_core_text(new_text)) if not _NON_SUBSTANTIVE.search(c)]
+    rest = _CONTACT.sub("", " ".join(leftover))
+    had_ack = bool(_ACK_WORDS.search(rest))
+    rest = _ACK_WORDS.sub("", _COURTESY.sub("", rest))
+    letters = len(_LETTER.findall(rest))
+    if redirect and letters <= P.NON_SUBSTANTIVE_MAX_LEFTOVER:
+        return False, f"redirection: {redirect}"
+    if had_ack and letters <= P.NON_SUBSTANTIVE_MAX_LEFTOVER:
+        return False, "bare acknowledgement"
+    if letters == 0:
+        return False, "no text beyond greetings and signature"
+    return True, f"answer text ({letters} letters)"
+
+
+def _core_text(text: str) -> str:
+    """The new text without its signature block, contact lines, sign-off name and trailers."""
+    kept: list[str] = []
+    for raw in text.split("\n"):
+        line = raw.strip()
+        if line in ("--", "——", "———"):
+            break
+        if not line or _TRAILER.fullmatch(line) or any(s.fullmatch(line) for s in _SIGNATURE):
+            continue
+        kept.append(line)
+    # A last line of two or three Han characters is a sign-off name ("刘洋"), unless it is all.
+    if len(kept) > 1 and _NAME_LINE.fullmatch(kept[-1]):
+        kept.pop()
+    return "\n".join(kept)

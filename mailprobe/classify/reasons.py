@@ -1,0 +1,337 @@
+"""Why a message bounced: phrase tables and status maps (Sisimai reason names), kept as data.
+
+Format detectors find *what came back* (recipient, status, diagnostic text); this module decides
+*why*. ``reason_for`` tries the phrase table first (the diagnostic text is more specific than a
+status such as 5.7.1), then the enhanced status code, then the SMTP reply code. ``is_hard``
+applies Sisimai's rule: only a bad *address* is hard. Pure data plus three small functions.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Reasons that point at our sending side (reputation, authentication, rate): a unit is not
+# charged for them (DOMAIN.md: "must not count against a unit").
+SENDER_SIDE: frozenset[str] = frozenset(
+    {"blocked", "badreputation", "authfailure", "ratelimited", "requireptr", "spamdetected",
+     "rejected"}
+)
+
+HARD_REASONS: frozenset[str] = frozenset({"userunknown", "hostunknown", "hasmoved"})
+
+# Phrase table: (reason, phrases). Order matters: the first reason with a matching phrase
+# wins, so specific reasons come before broad ones (mailbox full before "rejected", sender
+# authentication before "blocked"). Phrases are regular expressions over lower-cased text
+# with whitespace squeezed.
+PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("delivered", (r"^delivered to ", r"message (?:was )?delivered successfully",
+                   r"^250 2\.\d\.\d (?:ok|delivered)")),
+    ("mailboxfull", (
+        r"mailbox (?:is )?full", r"mailbox (?:size )?limit exceeded", r"quota exceeded",
+        r"over (?:the )?quota", r"overquota", r"exceeded (?:storage|quota|mailbox)",
+        r"mailbox (?:has )?exceeded", r"user'?s? (?:disk )?quota", r"mailfolder is full",
+        r"insufficient (?:disk )?space", r"not enough (?:storage|space)", r"mail ?box is over",
+        r"too much mail data", r"mailbox full", r"exceeds? (?:the )?(?:mailbox )?quota",
+        r"mailbox is over quota", r"account is full", r"inbox is full", r"disk quota",
+        r"storage (?:quota|limit)", r"the user's mailbox is full", r"quota full",
+        r"mailbox exceeds",
+        r"user is over (?:the )?quota", r"mailbox size exceeded", r"status: 4\.2\.2",
+        r"邮箱(?:已满|空间不足|容量)", r"空间不足",
+    )),
+    ("emailtoolarge", (
+        r"message (?:is )?too (?:big|large)", r"message size exceeds", r"size limit",
+        r"exceeds? (?:the )?(?:maximum|fixed) (?:message )?size", r"message length exceeds",
+        r"message exceeds .{0,30}(?:size|limit)", r"mail size", r"(?<!headers )too large",
+        r"邮件(?:大小|过大|尺寸)",
+    )),
+    ("suspend", (
+        r"mailbox (?:is )?(?:disabled|inactive|suspended|frozen|locked|unavailable due)",
+        r"account (?:is |has been )?"
+        r"(?:disabled|inactive|suspended|deactivated|frozen|locked|expired)",
+        r"(?:disabled|suspended|inactive|deactivated|expired|locked)"
+        r" (?:mail ?box|account|user|recipient)",
+        r"is a deactivated mailbox", r"user (?:is )?(?:suspended|disabled|inactive)",
+        r"no longer (?:in use|active|used|monitored|valid)", r"not in use any ?more",
+        r"mailbox (?:is )?(?:no longer|not) (?:in use|active|used)", r"account has been blocked",
+        r"this account is not available",
+        r"recipient (?:account|mailbox) is (?:unavailable|inactive)",
+        r"mailbox temporarily (?:disabled|unavailable)", r"user account is unavailable",
+        r"mailbox has been disabled", r"email account that you tried to reach is disabled",
+        r"account is inactive", r"inactive", r"該当するユーザーは?停止",
+        r"(?:账户|帐户|帐号|账号|邮箱)(?:已被)?(?:冻结|停用|禁用|注销)", r"已停用", r"不再使用",
+    )),
+    ("hasmoved", (r"has been replaced by", r"has moved", r"address (?:has )?changed",
+                  r"user has moved", r"mailbox has moved")),
+    ("norelaying", (
+        r"relay(?:ing)? (?:access )?(?:denied|not (?:permitted|allowed))",
+        r"not permitted to relay",
+        r"unable to relay", r"relay not permitted", r"we do not relay", r"no relaying",
+        r"relaying (?:mail )?(?:to .{0,60})?(?:is )?(?:denied|prohibited|not allowed)",
+        r"not allowed to relay", r"relay access", r"^5\.7\.1 .{0,80}relay", r"can ?not relay",
+        r"(?:is not|isn't) (?:a )?(?:local|gateway|rcpthost)", r"not our customer",
+        r"domain isn't in my list of allowed rcpthosts", r"email address is not verified",
+    )),
+    ("authfailure", (
+        r"\bspf\b.{0,40}(?:fail|check|not pass|reject|violat)", r"(?:fail|not pass).{0,30}\bspf\b",
+        r"\bdkim\b.{0,40}(?:fail|check|invalid|required)", r"dmarc", r"sender policy framework",
+        r"authentication (?:check )?failed",
+        r"unauthenticated (?:email|mail)", r"bad spf", r"per it'?s spf", r"\bspf record",
+        r"sender (?:is )?not authenticated", r"5\.7\.(?:2[0-6]|7)\b", r"sender domain .{0,30}spoof",
+        r"does not pass .{0,40}authentication",
+        r"not (?:permitted|authorized) by (?:domain|the) .{0,40}(?:owner|spf)",
+    )),
+    ("requireptr", (
+        r"ptr record", r"reverse dns", r"no ptr", r"rdns", r"reverse (?:dns )?lookup",
+        r"cannot find your hostname",
+        r"client host .{0,50}(?:not|no) .{0,20}(?:resolve|ptr|reverse)",
+        r"(?:un)?resolvable (?:address|hostname|ip)", r"ip name (?:lookup|possibly forged)",
+        r"no hostname for", r"hostname (?:does not|doesn't) resolve",
+    )),
+    ("notcompliantrfc", (r"not compliant with rfc", r"rfc ?5322", r"rfc ?2822",
+                         r"multiple (?:addresses in )?from", r"duplicate header",
+                         r"headers? .{0,30}not (?:rfc )?compliant")),
+    ("hostunknown", (
+        r"host (?:or domain name )?(?:not found|unknown)", r"unknown host",
+        r"domain (?:not found|unknown|does not exist)",
+        r"no such (?:domain|host)", r"unrouteable (?:mail )?domain", r"name or service not known",
+        r"domain (?:name )?(?:is )?(?:invalid|not exist)", r"host not found", r"unknown domain",
+        r"all relevant mx records point to non-existent hosts", r"no mx (?:or a )?record",
+        r"nxdomain", r"hostname lookup failed", r"recipient domain .{0,20}(?:not exist|invalid)",
+        r"domain .{0,40}does not exist", r"illegal host/domain",
+        r"(?:dns|域名).{0,10}(?:查询失败|不存在)", r"the domain name .{0,30}not found",
+        r"domain is not reachable",
+        r"host unknown", r"unknown mail domain",
+    )),
+    ("notaccept", (r"does not accept (?:mail|e-?mail)", r"null mx", r"not accept(?:ing)? mail",
+                   r"accepts? no mail", r"(?:doesn't|does not) receive e?mail",
+                   r"couldn't find a mail exchanger")),
+    ("userunknown", (
+        r"user ?unknown", r"unknown (?:user|recipient|local ?part|mailbox|address|alias)",
+        r"no such (?:user|recipient|mailbox|person|address|local user|account)",
+        r"(?:user|recipient|mailbox|address|account|addressee) (?:does not|doesn't|did not) exist",
+        r"(?:user|recipient|mailbox|address|account|addressee) (?:is )?"
+        r"(?:not found|unknown|invalid|not known|nonexistent|non-existent)",
+        r"(?:mailbox|user|recipient) (?:not|was not|wasn't) found",
+        r"invalid (?:recipient|mailbox|user|address)",
+        r"not (?:a )?(?:valid|known) (?:user|recipient|mailbox|address)",
+        r"bad destination mailbox",
+        r"recipient address rejected: (?:user|undeliverable|unknown|not|invalid|access denied)",
+        r"does not have an account here", r"no mailbox (?:here )?(?:by that name|for)",
+        r"mailbox unavailable", r"mailbox not available", r"mailbox (?:is )?unknown",
+        r"unrouteable address", r"unknown or illegal alias", r"sorry, no mailbox here",
+        r"no account by that name", r"(?:user|recipient|account) (?:is )?not (?:here|local|exist)",
+        r"email address (?:could not be found|does not exist|was not found|is not valid)",
+        r"this user doesn't have a .{0,20}account", r"no such id", r"unknown address",
+        r"address (?:does not|doesn't) exist", r"no valid recipients", r"recipient not found",
+        r"invalid address", r"destination address unknown", r"not listed in",
+        r"account (?:does not|doesn't) exist", r"is not a valid mailbox", r"user not exist",
+        r"undeliverable address", r"doesn't have a yahoo", r"mailbox (?:does not|doesn't) exist",
+        r"said: 550 5\.1\.1", r"the email account that you tried to reach does not exist",
+        r"(?:用户|收件人|邮箱|帐号|账号|地址)(?:名)?(?:不存在|未找到|无效|有误)",
+        r"查无此(?:人|用户)",
+        r"user not found", r"mailbox not found",
+    )),
+    ("filtered", (
+        r"due to extended inactivity", r"recipient .{0,20}refus", r"message filtered",
+        r"refused by (?:the )?recipient", r"not accepting (?:mail|messages) from",
+        r"has restricted", r"delivery not authorized, message refused",
+        r"user refuses", r"rejected by recipient", r"filtered",
+    )),
+    ("policyviolation", (r"policy (?:violation|reason|rejection)", r"protocol violation",
+                         r"violat\w+ .{0,20}policy",
+                         r"acceptable use policy", r"prohibited", r"not permitted by policy",
+                         r"content policy", r"message rejected due to (?:local )?policy")),
+    ("rejected", (
+        r"sender (?:address )?(?:rejected|refused|denied|blocked|not allowed|verify failed)",
+        r"(?:rejected|refused|denied) .{0,20}sender", r"domain of sender address",
+        r"sender (?:domain )?(?:is )?(?:invalid|unknown|not (?:exist|resolv))",
+        r"mail from .{0,40}(?:rejected|refused|denied|not accepted)", r"bad sender",
+        r"envelope sender", r"sender verify", r"return path", r"sender.{0,20}blacklist",
+        r"your (?:email|e-mail) address .{0,40}(?:blocked|rejected|banned)",
+        r"address .{0,30}has been blocked", r"from address", r"sender .{0,30}not permitted",
+        r"unknown sender", r"purported responsible address", r"valid from\b", r"from: domain",
+    )),
+    ("blocked", (
+        r"blacklist", r"blocklist", r"block ?list", r"black ?listed", r"\bdnsbl\b", r"\brbl\b",
+        r"spamhaus", r"spamcop", r"sorbs", r"barracuda", r"listed (?:at|on|in|by)",
+        r"(?:client|your|sending) (?:host|ip|server|address)"
+        r".{0,60}(?:blocked|rejected|refused|denied|banned|not allowed)",
+        r"(?:access|connection) (?:denied|refused|rejected)", r"blocked (?:using|by|because|for)",
+        r"ip .{0,30}(?:blocked|banned|rejected)", r"banned", r"poor reputation",
+        r"not allowed to send", r"your ip", r"service refused",
+        r"ip address .{0,40}(?:block|reject)",
+        r"has been blocked", r"refused to talk to me", r"mail server .{0,30}not accepted",
+        r"client host blocked", r"dynamic ip", r"residential", r"dialup|dial-up",
+        r"please use the smtp server of your isp", r"invalid ip", r"my name was rejected",
+        r"not accepting connections",
+    )),
+    ("spamdetected", (
+        r"\bspam\b", r"junk mail", r"bulk mail", r"unsolicited", r"content (?:rejected|filter)",
+        r"message (?:content )?(?:rejected|refused) as", r"looks like spam", r"spamassassin",
+        r"dt:spm", r"rejected by system", r"detected as (?:spam|junk)", r"scored as",
+        r"垃圾邮件", r"spam score", r"high probability of being", r"uce\b",
+    )),
+    ("virusdetected", (r"\bvirus", r"malware", r"infected", r"trojan", r"病毒")),
+    ("ratelimited", (
+        r"too many (?:connections|messages|recipients|mails|concurrent)", r"rate limit",
+        r"frequency limit", r"ip frequency", r"try again later.{0,30}(?:too many|rate)",
+        r"exceeded .{0,30}(?:rate|limit)", r"throttl", r"too fast", r"sending (?:rate|limit)",
+        r"connection rate", r"(?:message|connection|recipient)s? (?:rate|limit) exceeded",
+        r"mi:stc", r"发送频率", r"频率(?:过高|超限|限制)", r"temporarily deferred due to",
+        r"limit exceeded", r"daily .{0,20}(?:quota|limit)",
+    )),
+    ("badreputation", (r"reputation", r"poor(?:ly)? .{0,20}reputation",
+                       r"ip .{0,30}(?:not|poor) .{0,20}standing",
+                       r"\[ts0[1-4]\]", r"temporarily deferred due to unexpected volume",
+                       r"low reputation")),
+    ("contenterror", (r"header (?:error|syntax)", r"invalid header", r"headers? too large",
+                      r"content error", r"message content", r"content presents", r"8bit",
+                      r"improper(?:ly)? (?:formatted|encoded)", r"line too long")),
+    ("securityerror", (r"security", r"authentication required", r"unauthenticated senders?",
+                       r"smtp authentication", r"auth(?:entication)? failed",
+                       r"must (?:issue a )?starttls", r"encryption required", r"tls required",
+                       r"certificate", r"not (?:authorized|authorised)",
+                       r"submission (?:is|must be) authenticated", r"x-authority")),
+    ("failedstarttls", (r"starttls", r"tls negotiation failed", r"tls handshake")),
+    ("systemfull", (r"(?:system|disk|storage|mail system|server) (?:is )?full",
+                    r"insufficient system (?:storage|resources)", r"out of (?:disk )?space")),
+    ("expired", (
+        r"(?:retry|delivery) time(?:out)? (?:exceeded|expired)", r"timed? ?out", r"time(?:d)? out",
+        r"could not be delivered (?:with)?in", r"giving up", r"gave up", r"expired",
+        r"retry (?:timeout|limit)", r"too long in (?:the )?queue", r"undeliverable for \d",
+        r"message (?:has been )?(?:in|on) (?:the )?queue too long", r"deferred too long",
+        r"delivery (?:attempts?|period) (?:has )?(?:exceeded|expired|failed)",
+        r"could not be delivered for", r"maximum time", r"handle timeout",
+        r"was not delivered .{0,40}(?:days|hours)", r"have not been able to deliver",
+        r"still trying", r"delay(?:ed)?", r"超时", r"failed \d+ attempts", r"aborted after",
+    )),
+    ("networkerror", (
+        r"connection (?:refused|timed out|reset|lost|closed)", r"could not connect",
+        r"can ?not connect",
+        r"unable to connect", r"no route to host", r"network (?:is )?unreachable", r"network error",
+        r"lost connection", r"dns (?:query )?(?:error|failure|lookup)",
+        r"temporary (?:lookup )?failure",
+        r"routing loop", r"mail loop", r"too many hops", r"loops back", r"mail for .{0,60}loops",
+        r"host unreachable", r"connect to .{0,80}(?:refused|timed out)", r"broken pipe",
+        r"无法连接", r"name serv(?:er|ice) (?:error|reply)", r"host name lookup failure",
+    )),
+    ("mailererror", (r"mailer error", r"command (?:died|failed)", r"exit (?:status|code)",
+                     r"program .{0,30}(?:failed|error)", r"procmail", r"unknown mailer error",
+                     r"\|\s*/", r"pipe to")),
+    ("systemerror", (r"system error", r"internal (?:server )?error", r"server error",
+                     r"local error", r"temporary (?:local )?(?:problem|error)",
+                     r"resources? (?:temporarily )?unavailable", r"configuration error",
+                     r"service (?:currently )?(?:not available|unavailable)", r"try again later",
+                     r"transaction failed",
+                     r"系统(?:错误|繁忙)")),
+    ("syntaxerror", (r"syntax error", r"command unrecognized", r"unrecognized command",
+                     r"bad sequence of commands", r"command parameter not implemented")),
+
+)
+
+# Enhanced status code -> reason, used when no phrase matched. Exact codes first, then the
+# subject.detail without class ("1.1"), then the subject alone ("1").
+STATUS_REASONS: dict[str, str] = {
+    "1.0": "userunknown", "1.1": "userunknown", "1.2": "hostunknown", "1.3": "userunknown",
+    "1.4": "userunknown", "1.5": "userunknown", "1.6": "hasmoved", "1.7": "rejected",
+    "1.8": "rejected", "1.9": "rejected", "1.10": "notaccept",
+    "2.0": "mailboxfull", "2.1": "suspend", "2.2": "mailboxfull", "2.3": "emailtoolarge",
+    "2.4": "mailererror",
+    "3.0": "systemerror", "3.1": "systemfull", "3.2": "notaccept", "3.3": "systemerror",
+    "3.4": "emailtoolarge", "3.5": "systemerror",
+    "4.0": "networkerror", "4.1": "networkerror", "4.2": "networkerror", "4.3": "systemerror",
+    "4.4": "networkerror", "4.5": "networkerror", "4.6": "networkerror", "4.7": "expired",
+    "5.0": "syntaxerror", "5.1": "syntaxerror", "5.2": "syntaxerror", "5.3": "ratelimited",
+    "5.4": "syntaxerror", "5.5": "syntaxerror",
+    "6.0": "contenterror", "6.1": "contenterror", "6.2": "contenterror", "6.3": "contenterror",
+    "6.4": "contenterror", "6.5": "contenterror",
+    "7.0": "securityerror", "7.1": "securityerror", "7.2": "securityerror", "7.3": "securityerror",
+    "7.4": "securityerror", "7.5": "securityerror", "7.6": "securityerror", "7.7": "securityerror",
+    "7.8": "securityerror", "7.9": "securityerror", "7.13": "suspend", "7.17": "hasmoved",
+    "7.18": "hasmoved", "7.20": "authfailure", "7.21": "authfailure", "7.22": "authfailure",
+    "7.23": "authfailure", "7.24": "authfailure", "7.25": "requireptr", "7.26": "authfailure",
+    "7.27": "notaccept", "7.28": "spamdetected",
+}
+
+# SMTP reply code -> reason, the last resort.
+REPLY_REASONS: dict[str, str] = {
+    "421": "blocked", "450": "systemerror", "451": "systemerror", "452": "mailboxfull",
+    "500": "syntaxerror", "501": "syntaxerror", "502": "syntaxerror", "503": "syntaxerror",
+    "504": "syntaxerror", "550": "onhold", "551": "userunknown", "552": "mailboxfull",
+    "553": "userunknown",
+    "554": "onhold", "556": "notaccept",
+}
+
+_COMPILED: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (reason, re.compile("|".join(f"(?:{p})" for p in phrases))) for reason, phrases in PHRASES
+)
+_WS = re.compile(r"\s+")
+
+
+def reason_from_text(text: str, skip: frozenset[str] = frozenset()) -> str | None:
+    """The first reason whose phrase occurs in ``text`` (any case), or ``None``."""
+    text = _WS.sub(" ", text.replace("&nbsp;", " ")).lower()
+    for reason, pattern in _COMPILED:
+        if reason not in skip and pattern.search(text):
+            return reason
+    return None
+
+
+def reason_from_status(status: str | None) -> str | None:
+    """The reason an enhanced status code names by itself, or ``None`` (x.0.0 names none)."""
+    if not status:
+        return None
+    _, _, rest = status.partition(".")
+    if rest in ("0.0", ""):
+        return None
+    return STATUS_REASONS.get(rest)
+
+
+def reason_for(diagnostic: str, status: str | None = None, reply: str | None = None) -> str:
+    """Decide the reason: phrases, then status, then reply code; ``onhold`` when nothing tells."""
+    return (reason_from_text(diagnostic) or reason_from_status(status)
+            or REPLY_REASONS.get(reply or "") or "onhold")
+
+
+# "User unknown" answered to DATA means a filter refused the message after the address was
+# accepted (Sisimai's rule); the Diagnostic-Code type X-Unix means a local delivery program.
+AFTER_DATA = re.compile(r"(?:in reply to|after|like our) (?:end of |final )?data\b"
+                        r"|smtp command[\s:-]*data\b", re.I)
+
+
+AT_RCPT = re.compile(r"(?:in reply to|after|like our) rcpt\b|\brcpt to\b|\[rcpt_to\]"
+                     r"|does not like recipient", re.I)
+
+
+GAVE_UP = frozenset({"systemerror", "onhold"})
+
+
+def adjust(reason: str, text: str, status: str | None = None, action: str = "",
+           dtype: str = "") -> str:
+    """Context rules on top of the phrase/status decision (Sisimai's, as its tests show)."""
+    if dtype == "x-unix" and reason not in ("mailboxfull", "emailtoolarge"):
+        return "mailererror"
+    if reason == "hostunknown" and (status or "").startswith("4"):
+        return "networkerror"  # a temporary DNS failure, not a missing domain
+    if reason == "userunknown" and not AT_RCPT.search(text):
+        mailbox_status = (status or "").split(".")[1:2] == ["2"]  # x.2.x: mailbox, not address
+        if AFTER_DATA.search(text) or mailbox_status:
+            return "filtered"
+    if action == "delayed" and reason in ("onhold", "systemerror"):
+        return "expired"
+    if action == "failed" and (status or "").startswith("4") and reason in GAVE_UP:
+        return "expired"  # a temporary failure that outlived the queue lifetime
+    return reason
+
+
+def explain(text: str) -> list[tuple[str, str]]:
+    """Every (reason, phrase) that matches ``text``: a tuning aid for the phrase table."""
+    text = _WS.sub(" ", text.replace("&nbsp;", " ")).lower()
+    return [(reason, p) for reason, phrases in PHRASES for p in phrases if re.search(p, text)]
+
+
+def is_hard(reason: str, status: str | None = None) -> bool:
+    """Sisimai's rule: hard only when the *address* is bad; ``notaccept`` is soft if 4xx."""
+    if reason == "notaccept":
+        return not (status or "").startswith("4")
+    return reason in HARD_REASONS

@@ -1,0 +1,54 @@
+"""Auto-replies saying the mailbox is no longer in use: a bounce with reason ``suspend``.
+
+DOMAIN.md: a "this inbox is no longer in use" auto-reply is a bounce, not a reply. Evidence:
+an auto-reply signal (``Auto-Submitted`` other than ``no``, ``X-Autoreply``,
+``X-QQ-AUTO-REPLY``, an auto-reply subject such as "自动回复:" / "Automatic reply:") and a
+phrase saying the mailbox is retired ("no longer in use", "已停用", "不再使用"). The recipient
+is the replying mailbox (From). Runs before autoreply.py, after every bounce detector.
+
+Sample::
+
+    Subject: 自动回复: 关于办事时间的咨询
+    X-QQ-AUTO-REPLY: true
+
+    此邮箱已停用，请发送至 new@example.gov.cn。
+"""
+
+from __future__ import annotations
+
+import re
+
+from mailprobe.classify.extract import Found, bounce, squeeze
+from mailprobe.classify.message import Mail
+from mailprobe.model import Verdict
+
+NAME = "suspend"
+
+AUTO_HEADERS = ("x-autoreply", "x-autorespond", "x-qq-auto-reply", "x-auto-reply")
+AUTO_SUBJECT = re.compile(r"自动回复|自动答复|auto(?:matic)?[- ]?(?:reply|response)|autoreply"
+                          r"|out of (?:the )?office", re.I)
+RETIRED = re.compile(
+    r"(?:mailbox|inbox|e-?mail (?:address|account)|account|address) (?:is |has been )?"
+    r"(?:no longer (?:in use|used|active|monitored|valid)"
+    r"|(?:deactivated|discontinued|closed|retired))"
+    r"|(?:邮箱|信箱|邮件地址|地址|账号|帐号)(?:已|已经)?(?:停用|停止使用|注销|废弃|不再使用)"
+    r"|不再使用(?:此|该|本)?(?:邮箱|信箱)|(?:此|该|本)(?:邮箱|信箱)已(?:停用|注销|废弃)",
+    re.I,
+)
+
+
+def is_auto(msg: Mail) -> bool:
+    auto = str(msg.get("Auto-Submitted", "no")).strip().lower()
+    return (auto not in ("", "no") or any(h in msg.header_names for h in AUTO_HEADERS)
+            or bool(AUTO_SUBJECT.search(msg.subject)))
+
+
+def detect(msg: Mail) -> Verdict | None:
+    if not is_auto(msg):
+        return None
+    m = RETIRED.search(msg.body[:5000])
+    if m is None or not msg.sender:
+        return None
+    text = squeeze(msg.body[max(0, m.start() - 100): m.end() + 200])
+    return bounce(NAME, msg, [Found(msg.sender, None, text, "failed")], reason="suspend",
+                  evidence=m.group(0))

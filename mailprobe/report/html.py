@@ -1,0 +1,133 @@
+"""HTML writer: one self-contained file from templates/report/report.html.j2.
+
+Jinja2 autoescape is on, so every received text (subjects, senders, evidence, unit names) is
+escaped; the charts are inline SVG built in charts.py; a Content-Security-Policy meta tag
+forbids scripts and any fetch. No external script, style, font or image.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from mailprobe.report import charts, templates_dir
+from mailprobe.report.rows import (
+    EVIDENCE_LABELS,
+    Cell,
+    Table,
+    categories_table,
+    category_label,
+    comparison_table,
+    evidence_table,
+    outcome_label,
+    overrides_table,
+    status_line,
+    when,
+)
+from mailprobe.score.outcome import Outcome
+from mailprobe.score.rank import Comparison
+from mailprobe.score.result import CampaignScore
+
+TEXT: dict[str, dict[str, str]] = {
+    "zh": {"title": "政务信箱测评报告", "provisional": "暂定结果", "summary": "概况",
+           "charts": "图表", "reply_rate": "各类别人工回复率（占已发送）",
+           "outcomes": "探测结果构成", "latency": "首次人工回复用时分布",
+           "km": "回复时间曲线（Kaplan–Meier，未回复按删失处理）", "ranking": "排名",
+           "rank": "排名", "unit": "单位", "score": "得分", "public": "公开信箱",
+           "leader": "领导信箱", "reply_rate_col": "人工回复率", "interval": "区间",
+           "evidence_class": "证据等级", "latency_col": "用时中位数（工作小时）",
+           "flags": "标记", "comparison": "与上轮比较", "reprobe": "待重测（不计入考核）",
+           "evidence": "证据清单", "overrides": "更正记录", "excluded": "未纳入单位",
+           "method": "方法说明", "stats": "分类统计", "none": "无"},
+    "en": {"title": "Mailbox assessment report", "provisional": "Provisional",
+           "summary": "Summary", "charts": "Charts",
+           "reply_rate": "Human-reply rate by category (of sent)",
+           "outcomes": "Outcomes of all probes", "latency": "Time to first human reply",
+           "km": "Reply-time curve (Kaplan–Meier, non-replies censored)",
+           "ranking": "Ranking", "rank": "Rank", "unit": "Unit", "score": "Score",
+           "public": "Public mailbox", "leader": "Leader mailbox",
+           "reply_rate_col": "Human-reply rate", "interval": "Interval",
+           "evidence_class": "Evidence", "latency_col": "Median latency (working h)",
+           "flags": "Flags", "comparison": "Change since the last round",
+           "reprobe": "To re-probe (not charged)", "evidence": "Evidence",
+           "overrides": "Overrides log", "excluded": "Excluded units", "method": "Method",
+           "stats": "Statistics by category", "none": "none"},
+}
+
+
+def environment() -> Environment:
+    """The HTML report's Jinja2 environment: autoescape on, undefined names are errors."""
+    env = Environment(loader=FileSystemLoader(templates_dir() / "report"),
+                      autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["pct"] = _pct
+    env.filters["num"] = _num
+    return env
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.1f}%"
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def render_html(score: CampaignScore, lang: str = "zh",
+                compare: Comparison | None = None) -> str:
+    """The whole report as one HTML string (pure)."""
+    return environment().get_template("report.html.j2").render(
+        **html_context(score, lang, compare))
+
+
+def html_context(score: CampaignScore, lang: str,
+                 compare: Comparison | None) -> dict[str, Any]:
+    t = TEXT[lang]
+    reprobe = [p for p in score.probes if "REPROBE" in p.flags]
+    return {
+        "t": t, "lang": lang, "score": score, "status": status_line(score, lang),
+        "when": when, "category_label": lambda c: category_label(c, lang),
+        "outcome_label": lambda o: outcome_label(Outcome(o), lang),
+        "evidence_label": lambda e: EVIDENCE_LABELS[e][0 if lang == "zh" else 1],
+        "charts": {
+            "reply_rate": Markup(charts.reply_rate_chart(score, lang, t["reply_rate"])),
+            "outcomes": Markup(charts.outcome_chart(score, lang, t["outcomes"])),
+            "latency": Markup(charts.latency_chart(score, lang, t["latency"])),
+            "km": Markup(charts.km_chart(score.stats.km, lang, t["km"])),
+        },
+        "stats_table": _plain(categories_table(score, lang)),
+        "comparison": _plain(comparison_table(compare, lang)) if compare else None,
+        "reprobe": reprobe,
+        "evidence": _plain(evidence_table(score, lang)),
+        "overrides": _plain(overrides_table(score, lang)),
+    }
+
+
+def _plain(table: Table) -> dict[str, Any]:
+    """Headers and pre-formatted cell strings for a generic table (still autoescaped)."""
+    lang_rows: list[list[str]] = []
+    for i, row in enumerate(table.rows):
+        lang_rows.append([_fmt(v, table.cell_format(i, j)) for j, v in enumerate(row)])
+    return {"title": table.title, "headers": [c.zh for c in table.columns],
+            "headers_en": [c.en for c in table.columns], "rows": lang_rows}
+
+
+def _fmt(value: Cell, fmt: str) -> str:
+    if value is None:
+        return ""
+    if fmt == "percent" and isinstance(value, int | float):
+        return _pct(float(value))
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def write_html(score: CampaignScore, path: Path, lang: str = "zh",
+               compare: Comparison | None = None) -> Path:
+    """Write the self-contained HTML report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_html(score, lang, compare), encoding="utf-8")
+    return path

@@ -1,0 +1,30 @@
+"""JSON writer: one document following docs/report-schema.json."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from mailprobe.report.rows import status_line
+from mailprobe.score.rank import Comparison
+from mailprobe.score.result import CampaignScore
+
+
+def report_document(score: CampaignScore, lang: str = "zh",
+                    compare: Comparison | None = None) -> dict[str, Any]:
+    """The JSON report as a dict: the score tree plus status line and optional comparison."""
+    doc = score.to_dict()
+    doc["status"] = status_line(score, lang)
+    doc["lang"] = lang
+    doc["comparison"] = compare.to_dict() if compare is not None else None
+    return doc
+
+
+def write_json(score: CampaignScore, path: Path, lang: str = "zh",
+               compare: Comparison | None = None) -> Path:
+    """Write the JSON report (UTF-8, Chinese kept as text)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(report_document(score, lang, compare), ensure_ascii=False, indent=1)
+    path.write_text(text + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,328 @@
+"""Pure: the report tables built from a CampaignScore, shared by every writer.
+
+A :class:`Table` is a title, column specs and rows of plain cells (str, int, float, None).
+Times are shown in Beijing time; shares stay numbers 0-1 with the column format "percent",
+so the XLSX writer can keep them numeric and the CSV writer can print "50.0%".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from mailprobe.score.outcome import LABELS_EN, LABELS_ZH, Outcome
+from mailprobe.score.rank import Comparison
+from mailprobe.score.result import CampaignScore, GroupStats, UnitScore
+
+Cell = str | int | float | None
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    zh: str
+    en: str
+    fmt: str = "text"  # text | int | number | percent | time
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: list[list[Cell]]
+    row_formats: tuple[str, ...] = ()  # for columns with fmt "auto": one format per row
+
+    def headers(self, lang: str) -> list[str]:
+        return [c.zh if lang == "zh" else c.en for c in self.columns]
+
+    def cell_format(self, row: int, col: int) -> str:
+        fmt = self.columns[col].fmt
+        if fmt == "auto":
+            return self.row_formats[row] if row < len(self.row_formats) else "text"
+        return fmt
+
+
+def when(at: datetime | None) -> str:
+    """Beijing time as "YYYY-MM-DD HH:MM:SS" (empty for None)."""
+    return at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S") if at else ""
+
+
+def outcome_label(o: Outcome, lang: str) -> str:
+    return (LABELS_ZH if lang == "zh" else LABELS_EN)[o]
+
+
+EVIDENCE_LABELS = {
+    "answers": ("回复可靠", "answers"),
+    "does_not_answer": ("基本不回复", "does not answer"),
+    "insufficient_evidence": ("证据不足", "insufficient evidence"),
+}
+CATEGORY_LABELS = {"county_district": ("县（市、区）", "counties and districts"),
+                   "city_department": ("市直部门", "city departments")}
+
+
+def category_label(cat: str, lang: str) -> str:
+    pair = CATEGORY_LABELS.get(cat)
+    return cat if pair is None else pair[0 if lang == "zh" else 1]
+
+
+def status_line(score: CampaignScore, lang: str) -> str:
+    """The sentence every export carries: provisional or final, and the overrides log."""
+    n = len(score.overrides)
+    if lang == "zh":
+        closes = when(score.window_closes_at)
+        state = (f"暂定结果（provisional）：回复观察期尚未结束（截至 {closes}）"
+                 if score.is_provisional else "最终结果：回复观察期已结束")
+        return f"{state}；生成于 {when(score.generated_at)}；人工更正记录 {n} 条，见“更正记录”。"
+    state = (f"PROVISIONAL: the reply window is open until {when(score.window_closes_at)}"
+             if score.is_provisional else "Final: the reply window has closed")
+    return f"{state}; generated {when(score.generated_at)}; overrides log: {n} entries."
+
+
+UNIT_COLUMNS = (
+    Column("category", "类别", "category"), Column("rank", "排名", "rank", "int"),
+    Column("unit_id", "单位编号", "unit id"), Column("name", "单位名称", "unit name"),
+    Column("public_outcome", "公开信箱结果", "public mailbox outcome"),
+    Column("leader_outcome", "领导信箱结果", "leader mailbox outcome"),
+    Column("public_score", "公开信箱得分", "public score", "number"),
+    Column("leader_score", "领导信箱得分", "leader score", "number"),
+    Column("score", "单位得分", "unit score", "number"),
+    Column("points", "折算分值", "points", "number"),
+    Column("reply_rate", "人工回复率", "human-reply rate", "percent"),
+    Column("reply_low", "区间下限", "interval low", "percent"),
+    Column("reply_high", "区间上限", "interval high", "percent"),
+    Column("evidence", "证据等级", "evidence class"),
+    Column("median_hours", "回复用时中位数（工作小时）", "median latency (working h)", "number"),
+    Column("flags", "标记", "flags"), Column("status", "状态", "status"),
+)
+
+
+def units_table(score: CampaignScore, lang: str = "zh") -> Table:
+    """One row per unit, per category in rank order (unranked last)."""
+    rows: list[list[Cell]] = []
+    for u in score.units:
+        rows.append([
+            category_label(u.category, lang), u.rank, u.unit_id, u.name,
+            _outcomes(u.public_outcomes, lang), _outcomes(u.leader_outcomes, lang),
+            _r(u.public_score), _r(u.leader_score), _r(u.score), _r(u.points), u.reply_rate,
+            u.reply_low, u.reply_high,
+            EVIDENCE_LABELS[u.evidence_class][0 if lang == "zh" else 1],
+            _r(u.median_latency_hours), " ".join(u.flags), _state(u.is_provisional, lang)])
+    title = "单位得分与排名" if lang == "zh" else "Unit scores and ranks"
+    return Table("units", title, UNIT_COLUMNS, rows)
+
+
+def _outcomes(outcomes: Sequence[Outcome], lang: str) -> str:
+    if not outcomes:
+        return outcome_label(Outcome.NOT_PUBLISHED, lang)
+    return "；".join(outcome_label(o, lang) for o in outcomes)
+
+
+def _state(provisional: bool, lang: str) -> str:
+    if lang == "zh":
+        return "暂定" if provisional else "最终"
+    return "provisional" if provisional else "final"
+
+
+def _r(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+PROBE_COLUMNS = (
+    Column("probe_id", "探测编号", "probe id", "int"), Column("unit_id", "单位编号", "unit id"),
+    Column("name", "单位名称", "unit name"), Column("category", "类别", "category"),
+    Column("mailbox_type", "信箱类型", "mailbox"), Column("address", "信箱地址", "address"),
+    Column("code", "查询码", "code"), Column("send_state", "发送状态", "send state"),
+    Column("accepted_at", "发出时间（北京时间）", "accepted (Beijing)", "time"),
+    Column("outcome", "结果", "outcome"), Column("charged", "计入考核", "charged"),
+    Column("score", "信箱得分", "mailbox score", "number"),
+    Column("human_at", "首次人工回复时间", "first human reply (Beijing)", "time"),
+    Column("human_hours", "人工回复用时（工作小时）", "human latency (working h)", "number"),
+    Column("human_days", "人工回复用时（工作日）", "human latency (working days)", "number"),
+    Column("auto_hours", "自动回复用时（工作小时）", "auto-reply latency (working h)", "number"),
+    Column("estimated", "日历为估算", "calendar estimated"),
+    Column("bounce", "退信原因", "bounce reason"), Column("status", "状态码", "status"),
+    Column("flags", "标记", "flags"),
+)
+
+
+def probes_table(score: CampaignScore, lang: str = "zh") -> Table:
+    """One row per probe: outcome, components and latencies."""
+    yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+    rows: list[list[Cell]] = []
+    for p in score.probes:
+        h, a = p.human_latency, p.auto_latency
+        estimated = any(s is not None and s.estimated for s in (h, a))
+        rows.append([
+            p.probe_id, p.unit_id, p.unit_name, category_label(p.category, lang),
+            p.mailbox_type, p.address or "", p.code, p.send_state, when(p.accepted_at),
+            outcome_label(p.outcome, lang), yes if p.is_charged else no, _r(p.score),
+            when(p.first_human_reply_at), _r(h.working_hours) if h else None,
+            h.working_days if h else None, _r(a.working_hours) if a else None,
+            yes if estimated else no, p.bounce_reason or "", p.bounce_status or "",
+            " ".join(p.flags)])
+    return Table("probes", "探测明细" if lang == "zh" else "Probes", PROBE_COLUMNS, rows)
+
+
+EVIDENCE_COLUMNS = (
+    Column("message_id", "邮件编号", "message id"),
+    Column("received_at", "收到时间（北京时间）", "received (Beijing)", "time"),
+    Column("sender", "发件人", "sender"), Column("subject", "主题", "subject"),
+    Column("kind", "类型", "kind"), Column("subkind", "子类型", "subkind"),
+    Column("reason", "原因", "reason"), Column("detector", "判定模块", "detector"),
+    Column("evidence", "判定依据", "evidence"), Column("probe_id", "探测编号", "probe id", "int"),
+    Column("token", "令牌", "token"), Column("correlation", "关联依据", "matched by"),
+)
+
+
+def evidence_table(score: CampaignScore, lang: str = "zh") -> Table:
+    """Every received message with the verdict, detector and the evidence that tied it."""
+    rows: list[list[Cell]] = [
+        [str(m.message_id), when(m.received_at), m.sender, m.subject, m.kind, m.subkind or "",
+         m.reason or "", m.detector, m.evidence, m.probe_id, m.probe_token or "",
+         m.correlation or ""] for m in score.messages]
+    return Table("evidence", "证据清单" if lang == "zh" else "Evidence", EVIDENCE_COLUMNS, rows)
+
+
+STAT_ROWS: tuple[tuple[str, str, str, str], ...] = (
+    ("units", "单位数", "units", "int"), ("probes", "探测数", "probes", "int"),
+    ("published", "已公开信箱", "published mailboxes", "int"),
+    ("sent", "已发送", "sent", "int"), ("delivered", "已送达", "delivered", "int"),
+    ("hard_bounce_rate", "退信率（永久）", "hard-bounce rate", "percent"),
+    ("soft_bounce_rate", "退信率（暂时）", "soft-bounce rate", "percent"),
+    ("sender_side_rate", "被拒收率（发信方原因）", "sender-side rejection rate", "percent"),
+    ("delivery_rate", "送达率", "delivery rate", "percent"),
+    ("auto_ack_rate", "自动回复率", "auto-acknowledgement rate", "percent"),
+    ("human_reply_rate_sent", "人工回复率（占已发送）", "human-reply rate (of sent)", "percent"),
+    ("human_reply_rate_delivered", "人工回复率（占已送达）", "human-reply rate (of delivered)",
+     "percent"),
+    ("substantive_rate", "实质回复率", "substantive rate", "percent"),
+    ("latency_median", "回复用时中位数（工作小时）", "latency median (working h)", "number"),
+    ("latency_p75", "回复用时P75（工作小时）", "latency P75 (working h)", "number"),
+    ("latency_p90", "回复用时P90（工作小时）", "latency P90 (working h)", "number"),
+    ("auto_median", "自动回复用时中位数（工作小时）", "auto-reply median (working h)", "number"),
+    ("units_no_effective_channel", "无有效渠道单位数", "units without an effective channel", "int"),
+    ("units_overdue", "超3个月未回复单位数", "units overdue 3 months", "int"),
+    ("mean_unit_score", "平均得分", "mean unit score", "number"),
+)
+
+
+def stat_value(s: GroupStats, key: str) -> Cell:
+    special = {"latency_median": s.latency_hours.median, "latency_p75": s.latency_hours.p75,
+               "latency_p90": s.latency_hours.p90, "auto_median": s.auto_latency_hours.median}
+    value = special[key] if key in special else getattr(s, key)
+    return round(value, 2) if isinstance(value, float) and not key.endswith("rate") else value
+
+
+def categories_table(score: CampaignScore, lang: str = "zh") -> Table:
+    """Campaign statistics: one column per category plus the total."""
+    groups = [*score.category_stats, score.stats]
+    names = [category_label(g.label, lang) if g.label != "all" else
+             ("合计" if lang == "zh" else "all") for g in groups]
+    columns = (Column("indicator", "指标", "indicator"),
+               *(Column(f"g{i}", n, n, "auto") for i, n in enumerate(names)))
+    rows: list[list[Cell]] = []
+    formats: list[str] = []
+    for key, zh, en, fmt in STAT_ROWS:
+        rows.append([zh if lang == "zh" else en, *(stat_value(g, key) for g in groups)])
+        formats.append(fmt)
+    for d in score.stats.within_days:
+        label = f"{d}个工作日内回复占比" if lang == "zh" else f"answered within {d} working days"
+        rows.append([label, *(g.within_days.get(d) for g in groups)])
+        formats.append("percent")
+    title = "总体与分类统计" if lang == "zh" else "Statistics by category"
+    return Table("categories", title, columns, rows, tuple(formats))
+
+
+def summary_table(score: CampaignScore, lang: str = "zh") -> Table:
+    """Key facts of the campaign: name, window, status, calendar, rubric, counts."""
+    zh = lang == "zh"
+    s = score.stats
+    items: list[tuple[str, str, Cell, str]] = [
+        ("活动", "campaign", score.campaign, "text"),
+        ("状态", "status", status_line(score, lang), "text"),
+        ("生成时间（北京时间）", "generated (Beijing)", when(score.generated_at), "time"),
+        ("回复期限（工作日）", "reply window (working days)", score.window_days, "int"),
+        ("观察期结束", "window closes", when(score.window_closes_at), "time"),
+        ("办公时间", "office hours", ", ".join(score.calendar.get("office_hours", [])), "text"),
+        ("日历来源", "calendar sources", ", ".join(
+            f"{y}: {src}" for y, src in score.calendar.get("year_sources", {}).items()), "text"),
+        ("单位数", "units", s.units, "int"), ("探测数", "probes", s.probes, "int"),
+        ("送达率", "delivery rate", s.delivery_rate, "percent"),
+        ("人工回复率（占已发送）", "human-reply rate (of sent)", s.human_reply_rate_sent,
+         "percent"),
+        ("更正记录条数", "overrides logged", len(score.overrides), "int"),
+        ("未纳入单位数", "units excluded", len(score.excluded_units), "int"),
+        ("待重测探测数", "probes to re-probe", sum("REPROBE" in p.flags for p in score.probes),
+         "int"),
+    ]
+    if s.latency_estimated:
+        items.append(("注意", "note", "部分用时涉及无官方日历数据的年份，按周一至周五估算"
+                      if zh else "some latencies touch a year without official calendar data "
+                      "(Mon-Fri estimate)", "text"))
+    rows: list[list[Cell]] = [[a if zh else b, v] for a, b, v, _ in items]
+    columns = (Column("item", "项目", "item"), Column("value", "内容", "value", "auto"))
+    return Table("summary", "概况" if zh else "Summary", columns, rows,
+                 tuple(f for *_, f in items))
+
+
+OVERRIDE_COLUMNS = (
+    Column("at", "时间（北京时间）", "time (Beijing)", "time"), Column("who", "操作人", "who"),
+    Column("action", "操作", "action"), Column("target", "对象", "target"),
+    Column("reason", "理由", "reason"),
+)
+
+
+def overrides_table(score: CampaignScore, lang: str = "zh") -> Table:
+    """The staff overrides log, as applied to this score."""
+    rows: list[list[Cell]] = [[when(o.at), o.who, o.action, o.target, o.reason]
+                              for o in score.overrides]
+    return Table("overrides", "更正记录" if lang == "zh" else "Overrides log",
+                 OVERRIDE_COLUMNS, rows)
+
+
+def excluded_table(score: CampaignScore, lang: str = "zh") -> Table:
+    columns = (Column("unit_id", "单位编号", "unit id"), Column("name", "单位名称", "unit name"),
+               Column("category", "类别", "category"), Column("reason", "原因", "reason"))
+    rows: list[list[Cell]] = [[e.unit_id, e.name, category_label(e.category, lang), e.reason]
+                              for e in score.excluded_units]
+    return Table("excluded", "未纳入单位" if lang == "zh" else "Excluded units", columns, rows)
+
+
+def comparison_table(cmp: Comparison, lang: str = "zh") -> Table:
+    """Per unit: previous and current score and rank (rank change positive = moved up)."""
+    columns = (
+        Column("unit_id", "单位编号", "unit id"), Column("name", "单位名称", "unit name"),
+        Column("category", "类别", "category"), Column("status", "比对", "matched"),
+        Column("score_before", f"上轮得分（{cmp.previous}）", f"score ({cmp.previous})", "number"),
+        Column("score_after", f"本轮得分（{cmp.current}）", f"score ({cmp.current})", "number"),
+        Column("score_change", "得分变化", "score change", "number"),
+        Column("rank_before", "上轮排名", "previous rank", "int"),
+        Column("rank_after", "本轮排名", "rank", "int"),
+        Column("rank_change", "名次变化", "rank change", "int"),
+    )
+    rows: list[list[Cell]] = [
+        [c.unit_id, c.name, category_label(c.category, lang), c.status, _r(c.score_before),
+         _r(c.score_after), _r(c.score_change), c.rank_before, c.rank_after, c.rank_change]
+        for c in cmp.units]
+    return Table("comparison", "与上轮比较" if lang == "zh" else "Change since the last round",
+                 columns, rows)
+
+
+def all_tables(score: CampaignScore, lang: str = "zh",
+               compare: Comparison | None = None) -> list[Table]:
+    """Every table, in report order."""
+    tables = [summary_table(score, lang), categories_table(score, lang),
+              units_table(score, lang), probes_table(score, lang),
+              evidence_table(score, lang), overrides_table(score, lang),
+              excluded_table(score, lang)]
+    if compare is not None:
+        tables.insert(3, comparison_table(compare, lang))
+    return tables
+
+
+def top_units(units: Iterable[UnitScore], n: int) -> list[UnitScore]:
+    return [u for u in units if u.rank is not None][:n]

@@ -1,0 +1,236 @@
+"""autoreply.detect: expected table over tests/fixtures/replies/auto, plus "not mine" negatives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mailprobe.classify import autoreply
+from mailprobe.classify.message import Mail, parse_message
+from mailprobe.model import Kind
+
+ROOT = Path(__file__).resolve().parents[2]
+REPLIES = ROOT / "tests" / "fixtures" / "replies"
+CORPUS = ROOT.parent / "shared" / "corpus" / "bounces" / "maildir"
+
+
+def load(name: str) -> Mail:
+    msg, error = parse_message((REPLIES / name).read_bytes())
+    assert msg is not None, error
+    return msg
+
+
+def mail(text: str) -> Mail:
+    msg, error = parse_message(text.encode("utf-8"))
+    assert msg is not None, error
+    return msg
+
+
+CASES = [
+    # fixture subkind evidence starts with
+    ("auto/01-qq-vacation.eml", "out_of_office", "X-QQ-AUTO-REPLY: true"),
+    ("auto/02-qq-gov-ack.eml", "acknowledgement", "X-QQ-AUTO-REPLY: true"),
+    ("auto/03-qq-subject-only.eml", "acknowledgement", "Subject: 自动回复"),
+    ("auto/04-qq-envelope-tag.eml", "out_of_office", "Return-Path: +auto_"),
+    ("auto/05-exmail-ack.eml", "acknowledgement", "X-QQ-AUTO-REPLY"),
+    ("auto/06-exmail-english-ui.eml", "out_of_office", "X-QQ-AUTO-REPLY"),
+    ("auto/07-coremail-163-vacation.eml", "out_of_office", "Auto-Submitted: auto-replied"),
+    ("auto/08-coremail-gov-bracket.eml", "acknowledgement", "Subject: 自动回复"),
+    ("auto/09-coremail-126-html.eml", "acknowledgement", "Subject: 自动回复"),
+    ("auto/10-exchange-zh-oof.eml", "out_of_office", "Auto-Submitted: auto-generated"),
+    ("auto/11-exchange-en-oof.eml", "out_of_office", "Auto-Submitted: auto-generated"),
+    ("auto/12-exchange-ack-no-submitted.eml", "acknowledgement", "X-Auto-Response-Suppress"),
+    ("auto/13-exchange-2010-subject.eml", "out_of_office", "Subject: 自动答复"),
+    ("auto/14-outlook-oof-autoreply-old.eml", "out_of_office", "Subject: Out of Office"),
+    ("auto/15-gmail-vacation-re.eml", "out_of_office", "Auto-Submitted: auto-replied"),
+    ("auto/16-gmail-vacation-zh.eml", "out_of_office", "Auto-Submitted: auto-replied"),
+    ("auto/17-apple-icloud.eml", "out_of_office", "X-Apple-Action: VACATION"),
+    ("auto/18-dovecot-sieve.eml", "out_of_office", "Auto-Submitted: auto-replied"),
+    ("auto/19-dovecot-sieve-en.eml", "out_of_office", "Auto-Submitted: auto-replied"),
+    ("auto/20-mail139.eml", "acknowledgement", "Subject: 自动回复"),
+    ("auto/21-mail139-re-subject.eml", "acknowledgement", "来信已收到 … 尽快回信"),
+    ("auto/22-gov-system-acceptance.eml", "acknowledgement", "来信已收到 … 受理编号"),
+    ("auto/23-gov-system-re-donotreply.eml", "acknowledgement", "系统自动回复"),
+    ("auto/24-gov-precedence.eml", "acknowledgement", "Precedence: auto_reply"),
+    ("auto/25-gov-x-autoreply.eml", "acknowledgement", "X-Autoreply: yes"),
+    ("auto/26-gov-x-autorespond.eml", "acknowledgement", "X-Autorespond"),
+    ("auto/27-trad-big5.eml", "out_of_office", "Subject: 自動回覆"),
+    ("auto/28-english-out-of-office-subject.eml", "out_of_office", "Subject: Out of Office"),
+    ("auto/29-lotus-notes.eml", "out_of_office", "Subject: AUTO"),
+    ("auto/30-zimbra-autoreply.eml", "acknowledgement", "Auto-Submitted: auto-replied"),
+    ("auto/31-aliyun-mail.eml", "acknowledgement", "Subject: 自动回复"),
+    ("auto/32-mail263.eml", "out_of_office", "Subject: 自动回复"),
+    ("auto/33-raw-gbk-subject.eml", "acknowledgement", "Subject: 自动回复"),
+    ("auto/34-gb2312-label-gbk-name.eml", "out_of_office", "Subject: 自动回复"),
+    ("auto/35-html-only-system.eml", "acknowledgement", "系统自动发出"),
+    ("auto/36-exchange-transport-rule-re.eml", "acknowledgement", "Auto-Submitted: auto-generated"),
+    ("auto/37-helpdesk-ticket.eml", "acknowledgement", "Auto-Submitted: auto-generated"),
+    ("auto/38-english-ack-body-only.eml", "acknowledgement", "This is an automatic"),
+    ("auto/39-sina-mail.eml", "out_of_office", "Subject: 自动回复"),
+    ("auto/40-sohu-mail.eml", "acknowledgement", "Subject: 自动回复"),
+    ("auto/41-sieve-utf8-qp.eml", "acknowledgement", "Auto-Submitted: auto-replied"),
+    ("auto/42-gov-html-multipart.eml", "acknowledgement", "系统自动发送"),
+    ("auto/43-outlook-com-oof.eml", "out_of_office", "Auto-Submitted: auto-generated"),
+    ("auto/44-qq-en-out-of-office-bracket.eml", "out_of_office", "Subject: Out of Office"),
+    ("auto/45-ack-negation-inside.eml", "acknowledgement", "本邮件为自动回复"),
+    ("auto/46-trad-utf8-ack.eml", "acknowledgement", "Subject: 自動回覆"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("fixture", "subkind", "evidence"), CASES)
+def test_autoreply_expected_table(fixture: str, subkind: str, evidence: str) -> None:
+    verdict = autoreply.detect(load(fixture))
+    assert verdict is not None
+    assert (verdict.kind, verdict.detector) == (Kind.AUTO_REPLY, "autoreply")
+    assert verdict.subkind == subkind
+    assert verdict.evidence.startswith(evidence), verdict.evidence
+
+
+def test_table_covers_every_auto_fixture() -> None:
+    assert sorted(c[0] for c in CASES) == sorted(
+        f"auto/{p.name}" for p in (REPLIES / "auto").glob("*.eml")
+    )
+
+
+@pytest.mark.parametrize("fixture", sorted(p.name for p in (REPLIES / "human").glob("*.eml")))
+def test_human_replies_are_not_autoreplies(fixture: str) -> None:
+    assert autoreply.detect(load(f"human/{fixture}")) is None
+
+
+@pytest.mark.parametrize("fixture", sorted(p.name for p in (REPLIES / "other").glob("*.eml")))
+def test_other_messages_are_not_autoreplies(fixture: str) -> None:
+    assert autoreply.detect(load(f"other/{fixture}")) is None
+
+
+def test_qq_autoreply_keeps_the_probe_code_as_a_ref() -> None:
+    verdict = autoreply.detect(load("auto/01-qq-vacation.eml"))
+    assert verdict is not None and "0a1b2c3d4e" in verdict.probe_refs
+
+
+def test_autoreply_sets_sender_and_decoded_subject() -> None:
+    verdict = autoreply.detect(load("auto/33-raw-gbk-subject.eml"))
+    assert verdict is not None
+    assert verdict.sender == "shequ@jd.example.gov.cn"
+    assert verdict.subject.startswith("自动回复: 关于居住证办理材料的咨询")
+
+
+HEADER_CASES = [
+    # headers is auto
+    ("Auto-Submitted: no", False),
+    ("Auto-Submitted: auto-replied", True),
+    ("Auto-Submitted: auto-notified", True),
+    ("X-Autoreply: yes", True),
+    ("X-Autoreply: no", False),
+    ("X-QQ-AUTO-REPLY: true", True),
+    ("Precedence: auto_reply", True),
+    ("Precedence: bulk", False),
+    ("Return-Path: <123+auto_reply@qq.com>", True),
+    ("Sender: 123+auto_reply@qq.com", True),
+    ("Return-Path: <>", False),
+    ("Subject: Re: 关于自动续签居住证的咨询", False),
+    ("Subject: Re: Out of office hours access", False),
+    ("Subject: Auto-insurance question", False),
+    ("Subject: =?utf-8?B?6Ieq5Yqo5Zue5aSNOiDlkqjor6I=?=", True), # 自动回复: 咨询
+    ("Subject: 咨询（自动回复）", True),
+    ("Subject: Automatic reply: 咨询", True),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("headers", "is_auto"), HEADER_CASES)
+def test_autoreply_signal_table(headers: str, is_auto: bool) -> None:
+    msg = mail(f"From: someone@example.gov.cn\n{headers}\n\n您好，关于您的问题，可以网上办理。\n")
+    assert (autoreply.detect(msg) is not None) is is_auto
+
+
+@pytest.mark.parametrize(
+    "sender", ["MAILER-DAEMON@mx.example.cn", "postmaster@example.gov.cn", "MAILER-DAEMON <>"]
+)
+def test_bounce_senders_are_ruled_out_even_with_auto_submitted(sender: str) -> None:
+    msg = mail(f"From: {sender}\nAuto-Submitted: auto-replied\nSubject: 自动回复: x\n\nbody\n")
+    assert autoreply.detect(msg) is None
+
+
+def test_apple_mail_unsubscribe_is_not_an_autoreply() -> None:
+    msg = mail("From: a@icloud.com\nAuto-Submitted: auto-replied\nX-Apple-Unsubscribe: true\n\nx\n")
+    assert autoreply.detect(msg) is None
+
+
+def test_multipart_report_is_ruled_out() -> None:
+    msg = mail(
+        "From: a@example.cn\nAuto-Submitted: auto-replied\nContent-Type: multipart/report; "
+        'report-type=delivery-status; boundary="b"\n\n--b\nContent-Type: text/plain\n\nx\n--b--\n'
+    )
+    assert autoreply.detect(msg) is None
+
+
+BODY_CASES = [
+    # new text evidence or None
+    ("此为系统自动回复，请勿直接回复本邮件。", "系统自动回复"),
+    ("您的来信已收到，我们将在3个工作日内回复。", "来信已收到 … 3个工作日内"),
+    ("您的来信已收到，受理编号：A-1。", "来信已收到 … 受理编号"),
+    ("您的来信已收到。经核实，可以网上办理，3个工作日内办结。", None),
+    ("您好，这不是自动回复。可以网上办理。", None),
+    ("居住证可以自动续签。", None),
+    ("I was out of office last week; yes, you can apply online.", None),
+    ("I am currently out of the office until 10 March.", "I am currently out of the office"),
+    ("This is an automated message, please do not reply.", "This is an automated"),
+    ("This is not an automated reply: the answer is yes.", None),
+    ("提交后由系统自动审核，本平台会自动发送提醒短信。", None),
+    ("此邮件为自动发送，请知悉。", "此邮件为自动发送"),
+    ("这是一条自动回复。", "这是一条自动回复"),
+]  # fmt: skip
+
+
+def test_typed_acknowledgement_that_quotes_the_probe_is_not_automatic() -> None:
+    text = "来信已收到，我们会尽快回复。"
+    assert autoreply.body_evidence(text) is not None
+    assert autoreply.body_evidence(text, is_quoting=True) is None
+
+
+@pytest.mark.parametrize(("text", "evidence"), BODY_CASES)
+def test_body_evidence_table(text: str, evidence: str | None) -> None:
+    found = autoreply.body_evidence(text)
+    assert (found.text if found else None) == evidence
+
+
+CORPUS_AUTO = [
+    "bsd/rfc3834-01.eml",
+    "bsd/rfc3834-03.eml",
+    "bsd/rfc3834-05.eml",
+    "dos/rfc3834-01.eml",
+]
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
+@pytest.mark.parametrize("name", CORPUS_AUTO)
+def test_shared_corpus_vacation_messages_are_autoreplies(name: str) -> None:
+    msg, _ = parse_message((CORPUS / name).read_bytes())
+    assert msg is not None
+    verdict = autoreply.detect(msg)
+    assert verdict is not None and verdict.kind is Kind.AUTO_REPLY
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=2000))
+def test_autoreply_never_raises_on_garbage_bytes(raw: bytes) -> None:
+    msg, _ = parse_message(raw)
+    if msg is not None:
+        autoreply.detect(msg)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300), st.text(max_size=1000))
+def test_autoreply_never_raises_on_garbage_text(subject: str, body: str) -> None:
+    raw = (
+        b"From: a@b.cn\nSubject: "
+        + subject.encode("utf-8", "surrogatepass").replace(b"\n", b" ")
+        + b"\nContent-Type: text/plain; charset=gbk\n\n"
+        + body.encode("utf-8", "surrogatepass")
+    )
+    msg, _ = parse_message(raw)
+    if msg is not None:
+        autoreply.detect(msg)
+    autoreply.body_evidence(body)

@@ -1,0 +1,32 @@
+"""netease.detect: expected table. NetEase DT:SPM rejection (synthetic)."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailprobe.classify import netease
+
+from .expect import check, not_mine
+
+CASES = [
+    # fixture, kind, address, status, reason, hard
+    ("netease-01-dt-spm.eml", "bounce", "zwgk@163.com", "5.0.0", "spamdetected", False),
+]
+
+NOT_MINE = [
+    "postfix-real-01-unknown-user.eml",
+    "coremail-01-rejected-by-system.eml",
+    "tencent-01-mailbox-not-found.eml",
+]
+
+
+@pytest.mark.parametrize(("name", "kind", "address", "status", "reason", "hard"), CASES)
+def test_expected(
+    name: str, kind: str, address: str, status: str | None, reason: str, hard: bool
+) -> None:
+    check(netease, name, kind, address, status, reason, hard)
+
+
+@pytest.mark.parametrize("name", NOT_MINE)
+def test_not_mine(name: str) -> None:
+    not_mine(netease, name)

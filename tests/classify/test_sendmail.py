@@ -1,0 +1,55 @@
+"""sendmail.detect: expected table. Sendmail "Returned mail" letters."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailprobe.classify import sendmail
+
+from .expect import check, not_mine
+
+CASES = [
+    # fixture, kind, address, status, reason, hard
+    (
+        "corpus:maildir/bsd/lhost-sendmail-01.eml",
+        "bounce",
+        "userunknown@bouncehammer.jp",
+        "5.1.1",
+        "userunknown",
+        True,
+    ),
+    (
+        "corpus:maildir/bsd/lhost-sendmail-05.eml",
+        "bounce",
+        "kijitora@example.org",
+        "5.2.3",
+        "emailtoolarge",
+        False,
+    ),
+    (
+        "corpus:maildir/bsd/lhost-sendmail-03.eml",
+        "bounce",
+        "bounce0@example.org",
+        "5.1.1",
+        "userunknown",
+        True,
+    ),
+]
+
+NOT_MINE = [
+    "postfix-real-01-unknown-user.eml",
+    "coremail-01-rejected-by-system.eml",
+    "tencent-01-mailbox-not-found.eml",
+]
+
+
+@pytest.mark.parametrize(("name", "kind", "address", "status", "reason", "hard"), CASES)
+def test_expected(
+    name: str, kind: str, address: str, status: str | None, reason: str, hard: bool
+) -> None:
+    check(sendmail, name, kind, address, status, reason, hard)
+
+
+@pytest.mark.parametrize("name", NOT_MINE)
+def test_not_mine(name: str) -> None:
+    not_mine(sendmail, name)

@@ -1,0 +1,47 @@
+"""yahoo.detect: expected table. Yahoo letters."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailprobe.classify import yahoo
+
+from .expect import check, not_mine
+
+CASES = [
+    # fixture, kind, address, status, reason, hard
+    (
+        "corpus:maildir/bsd/lhost-yahoo-02.eml",
+        "bounce",
+        "kijitora@example.ed.jp",
+        "5.2.2",
+        "mailboxfull",
+        False,
+    ),
+    (
+        "corpus:maildir/bsd/lhost-yahoo-10.eml",
+        "bounce",
+        "userunknown@cubicroot.jp",
+        "5.1.1",
+        "userunknown",
+        True,
+    ),
+]
+
+NOT_MINE = [
+    "postfix-real-01-unknown-user.eml",
+    "coremail-01-rejected-by-system.eml",
+    "tencent-01-mailbox-not-found.eml",
+]
+
+
+@pytest.mark.parametrize(("name", "kind", "address", "status", "reason", "hard"), CASES)
+def test_expected(
+    name: str, kind: str, address: str, status: str | None, reason: str, hard: bool
+) -> None:
+    check(yahoo, name, kind, address, status, reason, hard)
+
+
+@pytest.mark.parametrize("name", NOT_MINE)
+def test_not_mine(name: str) -> None:
+    not_mine(yahoo, name)
