@@ -23,7 +23,8 @@ from tests.servers.process import wait_until
 
 pytestmark = pytest.mark.servers
 
-VACATION = 'require "vacation";\nvacation :days 1 :subject "自动回复：休假中" "我正在休假，回来后回复。";\n'
+VACATION = ('require "vacation";\n'
+            'vacation :days 1 :subject "自动回复：休假中" "我正在休假，回来后回复。";\n')
 
 
 @pytest.fixture
