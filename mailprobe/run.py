@@ -15,7 +15,7 @@ from functools import partial
 from mailprobe.assess import score_stored
 from mailprobe.campaign import send_campaign
 from mailprobe.config import Settings
-from mailprobe.errors import ExitCode, InputError, MailprobeError
+from mailprobe.errors import ExitCode, MailprobeError
 from mailprobe.pipeline import poll_once, process_messages
 from mailprobe.score import WorkCalendar
 from mailprobe.store import Database, queries
@@ -95,7 +95,3 @@ def _score_and_close(factory: Database, name: str, settings: Settings,
             queries.close_campaign(session, name, now)
         summary.closed.append(name)
 
-
-def check_configured(settings: Settings) -> None:
-    if not settings.probe.from_ or "@" not in settings.probe.from_:
-        raise InputError("[probe] from is not set; mailprobe needs a sender address")

@@ -127,3 +127,17 @@ def test_second_lock_holder_is_refused_until_release_or_expiry(db_url: str) -> N
     with factory() as s, s.begin():
         queries.release_lock(s, "run", "c")
         queries.acquire_lock(s, "run", "d", NOW, timedelta(hours=1))
+
+
+def test_first_released_schema_upgrades_to_head_with_its_data(db_url: str) -> None:
+    from sqlalchemy import text
+
+    engine = make_engine(db_url)
+    command.upgrade(alembic_config(engine), "0001")  # the first released schema
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO unit (unit_id, name, category, updated_at) "
+                          "VALUES ('U1', '市民政局', 'city_department', :t)"), {"t": NOW})
+    factory = open_database(db_url)  # what `mailprobe init` and every command do
+    with factory() as s:
+        assert [u.name for u in queries.list_units(s)] == ["市民政局"]
+    command.check(alembic_config(make_engine(db_url)))
