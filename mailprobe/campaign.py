@@ -96,10 +96,11 @@ async def _deliver_all(factory: Database,
                        work: list[tuple[ProbeTarget, RenderedProbe]], settings: Settings,
                        clock: Clock, summary: SendSummary, progress: Progress | None) -> None:
     clients = [SmtpClient(settings.smtp) for _ in range(max(1, settings.smtp.concurrency))]
-    await clients[0].connect()  # an unreachable server or bad AUTH stops here, nothing claimed
     pacer = DomainPacer(settings.smtp.per_domain_per_minute)
     queue = deque(work)
     try:
+        # An unreachable server, bad TLS or bad AUTH stops here, before any probe is claimed.
+        await asyncio.gather(*(client.connect() for client in clients))
         while queue:
             chunk = _next_chunk(queue, pacer, len(clients))
             if not chunk:

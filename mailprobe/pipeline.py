@@ -113,7 +113,7 @@ def poll_once(factory: Database, settings: ImapSettings, clock: Clock) -> PollSu
     from mailprobe.poll import FolderMark, ImapPoller  # imapclient loads only when polling
 
     summary = PollSummary()
-    account = f"{settings.username}@{settings.host}:{settings.port}"
+    account = _account(settings)
     with ImapPoller(settings) as poller:
         for folder in settings.folders:
             if not poller.has_folder(folder):
@@ -125,6 +125,10 @@ def poll_once(factory: Database, settings: ImapSettings, clock: Clock) -> PollSu
             for batch in poller.fetch_new(folder, start, settings.batch):
                 _store_fetched(factory, account, batch, clock, summary)
     return summary
+
+
+def _account(settings: ImapSettings) -> str:
+    return f"{settings.username}@{settings.host}:{settings.port}"
 
 
 def _store_fetched(factory: Database, account: str, batch: FetchBatch,
@@ -161,8 +165,11 @@ def watch_loop(factory: Database, settings: ImapSettings, clock: Clock, *,
             if on_cycle is not None:
                 on_cycle(polled, processed)
             backoff = 1.0
+            with factory() as session:
+                mark = queries.folder_mark(session, _account(settings), settings.folders[0])
             with ImapPoller(settings) as poller:
-                poller.idle_wait(settings.folders[0], _remaining(deadline, settings.idle_seconds))
+                poller.idle_wait(settings.folders[0], _remaining(deadline, settings.idle_seconds),
+                                 known_uid=mark[1] if mark else None)
         except AuthError:
             raise
         except ServerUnreachable as error:

@@ -219,12 +219,17 @@ class ImapPoller:
 
     # -- waiting ---------------------------------------------------------------------------
 
-    def idle_wait(self, folder: str, seconds: float) -> bool:
+    def idle_wait(self, folder: str, seconds: float, known_uid: int | None = None) -> bool:
         """Wait at most ``seconds`` for new mail in ``folder``; True if some arrived.
 
-        Uses IDLE where the server offers it, otherwise NOOP every 30 s."""
+        Uses IDLE where the server offers it, otherwise NOOP every 30 s. With ``known_uid``
+        (the caller's high-water mark), mail that arrived before the wait began counts too,
+        so nothing waits out the timeout in the gap between a poll and the IDLE."""
         client = self._conn()
         info = self._guard(lambda: client.select_folder(folder, readonly=True), f"opening {folder}")
+        uidnext = int(info.get(b"UIDNEXT", 0))
+        if known_uid is not None and uidnext and uidnext - 1 > known_uid:
+            return True
         deadline = time.monotonic() + max(0.0, seconds)
         exists = int(info.get(b"EXISTS", 0))
         if client.has_capability("IDLE"):
