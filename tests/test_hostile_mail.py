@@ -13,16 +13,22 @@ from mailprobe.classify import classify
 from mailprobe.cli import app
 from mailprobe.model import Kind
 
-TRAVERSAL = (b"From: x@unit.test\nSubject: files\nMIME-Version: 1.0\n"
-             b'Content-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\nhi\n'
-             b"--b\nContent-Type: application/octet-stream\n"
-             b'Content-Disposition: attachment; filename="../../../../tmp/mailprobe-pwned"\n'
-             b"Content-Transfer-Encoding: base64\n\naGFja2Vk\n--b--\n")
+TRAVERSAL = (
+    b"From: x@unit.test\nSubject: files\nMIME-Version: 1.0\n"
+    b'Content-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\nhi\n'
+    b"--b\nContent-Type: application/octet-stream\n"
+    b'Content-Disposition: attachment; filename="../../../../tmp/mailprobe-pwned"\n'
+    b"Content-Transfer-Encoding: base64\n\naGFja2Vk\n--b--\n"
+)
 HUGE_HEADER = b"From: x@unit.test\nSubject: " + b"A" * 1_000_000 + b"\n\nbody\n"
-JUNK_8BIT = b"From: \xff\xfe\xc0\x80@\x81\nSubject: \xb2\xe2\xca\xd4\xd3\xca\xbc\xfe\n\n\xd5\xfd\xce\xc4\n"
-BAD_CHARSET = (b"From: x@unit.test\nSubject: =?x-no-such-charset?B?5rWL6K+V?=\n"
-               b"Content-Type: text/plain; charset=x-no-such-charset\n"
-               b"Content-Transfer-Encoding: base64\n\n!!!not base64!!!\n")
+JUNK_8BIT = (
+    b"From: \xff\xfe\xc0\x80@\x81\nSubject: \xb2\xe2\xca\xd4\xd3\xca\xbc\xfe\n\n\xd5\xfd\xce\xc4\n"
+)
+BAD_CHARSET = (
+    b"From: x@unit.test\nSubject: =?x-no-such-charset?B?5rWL6K+V?=\n"
+    b"Content-Type: text/plain; charset=x-no-such-charset\n"
+    b"Content-Transfer-Encoding: base64\n\n!!!not base64!!!\n"
+)
 
 
 @pytest.mark.parametrize("raw", [TRAVERSAL, HUGE_HEADER, JUNK_8BIT, BAD_CHARSET, b"", b"\x00" * 64])
@@ -31,7 +37,9 @@ def test_classify_returns_a_verdict_for_hostile_input(raw: bytes) -> None:
     assert isinstance(verdict.kind, Kind) and verdict.detector
 
 
-def test_attachment_names_never_become_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_attachment_names_never_become_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MAILPROBE_DATABASE_URL", f"sqlite:///{tmp_path / 'mp.db'}")
     (tmp_path / "in").mkdir()
