@@ -106,7 +106,8 @@ def main() -> None:
     for fmt in FORMATS:
         path = out / suffix[fmt]
         secs, peak, written = measure(lambda f=fmt, p=path: write_report(score, f, p))
-        size = sum(x.stat().st_size for x in out.glob(f"{Path(written).stem}*"))
+        files = list(out.glob(f"{written.stem}*.csv")) if fmt == "csv" else [written]
+        size = sum(x.stat().st_size for x in files)
         print(f"{fmt:<16}{secs:8.2f} s {peak:9.1f} MiB peak {size / 2**20:8.1f} MiB on disk")
 
 

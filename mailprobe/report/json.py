@@ -23,8 +23,10 @@ def report_document(score: CampaignScore, lang: str = "zh",
 
 def write_json(score: CampaignScore, path: Path, lang: str = "zh",
                compare: Comparison | None = None) -> Path:
-    """Write the JSON report (UTF-8, Chinese kept as text)."""
+    """Write the JSON report (UTF-8, Chinese kept as text, compact, streamed to the file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(report_document(score, lang, compare), ensure_ascii=False, indent=1)
-    path.write_text(text + "\n", encoding="utf-8")
+    with path.open("w", encoding="utf-8") as fp:
+        json.dump(report_document(score, lang, compare), fp, ensure_ascii=False,
+                  separators=(",", ":"))
+        fp.write("\n")
     return path

@@ -19,7 +19,7 @@ from mailprobe.report.rows import category_label, status_line, when
 from mailprobe.score.metrics import leader_never_answered
 from mailprobe.score.outcome import HUMAN
 from mailprobe.score.rank import Comparison
-from mailprobe.score.result import CampaignScore, UnitScore
+from mailprobe.score.result import CampaignScore
 
 FULL_RANKING_MAX = 60  # longer categories list the first and last 20; the XLSX has them all
 # Inline specials only: names never start a line in the templates.
@@ -68,7 +68,7 @@ def notice_context(score: CampaignScore, lang: str = "zh",
                         for c, st in zip(score.categories, score.category_stats, strict=True)],
         "full_max": FULL_RANKING_MAX,
         "fastest": fastest, "best_rate": best_rate,
-        "all_within_3": [u for u in answered if _all_within(score, u, 3)],
+        "all_within_3": _all_within(score, {u.unit_id for u in answered}, 3),
         "no_channel": [u for u in score.units if "NO_EFFECTIVE_CHANNEL" in u.flags],
         "leader_silent": leader_never_answered(score.units),
         "overdue": [u for u in score.units if "OVERDUE_3_MONTHS" in u.flags],
@@ -80,12 +80,16 @@ def notice_context(score: CampaignScore, lang: str = "zh",
     }
 
 
-def _all_within(score: CampaignScore, unit: UnitScore, days: int) -> bool:
-    mine = [p for p in score.probes if p.unit_id == unit.unit_id and p.is_charged
-            and p.address is not None]
-    return bool(mine) and all(
-        p.outcome in HUMAN and p.human_latency is not None
-        and p.human_latency.working_days <= days for p in mine)
+def _all_within(score: CampaignScore, unit_ids: set[str], days: int) -> list[str]:
+    """Units (of ``unit_ids``) whose every charged, published probe got a human reply in time."""
+    ok: dict[str, bool] = {}
+    for p in score.probes:
+        if p.unit_id not in unit_ids or not p.is_charged or p.address is None:
+            continue
+        in_time = (p.outcome in HUMAN and p.human_latency is not None
+                   and p.human_latency.working_days <= days)
+        ok[p.unit_id] = ok.get(p.unit_id, True) and in_time
+    return sorted(u for u, good in ok.items() if good)
 
 
 def render_notice(score: CampaignScore, lang: str = "zh",

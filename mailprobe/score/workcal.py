@@ -74,6 +74,7 @@ class WorkCalendar:
         self.use_libraries = use_libraries
         self._days: dict[date, bool] = {}
         self._sources: dict[int, str] = {}
+        self._cum: dict[int, list[int]] = {}
         self.hours_per_day = sum(_hours(a, b) for a, b in self.office_hours)
 
     # --- days -------------------------------------------------------------------------
@@ -122,6 +123,30 @@ class WorkCalendar:
         """True if any year from ``first`` to ``last`` lacks official data."""
         return any(not self.is_official(y) for y in range(first.year, last.year + 1))
 
+    def count_workdays(self, first: date, last: date) -> int:
+        """Working days from ``first`` to ``last`` inclusive (0 if last < first)."""
+        if last < first:
+            return 0
+        if first.year == last.year:
+            cum = self._cumulative(first.year)
+            return cum[last.timetuple().tm_yday] - cum[first.timetuple().tm_yday - 1]
+        total = self.count_workdays(first, date(first.year, 12, 31))
+        for year in range(first.year + 1, last.year):
+            total += self._cumulative(year)[-1]
+        return total + self.count_workdays(date(last.year, 1, 1), last)
+
+    def _cumulative(self, year: int) -> list[int]:
+        """cum[i] = working days among the first i days of ``year``."""
+        cum = self._cum.get(year)
+        if cum is None:
+            cum = [0]
+            day = date(year, 1, 1)
+            while day.year == year:
+                cum.append(cum[-1] + self.is_workday(day))
+                day += _ONE_DAY
+            self._cum[year] = cum
+        return cum
+
     def roll_to_workday(self, day: date) -> date:
         """The day itself if a working day, else the next working day (deadline rule)."""
         while not self.is_workday(day):
@@ -165,14 +190,13 @@ class WorkCalendar:
         estimated = self.estimated_between(first, max(first, last))
         if end_l <= start_l:
             return WorkSpan(0.0, 0.0, estimated)
-        seconds = 0.0
-        days = 0
-        day = first
-        while day <= last:
-            if self.is_workday(day):
-                seconds += self._office_seconds(day, start_l, end_l)
-                days += day > first
-            day += _ONE_DAY
+        seconds = self._office_seconds(first, start_l, end_l) if self.is_workday(first) else 0.0
+        if last > first:
+            if self.is_workday(last):
+                seconds += self._office_seconds(last, start_l, end_l)
+            between = self.count_workdays(first + _ONE_DAY, last - _ONE_DAY)
+            seconds += between * self.hours_per_day * 3600
+        days = self.count_workdays(first + _ONE_DAY, last)
         return WorkSpan(seconds / 3600.0, float(days), estimated)
 
     def _office_seconds(self, day: date, start: datetime, end: datetime) -> float:

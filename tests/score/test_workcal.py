@@ -145,3 +145,24 @@ def test_naive_datetime_is_rejected() -> None:
 def test_without_libraries_uncovered_years_are_estimated() -> None:
     cal = WorkCalendar({}, ((time(9), time(17)),), use_libraries=False)
     assert cal.year_source(2025) == "estimated"
+
+
+def test_fast_working_time_matches_day_by_day_sum() -> None:
+    import random
+    from datetime import timedelta
+
+    cal, rnd = calendar(), random.Random(7)
+    for _ in range(300):
+        start = cst(2025, 1, 1) + timedelta(minutes=rnd.randrange(0, 60 * 24 * 800))
+        end = start + timedelta(minutes=rnd.randrange(0, 60 * 24 * 90))
+        span = cal.working_time(start, end)
+        first, last = cal.local_date(start), cal.local_date(end)
+        seconds, day, days = 0.0, first, 0
+        while day <= last:
+            if cal.is_workday(day):
+                seconds += cal._office_seconds(day, start.astimezone(cal.tz),
+                                               end.astimezone(cal.tz))
+                days += day > first
+            day += timedelta(days=1)
+        assert span.working_hours == pytest.approx(seconds / 3600)
+        assert span.working_days == days
