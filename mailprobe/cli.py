@@ -47,7 +47,7 @@ app.add_typer(campaign_app, name="campaign")
 app.add_typer(override_app, name="override")
 
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 log = logging.getLogger("mailprobe")
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document to stdout.")]
