@@ -10,7 +10,7 @@ import pytest
 from mailprobe.classify.message import Mail, parse_message
 from mailprobe.model import Verdict
 
-from .conftest import CORPUS, EML
+from .conftest import CORPUS, EML, MISSING
 
 
 def source(name: str) -> Path:
@@ -18,7 +18,7 @@ def source(name: str) -> Path:
     if name.startswith("corpus:"):
         path = CORPUS / name.removeprefix("corpus:")
         if not path.exists():
-            pytest.skip(f"shared corpus not found at {CORPUS}")
+            pytest.fail(MISSING)
         return path
     return EML / name
 

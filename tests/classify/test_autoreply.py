@@ -12,9 +12,11 @@ from mailprobe.classify import autoreply
 from mailprobe.classify.message import Mail, parse_message
 from mailprobe.model import Kind
 
+from .conftest import find_corpus
+
 ROOT = Path(__file__).resolve().parents[2]
 REPLIES = ROOT / "tests" / "fixtures" / "replies"
-CORPUS = ROOT.parent / "shared" / "corpus" / "bounces" / "maildir"
+CORPUS = find_corpus() / "maildir"
 
 
 def load(name: str) -> Mail:
@@ -204,7 +206,6 @@ CORPUS_AUTO = [
 ]
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
 @pytest.mark.parametrize("name", CORPUS_AUTO)
 def test_shared_corpus_vacation_messages_are_autoreplies(name: str) -> None:
     msg, _ = parse_message((CORPUS / name).read_bytes())
