@@ -74,6 +74,8 @@ def clean_diagnostic(text: str) -> str:
 def find_status(text: str) -> str | None:
     """The most specific enhanced status code in ``text`` (x.0.0 only when alone)."""
     codes = [".".join(m.groups()) for m in STATUS.finditer(text)]
+    failed = [c for c in codes if c[0] != "2"]  # a transcript's 2.x.x replies are not the error
+    codes = failed or codes
     specific = [c for c in codes if not c.endswith(".0.0")]
     found = specific or codes
     return found[0] if found else None
@@ -95,41 +97,65 @@ def find_reply(text: str) -> str | None:
 
 
 def dsn_fields(text: str) -> tuple[dict[str, str], list[dict[str, str]]]:
-    """Per-message fields and per-recipient groups of a DSN; field names lower case."""
+    """Per-message fields and per-recipient groups of a DSN; field names lower case.
+
+    A group is a blank-line separated block naming a recipient, whatever the order of its
+    fields (some MTAs put ``Final-Recipient`` last); a block naming several recipients without
+    blank lines between them is split at each recipient field."""
     head: dict[str, str] = {}
     groups: list[dict[str, str]] = []
-    current: dict[str, str] | None = None
-    last = ""
-    for line in text.splitlines():
-        if not line.strip():
-            current, last = None, ""
+    for block in _BLOCKS.split(text.replace("\r", "")):
+        fields: list[tuple[str, str]] = []
+        for line in block.split("\n"):
+            if not line.strip():
+                continue
+            if line[0] in " \t" and fields:
+                name, value = fields[-1]
+                fields[-1] = (name, value + " " + line.strip())
+                continue
+            m = _FIELD.match(line)
+            if m:
+                fields.append((m.group(1).lower(), m.group(2).strip()))
+            elif fields and fields[-1][0] == "diagnostic-code":  # unfolded continuation
+                name, value = fields[-1]
+                fields[-1] = (name, value + " " + line.strip())
+        if not any(name in _RCPT_FIELDS for name, _ in fields):
+            for name, value in fields:
+                head.setdefault(name, value)
             continue
-        if line[0] in " \t" and last:
-            target = current if current is not None else head
-            target[last] = target.get(last, "") + " " + line.strip()
-            continue
-        m = _FIELD.match(line)
-        if not m:
-            last = ""
-            continue
-        name, value = m.group(1).lower(), m.group(2).strip()
-        if name in ("final-recipient", "original-recipient", "x-actual-recipient"):
-            if current is None or name in current:
+        current: dict[str, str] = {}
+        block_groups = [current]
+        for name, value in fields:
+            if name in _RCPT_FIELDS and name in current:
                 current = {}
-                groups.append(current)
-        target = current if current is not None else head
-        target.setdefault(name, value)
-        last = name
+                block_groups.append(current)
+            current.setdefault(name, value)
+        if len(block_groups) > 1 and not any(k in _RCPT_FIELDS for k in block_groups[0]):
+            block_groups[1] = {**block_groups[0], **block_groups[1]}
+            block_groups = block_groups[1:]
+        groups.extend(block_groups)
     return head, [g for g in groups if recipient_of(g)]
 
 
+_BLOCKS = re.compile(r"\n[ \t]*\n")
+_RCPT_FIELDS = frozenset({"final-recipient", "original-recipient", "x-actual-recipient"})
+
+
 def recipient_of(group: dict[str, str]) -> str:
+    """The group's recipient: Final-Recipient, unless it is a source route
+    (``@relay:user@host``) and Original-Recipient is a plain address."""
+    routed = ""
     for key in ("final-recipient", "original-recipient", "x-actual-recipient"):
         value = _DSN_TYPE.sub("", group.get(key, "")).strip().strip("<>").strip()
         found = ADDR.search(value) or LAX_ADDR.search(value)
-        if found:
-            return found.group(0).lower().rstrip(".")
-    return ""
+        if not found:
+            continue
+        addr = found.group(0).lower().rstrip(".")
+        if value.startswith("@") and ":" in value[: found.start() + 1]:  # @relay:user@host
+            routed = routed or addr.rpartition(":")[2]
+            continue
+        return addr
+    return routed
 
 
 def dsn_found(text: str) -> list[Found]:
@@ -171,7 +197,10 @@ def scan_text(text: str, exclude: set[str], window: int = 6) -> list[Found]:
             addr = m.group(0).lower().strip(".")
             if addr in exclude or is_role(addr) or _looks_like_id(line, m.start()):
                 continue
-            order.setdefault(addr, []).append(" ".join([line[m.end():], *after(lines, i, window)]))
+            before = line[: m.start()].strip(" <>:\t")
+            before = before if len(before) > 12 and not _looks_list(before) else ""
+            order.setdefault(addr, []).append(
+                " ".join([line[m.end():], *after(lines, i, window, addr), before]))
     out = []
     for addr, chunks in order.items():
         diagnostic = squeeze(" ".join(chunks))[:1000]
@@ -180,7 +209,12 @@ def scan_text(text: str, exclude: set[str], window: int = 6) -> list[Found]:
     return out
 
 
-def after(lines: list[str], i: int, window: int) -> list[str]:
+def _looks_list(text: str) -> bool:
+    """Words before an address that only introduce it ("To:", "Recipient:", a bullet)."""
+    return len(text.split()) <= 2
+
+
+def after(lines: list[str], i: int, window: int, addr: str = "") -> list[str]:
     """Up to ``window`` non-blank lines after line ``i``: stop at two blank lines in a row or
     at a line naming another address without an SMTP code (the next recipient)."""
     chunk: list[str] = []
@@ -191,8 +225,9 @@ def after(lines: list[str], i: int, window: int) -> list[str]:
             if blanks >= 2 or len(chunk) >= window:
                 break
             continue
-        if (ADDR.search(nxt) and not STATUS.search(nxt) and not REPLY.search(nxt)
-                or _NEXT_RCPT.match(nxt)):
+        named = {a.lower().strip(".") for a in ADDR.findall(nxt)}
+        if named and named != {addr} and (not STATUS.search(nxt) and not REPLY.search(nxt)
+                                           or _NEXT_RCPT.match(nxt)):
             break
         blanks = 0
         chunk.append(nxt)
@@ -209,17 +244,30 @@ def _looks_like_id(line: str, start: int) -> bool:
 def bounce(name: str, msg: Mail, found: list[Found], *, text: str = "",
            kind: Kind = Kind.BOUNCE, evidence: str = "", reason: str | None = None) -> Verdict:
     """The verdict for ``found`` recipients; ``text`` backs up empty diagnostics."""
-    recipients = tuple(recipient(f, text, reason) for f in found if f.address)
+    session = reasons.command_of(msg.letter[:20000] + "\n" + msg.dsn[:5000]) if found else None
+    recipients = tuple(recipient(f, text, reason, session) for f in found if f.address)
     return verdict(msg, kind, name, recipients=recipients, evidence=evidence)
 
 
-def recipient(f: Found, text: str = "", forced: str | None = None) -> Recipient:
-    """Reason and hardness for one ``Found`` (reasons.py decides, not the detector)."""
+def recipient(f: Found, text: str = "", forced: str | None = None,
+              session: str | None = None) -> Recipient:
+    """Reason and hardness for one ``Found`` (reasons.py decides, not the detector).
+
+    ``session``: the SMTP command the whole letter names, used when the words about this
+    address do not name one."""
     status = f.status
     diagnostic = f.diagnostic or squeeze(text)[:1000]
+    if not f.diagnostic and status is None:
+        status = find_status(diagnostic)
     reason = forced or reasons.reason_for(diagnostic, status, f.reply)
+    if reason == "onhold" and text and f.diagnostic:
+        # nothing about this address tells why: the letter's own words may (the heading
+        # "Delivery ... was aborted after 5 hours" above a bare address list)
+        reason = reasons.reason_from_text(squeeze(text)[:3000]) or reason
     if not forced:
-        reason = reasons.adjust(reason, diagnostic + " " + f.context, status, f.action, f.dtype)
+        near = diagnostic + " " + f.context
+        command = reasons.command_of(near) or session
+        reason = reasons.adjust(reason, near, status, f.action, f.dtype, command)
     return Recipient(address=f.address, status=status, reason=reason,
                      hard=reasons.is_hard(reason, status), diagnostic=diagnostic[:1000],
                      sender_side=reason in reasons.SENDER_SIDE)

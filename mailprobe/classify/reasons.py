@@ -57,7 +57,9 @@ PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"recipient (?:account|mailbox) is (?:unavailable|inactive)",
         r"mailbox temporarily (?:disabled|unavailable)", r"user account is unavailable",
         r"mailbox has been disabled", r"email account that you tried to reach is disabled",
-        r"account is inactive", r"inactive", r"該当するユーザーは?停止",
+        r"account is inactive", r"inactive", r"account is locked", r"invalid/inactive user",
+        r"mailbox currently suspended", r"recipient suspend the service",
+        r"has been disabled or discontinued", r"該当するユーザーは?停止",
         r"(?:账户|帐户|帐号|账号|邮箱)(?:已被)?(?:冻结|停用|禁用|注销)", r"已停用", r"不再使用",
     )),
     ("hasmoved", (r"has been replaced by", r"has moved", r"address (?:has )?changed",
@@ -86,11 +88,35 @@ PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"client host .{0,50}(?:not|no) .{0,20}(?:resolve|ptr|reverse)",
         r"(?:un)?resolvable (?:address|hostname|ip)", r"ip name (?:lookup|possibly forged)",
         r"no hostname for", r"hostname (?:does not|doesn't) resolve",
+        r"ip name lookup failed", r"bad dns ptr resource record", r"fix reverse dns for ",
+        r"ips with missing ptr records", r"reverse dns (?:failed|required)",
+        r"sender ip reverse lookup rejected", r"unresolvable relay host name",
+        r"does not have a ptr record", r"forward dns entry does not point to the sending ip",
+        r"generic dns ptr-records", r"domain .{1,80} mismatches client ip",
+        r"reverse dns lookup for host .{1,80} failed permanently",
+        r"forbidden by invalid rdns record", r"service permits .{1,20} unverifyable sending ips",
     )),
     ("notcompliantrfc", (r"not compliant with rfc", r"rfc ?5322", r"rfc ?2822",
                          r"multiple (?:addresses in )?from", r"duplicate header",
                          r"headers? .{0,30}not (?:rfc )?compliant")),
+    ("rejected", (  # the envelope sender: before hostunknown, whose words overlap
+        r"from: domain is invalid", r"emetteur invalide", r"invalid sender",
+        r"sender verify failed", r"domain of sender address ", r"mail from not owned by user",
+        r"after (?:end of data|mail from):.{0,200}\bdoes not exist",
+        r"\bsend(?:ing)? (?:to/)?from an address .{0,40}blacklisted",
+        r"your email address has been blacklisted", r"sender is spammer",
+        r"unroutable sender address", r"null sender is not allowed",
+        r"empty envelope senders not allowed", r"sender domain (?:is empty|listed at )",
+        r"has an outgoing mail suspension", r"sender not pre-approved",
+        r"returned mail not accepted here", r"server does not accept mail from",
+        r"connections not accepted from servers without a valid sender domain",
+        r"access denied \(in reply to mail from command\)",
+        r"sending this from a different address or alias using the",
+    )),
     ("hostunknown", (
+        r"the account or domain may not exist",
+        r"mail domain mentioned in email address is unknown",
+        r"recipient domain must exist", r"domain must exist", r"unrouteable address",
         r"host (?:or domain name )?(?:not found|unknown)", r"unknown host",
         r"domain (?:not found|unknown|does not exist)",
         r"no such (?:domain|host)", r"unrouteable (?:mail )?domain", r"name or service not known",
@@ -118,7 +144,8 @@ PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"recipient address rejected: (?:user|undeliverable|unknown|not|invalid|access denied)",
         r"does not have an account here", r"no mailbox (?:here )?(?:by that name|for)",
         r"mailbox unavailable", r"mailbox not available", r"mailbox (?:is )?unknown",
-        r"unrouteable address", r"unknown or illegal alias", r"sorry, no mailbox here",
+        r"unknown or illegal alias", r"email address wasn'?t found",
+        r"the address couldn'?t be found", r"address not found", r"sorry, no mailbox here",
         r"no account by that name", r"(?:user|recipient|account) (?:is )?not (?:here|local|exist)",
         r"email address (?:could not be found|does not exist|was not found|is not valid)",
         r"this user doesn't have a .{0,20}account", r"no such id", r"unknown address",
@@ -151,6 +178,7 @@ PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"address .{0,30}has been blocked", r"from address", r"sender .{0,30}not permitted",
         r"unknown sender", r"purported responsible address", r"valid from\b", r"from: domain",
     )),
+    ("contenterror", (r"content presents a potential",)),
     ("blocked", (
         r"blacklist", r"blocklist", r"block ?list", r"black ?listed", r"\bdnsbl\b", r"\brbl\b",
         r"spamhaus", r"spamcop", r"sorbs", r"barracuda", r"listed (?:at|on|in|by)",
@@ -177,7 +205,8 @@ PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"frequency limit", r"ip frequency", r"try again later.{0,30}(?:too many|rate)",
         r"exceeded .{0,30}(?:rate|limit)", r"throttl", r"too fast", r"sending (?:rate|limit)",
         r"connection rate", r"(?:message|connection|recipient)s? (?:rate|limit) exceeded",
-        r"mi:stc", r"发送频率", r"频率(?:过高|超限|限制)", r"temporarily deferred due to",
+        r"mi:stc", r"发送频率", r"频率(?:过高|超限|限制)",
+        r"receiving mail at a rate", r"receiving mail too quickly",
         r"limit exceeded", r"daily .{0,20}(?:quota|limit)",
     )),
     ("badreputation", (r"reputation", r"poor(?:ly)? .{0,20}reputation",
@@ -210,7 +239,7 @@ PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"can ?not connect",
         r"unable to connect", r"no route to host", r"network (?:is )?unreachable", r"network error",
         r"lost connection", r"dns (?:query )?(?:error|failure|lookup)",
-        r"temporary (?:lookup )?failure",
+        r"temporary (?:dns |lookup |name resolution )failure",
         r"routing loop", r"mail loop", r"too many hops", r"loops back", r"mail for .{0,60}loops",
         r"host unreachable", r"connect to .{0,80}(?:refused|timed out)", r"broken pipe",
         r"无法连接", r"name serv(?:er|ice) (?:error|reply)", r"host name lookup failure",
@@ -228,6 +257,42 @@ PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
                      r"bad sequence of commands", r"command parameter not implemented")),
 
 )
+
+# Remote hosts' own error codes, decisive where present (Sisimai's Rhost tables). Orange and
+# La Poste end their replies with "OFR_506", "LPN007_416", "OUK_513": the last three digits.
+FRANCE_PTT = re.compile(r"\b(?:lpn|lpnaaa|ofr|ouk)(?:_\d{3}|\d{3}[-_]\d{3})\b")
+FRANCE_PTT_CODES: dict[str, str] = {
+    "101": "blocked", "102": "blocked", "103": "blocked", "104": "ratelimited",
+    "305": "securityerror", "401": "blocked", "402": "securityerror", "403": "rejected",
+    "405": "rejected", "415": "rejected", "416": "userunknown", "417": "mailboxfull",
+    "418": "userunknown", "420": "suspend", "421": "rejected", "426": "suspend",
+    "505": "systemerror", "506": "spamdetected", "510": "blocked", "514": "emailtoolarge",
+    "517": "policyviolation", "630": "policyviolation", "999": "blocked",
+}
+
+
+# Exchange 2000/2003 NDRs end the diagnostic with an internal code: "MSEXCH:IMS:... (000C05A6)
+# Unknown Recipient" (Sisimai's Lhost::Exchange2003 table; the "onhold" codes name nothing).
+EXCHANGE = re.compile(r"\((000[0-9a-f]{5}|0001[0-9a-f]{4}|0012[0-9a-f]{4})\)")
+EXCHANGE_CODES: dict[str, str] = {
+    "000c05a6": "userunknown", "00010256": "systemerror", "000d06b5": "systemerror",
+    "00120270": "networkerror", "00050311": "contenterror", "000502cc": "contenterror",
+    "000b0981": "securityerror", "000c0595": "filtered",
+}
+
+
+def reason_from_codes(text: str) -> str | None:
+    """A reason named by a remote host's own error code in ``text`` (lower case), or None."""
+    if "ofr" in text or "lpn" in text or "ouk" in text:
+        m = FRANCE_PTT.search(text)
+        if m:
+            return FRANCE_PTT_CODES.get(m.group(0)[-3:])
+    if "(000" in text:
+        m = EXCHANGE.search(text)
+        if m:
+            return EXCHANGE_CODES.get(m.group(1))
+    return None
+
 
 # Enhanced status code -> reason, used when no phrase matched. Exact codes first, then the
 # subject.detail without class ("1.1"), then the subject alone ("1").
@@ -255,32 +320,94 @@ STATUS_REASONS: dict[str, str] = {
 
 # SMTP reply code -> reason, the last resort.
 REPLY_REASONS: dict[str, str] = {
-    "421": "blocked", "450": "systemerror", "451": "systemerror", "452": "mailboxfull",
+    "421": "blocked", "451": "systemerror", "452": "mailboxfull",
     "500": "syntaxerror", "501": "syntaxerror", "502": "syntaxerror", "503": "syntaxerror",
     "504": "syntaxerror", "550": "onhold", "551": "userunknown", "552": "mailboxfull",
     "553": "userunknown",
     "554": "onhold", "556": "notaccept",
 }
 
-_COMPILED: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (reason, re.compile("|".join(f"(?:{p})" for p in phrases))) for reason, phrases in PHRASES
-)
 _WS = re.compile(r"\s+")
+
+
+def required_literals(pattern: str) -> tuple[str, ...]:
+    """Substrings one of which every match of ``pattern`` contains (``()`` if none found).
+
+    Read from the parsed pattern: runs of literal characters, and for an alternation the
+    union of each branch's own. A cheap ``in`` test on these skips the regex for most text.
+    """
+    from re import _parser  # type: ignore[attr-defined]
+
+    def best(cands: list[tuple[str, ...]]) -> tuple[str, ...]:
+        good = [c for c in cands if c and all(len(x) >= (3 if x.isascii() else 2) for x in c)]
+        return max(good, key=lambda c: (min(map(len, c)), -len(c)), default=())
+
+    def walk(seq: object) -> tuple[str, ...]:
+        cands: list[tuple[str, ...]] = []
+        run = ""
+        for op, arg in seq:  # type: ignore[attr-defined]
+            name = str(op)
+            if name == "LITERAL":
+                run += chr(arg)
+                continue
+            if name in ("AT", "ASSERT", "ASSERT_NOT"):
+                continue  # zero width: the run stays contiguous
+            cands.append((run,) if run else ())
+            run = ""
+            if name == "SUBPATTERN":
+                cands.append(walk(arg[-1]))
+            elif name == "BRANCH":
+                alts = [walk(alt) for alt in arg[1]]
+                if all(alts):
+                    cands.append(tuple(dict.fromkeys(x for a in alts for x in a)))
+            elif name in ("MAX_REPEAT", "MIN_REPEAT") and arg[0] >= 1:
+                cands.append(walk(arg[2]))
+        cands.append((run,) if run else ())
+        return best(cands)
+
+    try:
+        return walk(_parser.parse(pattern))
+    except Exception:  # an unusual construct: no prefilter, the regex always runs
+        return ()
+
+
+# Per reason: (literals, pattern) per phrase; a phrase with no literal always runs.
+_COMPILED: tuple[tuple[str, tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]], ...] = tuple(
+    (reason, tuple((required_literals(p), re.compile(p)) for p in phrases))
+    for reason, phrases in PHRASES
+)
+
+
+def _matches(phrases: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...], text: str) -> bool:
+    for literals, pattern in phrases:
+        if (not literals or any(x in text for x in literals)) and pattern.search(text):
+            return True
+    return False
 
 
 def reason_from_text(text: str, skip: frozenset[str] = frozenset()) -> str | None:
     """The first reason whose phrase occurs in ``text`` (any case), or ``None``."""
-    text = _WS.sub(" ", text.replace("&nbsp;", " ")).lower()
-    for reason, pattern in _COMPILED:
-        if reason not in skip and pattern.search(text):
+    text = _WS.sub(" ", text.replace("&nbsp;", " ").replace("\u2019", "'")).lower()
+    coded = reason_from_codes(text)
+    if coded is not None and coded not in skip:
+        return coded
+    for reason, phrases in _COMPILED:
+        if reason not in skip and _matches(phrases, text):
             return reason
     return None
+
+
+# Whole codes whose class changes the reason: 5.4.4 "unable to route" is a domain that does
+# not exist; 4.4.4 a routing failure that may pass.
+EXACT_STATUS: dict[str, str] = {"5.4.4": "hostunknown"}
 
 
 def reason_from_status(status: str | None) -> str | None:
     """The reason an enhanced status code names by itself, or ``None`` (x.0.0 names none)."""
     if not status:
         return None
+    if status in EXACT_STATUS:
+        return EXACT_STATUS[status]
     _, _, rest = status.partition(".")
     if rest in ("0.0", ""):
         return None
@@ -293,34 +420,79 @@ def reason_for(diagnostic: str, status: str | None = None, reply: str | None = N
             or REPLY_REASONS.get(reply or "") or "onhold")
 
 
-# "User unknown" answered to DATA means a filter refused the message after the address was
-# accepted (Sisimai's rule); the Diagnostic-Code type X-Unix means a local delivery program.
-AFTER_DATA = re.compile(r"(?:in reply to|after|like our) (?:end of |final )?data\b"
-                        r"|smtp command[\s:-]*data\b", re.I)
+# The SMTP command a failure answered, from the words around it: Postfix "(in reply to RCPT TO
+# command)", Sendmail's ">>> DATA" transcript, Exim's "after RCPT TO:", qmail's "does not like
+# recipient". The last one named wins (a transcript ends with the failing command). One
+# pattern per literal lead-in, over lower-cased text: the regex engine then scans for the
+# literal instead of trying every alternative at every position.
+_VERBS = r"(rcpt|data|end of data|mail|ehlo|helo|auth|starttls|quit)\b"
+COMMANDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("in reply to", re.compile(r"in reply to (?:the )?" + _VERBS)),
+    (">>>", re.compile(r">>> ?" + _VERBS)),
+    ("after ", re.compile(r"\bafter (rcpt|data|end of data|mail|ehlo|helo|initial connection"
+                          r"|(?:sending )?(?:the )?(?:final )?data)\b")),
+    ("smtp command", re.compile(r"smtp command[\s:-]*(rcpt|data|mail|ehlo|helo)\b")),
+    ("[", re.compile(r"\[(rcpt_to|mail_from|data|ehlo)\]")),
+    ("like", re.compile(r"(does not like recipient|did not like our rcpt)")),
+    ("was rejected", re.compile(r"(sender was rejected|my name was rejected)")),
+    ("for text command", re.compile(r"for (text) command")),
+)
+_COMMAND_NAMES = {"rcpt": "RCPT", "rcpt_to": "RCPT", "does not like recipient": "RCPT",
+                  "did not like our rcpt": "RCPT",
+                  "data": "DATA", "end of data": "DATA", "text": "DATA", "mail": "MAIL",
+                  "mail_from": "MAIL", "sender was rejected": "MAIL", "ehlo": "HELO",
+                  "helo": "HELO", "my name was rejected": "HELO", "initial connection": "CONN",
+                  "auth": "AUTH", "starttls": "STARTTLS", "quit": "DATA"}
 
 
-AT_RCPT = re.compile(r"(?:in reply to|after|like our) rcpt\b|\brcpt to\b|\[rcpt_to\]"
-                     r"|does not like recipient", re.I)
+def command_of(text: str) -> str | None:
+    """The SMTP command (RCPT, DATA, MAIL, HELO, CONN...) the failure answered, or ``None``."""
+    text = text.lower()
+    last, where = None, -1
+    for lead, pattern in COMMANDS:
+        if lead not in text:
+            continue
+        for m in pattern.finditer(text):
+            if m.start() > where:
+                word = " ".join(m.group(1).split())
+                name = _COMMAND_NAMES.get("data" if "data" in word else word)
+                if name:
+                    last, where = name, m.start()
+    return last
 
 
 GAVE_UP = frozenset({"systemerror", "onhold"})
+ADDRESS_REASONS = frozenset({"userunknown", "hostunknown", "filtered", "onhold", "suspend"})
 
 
 def adjust(reason: str, text: str, status: str | None = None, action: str = "",
-           dtype: str = "") -> str:
+           dtype: str = "", command: str | None = None) -> str:
     """Context rules on top of the phrase/status decision (Sisimai's, as its tests show)."""
-    if dtype == "x-unix" and reason not in ("mailboxfull", "emailtoolarge"):
-        return "mailererror"
+    if reason_from_codes(text.lower()) == reason:
+        return reason  # a remote host's own error code is decisive
+    named = reason == reason_from_status(status) and not (
+        (status or "").startswith("4") and (status or "").endswith(".0"))
+    if dtype == "x-unix" and reason not in ("mailboxfull", "emailtoolarge") and not named:
+        return "mailererror"  # a local delivery program failed (unless the status says why)
     if reason == "hostunknown" and (status or "").startswith("4"):
         return "networkerror"  # a temporary DNS failure, not a missing domain
-    if reason == "userunknown" and not AT_RCPT.search(text):
-        mailbox_status = (status or "").split(".")[1:2] == ["2"]  # x.2.x: mailbox, not address
-        if AFTER_DATA.search(text) or mailbox_status:
+    command = command or command_of(text)
+    if reason == "userunknown":
+        # Sisimai: "user unknown" said to DATA means a filter refused the message after the
+        # address was accepted; so do words with neither a status code nor a command to tell
+        # (Sisimai calls it userunknown only when said to RCPT or with x.1.x).
+        if command == "DATA" and (status or "").split(".")[1:2] != ["1"] or (
+                command is None and status is None):
             return "filtered"
+        if command != "RCPT" and (status or "").split(".")[1:2] == ["2"]:
+            # x.2.x: the mailbox, not the address
+            return "filtered"
+    if command == "MAIL" and reason in ADDRESS_REASONS:
+        return "rejected"  # a reply to MAIL FROM is about the sender, not the recipient
+    if command in ("HELO", "CONN") and reason in ("onhold", "syntaxerror"):
+        return "blocked"  # refused at the greeting: the client, not the message
     if action == "delayed" and reason in ("onhold", "systemerror"):
         return "expired"
-    if action == "failed" and (status or "").startswith("4") and reason in GAVE_UP:
-        return "expired"  # a temporary failure that outlived the queue lifetime
     return reason
 
 
