@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -64,3 +64,31 @@ def eml() -> object:
         return (FIXTURES / "eml" / name).read_bytes()
 
     return load
+
+
+def cli_runner(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str]
+) -> Callable[..., str]:
+    """``run(*args, code=0)``: mailprobe in ``tmp_path``, configured by ``env`` alone;
+    asserts the exit code and returns stdout (one JSON document with --json)."""
+    from typer.testing import CliRunner
+
+    from mailprobe.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    base = {
+        "MAILPROBE_PROBE_FROM": "consult@example.org",
+        "MAILPROBE_PROBE_RETURN_PATH": "probe+{token}@example.org",
+        "MAILPROBE_SMTP_TLS": "none",
+        "MAILPROBE_SMTP_HOST": "127.0.0.1",
+    }
+    for key, value in {**base, **env}.items():
+        monkeypatch.setenv(key, value)
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0) -> str:
+        result = runner.invoke(app, list(args))
+        assert result.exit_code == code, result.output
+        return result.stdout
+
+    return run

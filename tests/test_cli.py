@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from mailprobe.cli import app
+from tests.conftest import cli_runner
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -16,20 +17,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str):  # type: ignore[no-untyped-def]
     """Run mailprobe in a temp dir, configured by the environment alone."""
-    monkeypatch.chdir(tmp_path)
-    env = {"MAILPROBE_DATABASE_URL": db_url, "MAILPROBE_PROBE_FROM": "consult@example.org",
-           "MAILPROBE_PROBE_RETURN_PATH": "probe+{token}@example.org",
-           "MAILPROBE_SMTP_TLS": "none", "MAILPROBE_SMTP_HOST": "127.0.0.1"}
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0) -> str:
-        result = runner.invoke(app, list(args))
-        assert result.exit_code == code, result.output
-        return result.stdout
-
-    return run
+    return cli_runner(tmp_path, monkeypatch, {"MAILPROBE_DATABASE_URL": db_url})
 
 
 def test_init_writes_a_commented_config_and_creates_the_database(cli, tmp_path: Path) -> None:

@@ -9,10 +9,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from mailprobe.cli import app
 from mailprobe.demo_world import Behaviour, answer
+from tests.conftest import cli_runner
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SECRET = "s3cret-for-scan"
@@ -26,24 +25,11 @@ def smtp_sink(make_smtp_sink):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str, smtp_sink):  # type: ignore[no-untyped-def]
-    monkeypatch.chdir(tmp_path)
-    env = {"MAILPROBE_DATABASE_URL": db_url, "MAILPROBE_PROBE_FROM": "consult@example.org",
-           "MAILPROBE_PROBE_RETURN_PATH": "probe+{token}@example.org",
-           "MAILPROBE_SMTP_TLS": "none", "MAILPROBE_SMTP_HOST": smtp_sink.host,
-           "MAILPROBE_SMTP_PORT": str(smtp_sink.port),
-           "MAILPROBE_SMTP_PER_DOMAIN_PER_MINUTE": "1000",
-           "MAILPROBE_SMTP_USERNAME": "mailprobe", "MAILPROBE_SMTP_PASSWORD_ENV": "MP_SMTP_PW",
-           "MP_SMTP_PW": SECRET}
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0) -> str:
-        result = runner.invoke(app, list(args))
-        assert result.exit_code == code, result.output
-        return result.stdout
-
-    return run
+    return cli_runner(tmp_path, monkeypatch, {
+        "MAILPROBE_DATABASE_URL": db_url, "MAILPROBE_SMTP_HOST": smtp_sink.host,
+        "MAILPROBE_SMTP_PORT": str(smtp_sink.port), "MAILPROBE_SMTP_PER_DOMAIN_PER_MINUTE": "1000",
+        "MAILPROBE_SMTP_USERNAME": "mailprobe", "MAILPROBE_SMTP_PASSWORD_ENV": "MP_SMTP_PW",
+        "MP_SMTP_PW": SECRET})
 
 
 def sent_campaign(cli, smtp_sink, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
