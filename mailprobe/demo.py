@@ -91,14 +91,18 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def prepare(out_dir: Path, seed: int) -> DemoRun:
-    """A fresh demo directory, database and registry; the campaign created."""
+def prepare(out_dir: Path, seed: int, *, n_county: int = 13, n_department: int = 142,
+            database_url: str | None = None) -> DemoRun:
+    """A fresh demo directory, database and registry; the campaign created.
+
+    The world's size and the database (default: ``demo.db`` in ``out_dir``) can be changed
+    for benchmarks (benchmarks/e2e_bench.py); ``mailprobe demo`` keeps the defaults."""
     if out_dir.exists():
         for name in ("demo.db", "demo.db-wal", "demo.db-shm", "units.csv"):
             (out_dir / name).unlink(missing_ok=True)
         shutil.rmtree(out_dir / "Maildir", ignore_errors=True)
     out_dir.mkdir(parents=True, exist_ok=True)
-    world = make_world(seed)
+    world = make_world(seed, n_county, n_department)
     write_registry(world, out_dir / "units.csv")
     settings = Settings(
         smtp=SmtpSettings(host="127.0.0.1", port=0, tls="none", concurrency=8,
@@ -106,7 +110,8 @@ def prepare(out_dir: Path, seed: int) -> DemoRun:
         probe=ProbeSettings(from_=DEMO_FROM, from_name="张明",
                             return_path="probe+{token}@mailprobe-demo.test"))
     settings = replace(settings, database=replace(settings.database,
-                                                  url=f"sqlite:///{out_dir / 'demo.db'}"))
+                                                  url=database_url
+                                                  or f"sqlite:///{out_dir / 'demo.db'}"))
     clock = SimClock(START)
     database = open_database(settings.database.url)
     registry = load_registry(out_dir / "units.csv", settings.campaign.categories)

@@ -55,12 +55,12 @@ def store_found(factory: Database, found: Iterable[FoundMessage],
 
 def _store_batch(factory: Database, batch: list[FoundMessage],
                  clock: Clock) -> tuple[int, int]:
-    new = 0
+    if not batch:
+        return 0, 0
+    found = [queries.NewMessage(m.raw, f"file:{m.source}", m.received_at, clock())
+             for m in batch]
     with factory() as session, session.begin():
-        for m in batch:
-            _, is_new = queries.store_message(session, m.raw, f"file:{m.source}",
-                                              m.received_at, clock())
-            new += is_new
+        new = sum(is_new for _, is_new in queries.store_messages(session, found))
     return new, len(batch) - new
 
 
@@ -133,11 +133,12 @@ def _account(settings: ImapSettings) -> str:
 
 def _store_fetched(factory: Database, account: str, batch: FetchBatch,
                    clock: Clock, summary: PollSummary) -> None:
+    source = f"imap:{account}/{batch.folder}"
+    fetched = [queries.NewMessage(m.raw, source, m.internaldate, clock(), batch.folder,
+                                  batch.uidvalidity, m.uid) for m in batch.messages]
+    # One transaction: the batch's raw bytes and the mark that covers them (no mail lost).
     with factory() as session, session.begin():
-        for m in batch.messages:
-            _, is_new = queries.store_message(
-                session, m.raw, f"imap:{account}/{batch.folder}", m.internaldate, clock(),
-                folder=batch.folder, uidvalidity=batch.uidvalidity, uid=m.uid)
+        for _, is_new in queries.store_messages(session, fetched):
             summary.new += is_new
             summary.duplicates += not is_new
         queries.set_folder_mark(session, account, batch.folder, batch.mark.uidvalidity,

@@ -214,3 +214,11 @@ def test_connect_raises_for_an_unreachable_server() -> None:
     config = SmtpSettings(host="127.0.0.1", port=free_port(), tls="none", timeout=0.5)
     with pytest.raises(ServerUnreachable, match=f"127.0.0.1:{config.port}"):
         asyncio.run(SmtpClient(config).connect())
+
+
+def test_implicit_tls_with_unverifiable_cert_raises(
+    make_smtp_sink: Any, tls_files: tuple[Path, Path]
+) -> None:
+    sink = make_smtp_sink(tls_files=tls_files, implicit_tls=True)
+    with pytest.raises(ServerUnreachable, match="TLS handshake failed.*verify_tls"):
+        deliver(settings(sink, tls="implicit"))

@@ -141,3 +141,17 @@ def test_first_released_schema_upgrades_to_head_with_its_data(db_url: str) -> No
     with factory() as s:
         assert [u.name for u in queries.list_units(s)] == ["市民政局"]
     command.check(alembic_config(make_engine(db_url)))
+
+
+def test_a_batch_with_repeats_stores_each_message_once_in_order(db_url: str) -> None:
+    factory = open_database(db_url)
+    with factory() as s, s.begin():
+        known, _ = queries.store_message(s, b"Subject: old\n\n1", "t", NOW, NOW)
+    batch = [queries.NewMessage(raw, "t", NOW, NOW) for raw in
+             (b"Subject: new\n\n2", b"Subject: old\n\n1", b"Subject: new\n\n2", b"Subject: x\n\n3")]
+    with factory() as s, s.begin():
+        result = queries.store_messages(s, batch)
+    assert [is_new for _, is_new in result] == [True, False, False, True]
+    assert result[1][0] == known and result[0][0] == result[2][0] != result[3][0]
+    with factory() as s:
+        assert len(queries.all_message_ids(s)) == 3

@@ -251,19 +251,61 @@ def probe_keys(session: Session, horizon: timedelta) -> list[ProbeKey]:
 # ---------------------------------------------------------------- messages and verdicts
 
 
+@dataclass(frozen=True)
+class NewMessage:
+    """A fetched or ingested message to keep, with where and when it came from."""
+
+    raw: bytes
+    source: str
+    received_at: datetime
+    fetched_at: datetime
+    folder: str | None = None
+    uidvalidity: int | None = None
+    uid: int | None = None
+
+
+HASH_LOOKUP_CHUNK = 500  # hashes per SELECT .. IN (..): well inside every bind-parameter limit
+
+
+def store_messages(session: Session, messages: Sequence[NewMessage]) -> list[tuple[int, bool]]:
+    """Keep the raw bytes of a batch, deduplicated by SHA-256 (against the store and within
+    the batch); return (message pk, is_new) per message, in order.
+
+    One SELECT per 500 hashes and one multi-row INSERT for the new ones, instead of a
+    SELECT and an INSERT round trip per message."""
+    digests = [hashlib.sha256(m.raw).hexdigest() for m in messages]
+    unique = list(dict.fromkeys(digests))
+    known: dict[str, int] = {}
+    for start in range(0, len(unique), HASH_LOOKUP_CHUNK):
+        chunk = unique[start:start + HASH_LOOKUP_CHUNK]
+        stmt = select(MessageRow.sha256, MessageRow.id).where(MessageRow.sha256.in_(chunk))
+        known.update((digest, pk) for digest, pk in session.execute(stmt))
+    added: dict[str, MessageRow] = {}
+    for m, digest in zip(messages, digests, strict=True):
+        if digest not in known and digest not in added:
+            added[digest] = MessageRow(
+                sha256=digest, raw=m.raw, size=len(m.raw), source=m.source, folder=m.folder,
+                uidvalidity=m.uidvalidity, uid=m.uid, received_at=m.received_at,
+                fetched_at=m.fetched_at)
+    if added:
+        session.add_all(added.values())
+        session.flush()
+    result: list[tuple[int, bool]] = []
+    for digest in digests:
+        if digest in known:
+            result.append((known[digest], False))
+        else:
+            result.append((added[digest].id, True))
+            known[digest] = added[digest].id  # a repeat later in the batch is a duplicate
+    return result
+
+
 def store_message(session: Session, raw: bytes, source: str, received_at: datetime,
                   now: datetime, folder: str | None = None, uidvalidity: int | None = None,
                   uid: int | None = None) -> tuple[int, bool]:
     """Keep the raw bytes (deduplicated by SHA-256); return (message pk, is_new)."""
-    digest = hashlib.sha256(raw).hexdigest()
-    found = session.scalar(select(MessageRow.id).where(MessageRow.sha256 == digest))
-    if found is not None:
-        return found, False
-    row = MessageRow(sha256=digest, raw=raw, size=len(raw), source=source, folder=folder,
-                     uidvalidity=uidvalidity, uid=uid, received_at=received_at, fetched_at=now)
-    session.add(row)
-    session.flush()
-    return row.id, True
+    return store_messages(session, [NewMessage(raw, source, received_at, now, folder,
+                                               uidvalidity, uid)])[0]
 
 
 def unclassified_message_ids(session: Session) -> list[int]:
