@@ -78,24 +78,27 @@ def process_messages(factory: Database, clock: Clock,
         index = ProbeIndex.build(queries.probe_keys(session, CORRELATION_HORIZON))
     for start in range(0, len(ids), 200):
         with factory() as session, session.begin():
-            for pk in ids[start:start + 200]:
-                _process_one(session, pk, index, clock(), summary)
+            _process_chunk(session, ids[start:start + 200], index, clock(), summary)
     return summary
 
 
-def _process_one(session: Session, pk: int, index: ProbeIndex, now: datetime,
-                 summary: ProcessSummary) -> None:
-    raw, received_at = queries.message_raw(session, pk)
-    verdict = classify(raw)
-    queries.save_verdict(session, pk, verdict, verdict_detail(verdict), now)
-    match = correlate(verdict, received_at, index)
-    queries.save_match(session, pk, match, now)
-    summary.classified += 1
-    summary.by_kind[verdict.kind.value] = summary.by_kind.get(verdict.kind.value, 0) + 1
-    if match.evidence == REVIEW:
-        summary.review += 1
-    else:
-        summary.matched += 1
+def _process_chunk(session: Session, ids: list[int], index: ProbeIndex, now: datetime,
+                   summary: ProcessSummary) -> None:
+    verdicts = []
+    matches = []
+    for pk, raw, received_at in queries.message_raws(session, ids):
+        verdict = classify(raw)
+        match = correlate(verdict, received_at, index)
+        verdicts.append((pk, verdict, verdict_detail(verdict)))
+        matches.append((pk, match))
+        summary.classified += 1
+        summary.by_kind[verdict.kind.value] = summary.by_kind.get(verdict.kind.value, 0) + 1
+        if match.evidence == REVIEW:
+            summary.review += 1
+        else:
+            summary.matched += 1
+    queries.save_verdicts(session, verdicts, now)
+    queries.save_matches(session, matches, now)
 
 
 @dataclass

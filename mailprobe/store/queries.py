@@ -314,20 +314,32 @@ def unclassified_message_ids(session: Session) -> list[int]:
                                 .order_by(MessageRow.id)))
 
 
-def message_raw(session: Session, message_pk: int) -> tuple[bytes, datetime]:
-    row = session.get(MessageRow, message_pk)
-    if row is None:
-        raise InputError(f"no stored message {message_pk}; see `mailprobe review`")
-    return row.raw, row.received_at
+def message_raws(session: Session, message_pks: Sequence[int]
+                 ) -> list[tuple[int, bytes, datetime]]:
+    """(pk, raw bytes, received_at) of the given messages, in one query."""
+    stmt = (select(MessageRow.id, MessageRow.raw, MessageRow.received_at)
+            .where(MessageRow.id.in_(list(message_pks))).order_by(MessageRow.id))
+    return [(pk, raw, when) for pk, raw, when in session.execute(stmt)]
+
+
+def save_verdicts(session: Session, verdicts: Sequence[tuple[int, Verdict, dict[str, object]]],
+                  now: datetime) -> None:
+    """Append one verdict per message; earlier ones stay as history, no longer current."""
+    pks = [pk for pk, _, _ in verdicts]
+    session.execute(update(VerdictRow).where(VerdictRow.message_pk.in_(pks))
+                    .values(is_current=False))
+    session.add_all(_verdict_row(pk, verdict, detail, now) for pk, verdict, detail in verdicts)
 
 
 def save_verdict(session: Session, message_pk: int, verdict: Verdict, detail: dict[str, object],
                  now: datetime) -> None:
-    """Append a verdict; the earlier ones stay as history, no longer current."""
-    session.execute(update(VerdictRow).where(VerdictRow.message_pk == message_pk)
-                    .values(is_current=False))
+    save_verdicts(session, [(message_pk, verdict, detail)], now)
+
+
+def _verdict_row(message_pk: int, verdict: Verdict, detail: dict[str, object],
+                 now: datetime) -> VerdictRow:
     first = verdict.recipients[0] if verdict.recipients else None
-    session.add(VerdictRow(
+    return VerdictRow(
         message_pk=message_pk, is_current=True, created_at=now, kind=verdict.kind,
         subkind=verdict.subkind, detector=verdict.detector,
         reason=first.reason if first else None, status=first.status if first else None,
@@ -335,18 +347,28 @@ def save_verdict(session: Session, message_pk: int, verdict: Verdict, detail: di
         is_sender_side=any(r.sender_side for r in verdict.recipients),
         is_substantive=verdict.substantive, sender=verdict.sender,
         subject=verdict.subject[:1000], evidence=verdict.evidence[:2000],
-        detail_json=json.dumps(detail, ensure_ascii=False)))
+        detail_json=json.dumps(detail, ensure_ascii=False))
+
+
+def save_matches(session: Session, matches: Sequence[tuple[int, Match]], now: datetime,
+                 matched_by: str = "auto") -> None:
+    """Record each message's probe; a staff link survives automatic re-matching."""
+    pks = [pk for pk, _ in matches]
+    existing = {m.message_pk: m for m in session.scalars(
+        select(MatchRow).where(MatchRow.message_pk.in_(pks)))}
+    for pk, match in matches:
+        row = existing.get(pk)
+        if row is None:
+            session.add(MatchRow(message_pk=pk, probe_id=match.probe_id,
+                                 evidence=match.evidence, matched_by=matched_by, updated_at=now))
+        elif row.matched_by != "staff" or matched_by == "staff":
+            row.probe_id, row.evidence = match.probe_id, match.evidence
+            row.matched_by, row.updated_at = matched_by, now
 
 
 def save_match(session: Session, message_pk: int, match: Match, now: datetime,
                matched_by: str = "auto") -> None:
-    row = session.scalar(select(MatchRow).where(MatchRow.message_pk == message_pk))
-    if row is None:
-        session.add(MatchRow(message_pk=message_pk, probe_id=match.probe_id,
-                             evidence=match.evidence, matched_by=matched_by, updated_at=now))
-    elif row.matched_by != "staff" or matched_by == "staff":
-        row.probe_id, row.evidence = match.probe_id, match.evidence
-        row.matched_by, row.updated_at = matched_by, now
+    save_matches(session, [(message_pk, match)], now, matched_by)
 
 
 def verdict_history(session: Session, message_pk: int) -> list[VerdictRow]:
