@@ -13,7 +13,7 @@ import asyncio
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from mailprobe.config import Settings, template_dir
@@ -37,9 +37,18 @@ class SendSummary:
     dry_run: bool = False
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """A due probe, rendered, with the exact bytes it will be sent as."""
+
+    target: ProbeTarget
+    rendered: RenderedProbe
+    data: bytes
+
+
 def prepare(factory: Database, name: str, settings: Settings, clock: Clock,
-            limit: int | None) -> tuple[int, list[tuple[ProbeTarget, RenderedProbe]], int]:
-    """Recover interrupted probes, pick the due ones and render every message."""
+            limit: int | None) -> tuple[int, list[Outgoing], int]:
+    """Recover interrupted probes, pick the due ones and build every message's bytes."""
     with factory() as session, session.begin():
         campaign = queries.get_campaign(session, name)
         recovered = queries.recover_interrupted(session, campaign.id, clock())
@@ -47,8 +56,13 @@ def prepare(factory: Database, name: str, settings: Settings, clock: Clock,
                                     limit)
         targets = queries.probe_targets(session, campaign.id, ids)
     now = clock()
-    rendered = [(t, render_target(t, settings, now)) for t in targets]
-    return campaign.id, rendered, recovered
+    # The bytes are built here, not per chunk: serialising an EmailMessage costs ~0.9 ms,
+    # which inside the send loop left the connections idle (benchmarks/send_bench.py).
+    work = []
+    for target in targets:
+        rendered = render_target(target, settings, now)
+        work.append(Outgoing(target, rendered, rendered.as_bytes()))
+    return campaign.id, work, recovered
 
 
 def render_target(target: ProbeTarget, settings: Settings,
@@ -56,8 +70,11 @@ def render_target(target: ProbeTarget, settings: Settings,
     """Render one probe; ``when`` fixes its Date header (the campaign's clock)."""
     mailbox = target.unit.mailbox(target.mailbox_type)
     assert mailbox is not None  # probe_targets always attaches the probed mailbox
-    return render_probe(target.template, target.unit, mailbox, target.token, settings.probe,
-                        when, directory=template_dir(settings.campaign))
+    rendered = render_probe(target.template, target.unit, mailbox, target.token,
+                            settings.probe, when, directory=template_dir(settings.campaign))
+    # The ledger's Message-ID, not one derived from today's [probe] from: a reply's
+    # In-Reply-To must match what `campaign create` stored even if the config changed since.
+    return replace(rendered, message_id=target.message_id)
 
 
 def send_campaign(factory: Database, name: str, settings: Settings, clock: Clock,
@@ -68,10 +85,16 @@ def send_campaign(factory: Database, name: str, settings: Settings, clock: Clock
     summary = SendSummary(name, planned=len(work), recovered_uncertain=recovered,
                           dry_run=dry_run)
     if not dry_run and work:
-        asyncio.run(_deliver_all(factory, work, settings, clock, summary, progress))
+        deliver(factory, work, settings, clock, summary, progress)
     with factory() as session:
         summary.counts = queries.state_counts(session, campaign_id)
     return summary
+
+
+def deliver(factory: Database, work: list[Outgoing], settings: Settings, clock: Clock,
+            summary: SendSummary, progress: Progress | None = None) -> None:
+    """Deliver prepared probes, each at most once, recording every outcome."""
+    asyncio.run(_deliver_all(factory, work, settings, clock, summary, progress))
 
 
 class DomainPacer:
@@ -92,27 +115,34 @@ class DomainPacer:
         self.sent[domain].append(now)
 
 
-async def _deliver_all(factory: Database,
-                       work: list[tuple[ProbeTarget, RenderedProbe]], settings: Settings,
+async def _deliver_all(factory: Database, work: list[Outgoing], settings: Settings,
                        clock: Clock, summary: SendSummary, progress: Progress | None) -> None:
     clients = [SmtpClient(settings.smtp) for _ in range(max(1, settings.smtp.concurrency))]
     pacer = DomainPacer(settings.smtp.per_domain_per_minute)
     queue = deque(work)
+    done: list[tuple[Outgoing, SendOutcome]] = []
     try:
         # An unreachable server, bad TLS or bad AUTH stops here, before any probe is claimed.
         await asyncio.gather(*(client.connect() for client in clients))
-        while queue:
+        while True:
             chunk = _next_chunk(queue, pacer, len(clients))
-            if not chunk:
+            if done or chunk:
+                # One commit stores the last chunk's outcomes and claims the next chunk, so
+                # at most `concurrency` probes are ever `sending` (uncertain after a crash).
+                _commit(factory, done, chunk, settings, clock, summary)
+                if progress is not None and done:
+                    progress(len(done))
+                done = []
+            if chunk:
+                outcomes = await asyncio.gather(*(
+                    client.deliver(item.rendered.envelope_from, item.rendered.to, item.data)
+                    for client, item in zip(clients, chunk, strict=False)))
+                done = list(zip(chunk, outcomes, strict=True))
+                _pause_deferred(pacer, done)
+            elif queue:
                 await asyncio.sleep(min(_soonest(queue, pacer), 5.0))
-                continue
-            _claim(factory, chunk, clock)
-            outcomes = await asyncio.gather(*(
-                client.deliver(rendered.envelope_from, rendered.to, rendered.as_bytes())
-                for client, (target, rendered) in zip(clients, chunk, strict=False)))
-            _record(factory, chunk, outcomes, settings, clock, summary, pacer)
-            if progress is not None:
-                progress(len(chunk))
+            else:
+                break
     finally:
         await asyncio.gather(*(c.close() for c in clients), return_exceptions=True)
 
@@ -121,9 +151,8 @@ def _domain(address: str) -> str:
     return address.rpartition("@")[2].lower()
 
 
-def _next_chunk(queue: deque[tuple[ProbeTarget, RenderedProbe]], pacer: DomainPacer,
-                size: int) -> list[tuple[ProbeTarget, RenderedProbe]]:
-    chunk: list[tuple[ProbeTarget, RenderedProbe]] = []
+def _next_chunk(queue: deque[Outgoing], pacer: DomainPacer, size: int) -> list[Outgoing]:
+    chunk: list[Outgoing] = []
     now = time.monotonic()
     # Stop as soon as the chunk is full: a scan of the whole queue per chunk made sending
     # quadratic in the campaign size (benchmarks/e2e_bench.py). Paced items rotate to the back.
@@ -131,7 +160,7 @@ def _next_chunk(queue: deque[tuple[ProbeTarget, RenderedProbe]], pacer: DomainPa
         if len(chunk) >= size:
             break
         item = queue.popleft()
-        domain = _domain(item[0].address)
+        domain = _domain(item.target.address)
         if domain in pacer.paused:
             continue  # left pending/deferred in the ledger for a later run
         if pacer.wait_seconds(domain, now) == 0.0:
@@ -142,34 +171,39 @@ def _next_chunk(queue: deque[tuple[ProbeTarget, RenderedProbe]], pacer: DomainPa
     return chunk
 
 
-def _soonest(queue: deque[tuple[ProbeTarget, RenderedProbe]], pacer: DomainPacer) -> float:
+def _soonest(queue: deque[Outgoing], pacer: DomainPacer) -> float:
     now = time.monotonic()
-    waits = [pacer.wait_seconds(_domain(t.address), now) for t, _ in queue]
+    waits = [pacer.wait_seconds(_domain(item.target.address), now) for item in queue]
     return max(0.05, min(waits, default=0.05))
 
 
-def _claim(factory: Database, chunk: list[tuple[ProbeTarget, RenderedProbe]],
-           clock: Clock) -> None:
-    # Commit SENDING before the SMTP call: after a crash we report, never resend.
-    with factory() as session, session.begin():
-        queries.mark_sending(session, [t.probe_id for t, _ in chunk], clock())
+def _pause_deferred(pacer: DomainPacer, done: list[tuple[Outgoing, SendOutcome]]) -> None:
+    """A domain that answered 4xx is left alone for the rest of the run."""
+    for item, outcome in done:
+        if outcome.state == SendState.DEFERRED:
+            pacer.paused.add(_domain(item.target.address))
 
 
-def _record(factory: Database, chunk: list[tuple[ProbeTarget, RenderedProbe]],
-            outcomes: list[SendOutcome], settings: Settings, clock: Clock,
-            summary: SendSummary, pacer: DomainPacer) -> None:
+def _commit(factory: Database, done: list[tuple[Outgoing, SendOutcome]],
+            chunk: list[Outgoing], settings: Settings, clock: Clock,
+            summary: SendSummary) -> None:
+    """Record ``done``'s outcomes and claim ``chunk`` (``sending``) in one transaction."""
     now = clock()
     with factory() as session, session.begin():
-        for (target, rendered), outcome in zip(chunk, outcomes, strict=True):
+        records = []
+        for item, outcome in done:
             retry_at = None
             if outcome.state == SendState.DEFERRED:
-                pacer.paused.add(_domain(target.address))
-                retry_at = now + _backoff(settings, session, target.probe_id)
+                retry_at = now + _backoff(settings, session, item.target.probe_id)
             if outcome.state in (SendState.DEFERRED, SendState.UNCERTAIN):
-                summary.failed.append({"address": target.address, "state": outcome.state,
+                summary.failed.append({"address": item.target.address, "state": outcome.state,
                                        "reply": outcome.reply[:200]})
-            queries.record_outcome(session, target.probe_id, outcome, now, retry_at,
-                                   rendered.subject)
+            records.append(queries.OutcomeRecord(item.target.probe_id, outcome, retry_at,
+                                                 item.rendered.subject))
+        queries.record_outcomes(session, records, now)
+        if chunk:
+            # Commit SENDING before the SMTP call: after a crash we report, never resend.
+            queries.mark_sending(session, [item.target.probe_id for item in chunk], now)
 
 
 def _backoff(settings: Settings, session: Session, probe_id: int) -> timedelta:

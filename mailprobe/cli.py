@@ -455,12 +455,29 @@ def run_lock(factory: Database, name: str) -> Iterator[None]:
     """Hold the named lock for the block; another holder makes this run exit cleanly."""
     holder = f"{socket.gethostname()}:{os.getpid()}"
     with factory() as session, session.begin():
-        queries.acquire_lock(session, name, holder, utcnow(), timedelta(hours=6))
+        queries.acquire_lock(session, name, holder, utcnow(), timedelta(hours=6),
+                             holder_is_gone=_holder_is_gone)
     try:
         yield
     finally:
         with factory() as session, session.begin():
             queries.release_lock(session, name, holder)
+
+
+def _holder_is_gone(holder: str) -> bool:
+    """True when ``host:pid`` names a process of this host that no longer exists.
+
+    A holder on another host is never judged: only its lock's expiry frees it."""
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # alive, owned by another user
+    return False
 
 
 # ---------------------------------------------------------------- receive side

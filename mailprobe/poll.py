@@ -22,6 +22,7 @@ from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginEr
 from mailprobe import __version__
 from mailprobe.config import ImapSettings, secret
 from mailprobe.errors import AuthError, ServerUnreachable
+from mailprobe.tls import client_context
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -102,7 +103,7 @@ class ImapPoller:
     def _open(self) -> imapclient.IMAPClient:
         # Loading the system CA store costs ~30 ms: only when TLS is in use.
         plain = self.settings.tls == "none"
-        context = None if plain else _tls_context(self.settings.verify_tls)
+        context = None if plain else client_context(self.settings.verify_tls)
         try:
             client = imapclient.IMAPClient(
                 self.settings.host,
@@ -276,14 +277,6 @@ def _message(uid: int, item: dict[bytes, Any]) -> FetchedMessage:
     if internaldate.tzinfo is None:  # only if a server sent no offset; IMAP requires one
         internaldate = internaldate.replace(tzinfo=UTC)
     return FetchedMessage(uid, internaldate.astimezone(UTC), bytes(item[b"BODY[]"]))
-
-
-def _tls_context(verify: bool) -> ssl.SSLContext:
-    context = ssl.create_default_context()
-    if not verify:  # only when the config says verify_tls = false
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    return context
 
 
 def _tls_hint(err: ssl.SSLError) -> str:

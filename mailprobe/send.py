@@ -19,6 +19,7 @@ import aiosmtplib
 from mailprobe.config import SmtpSettings, secret
 from mailprobe.errors import AuthError, ServerUnreachable
 from mailprobe.model import SendOutcome, SendState
+from mailprobe.tls import client_context
 
 QUEUE_ID = re.compile(r"queued as:?\s+<?([0-9A-Za-z._-]+)", re.IGNORECASE)
 _LINE_END = re.compile(rb"\r\n|\r|\n")
@@ -122,12 +123,10 @@ class SmtpClient:
 
     # -- connection set-up -----------------------------------------------------------------
 
-    def _tls_context(self) -> ssl.SSLContext:
-        context = ssl.create_default_context()
-        if not self.settings.verify_tls:  # only when the config says verify_tls = false
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
-        return context
+    def _tls_context(self) -> ssl.SSLContext | None:
+        if self.settings.tls == "none":
+            return None
+        return client_context(self.settings.verify_tls)
 
     async def _open(self, smtp: aiosmtplib.SMTP) -> None:
         try:
@@ -151,7 +150,8 @@ class SmtpClient:
 
     async def _starttls(self, smtp: aiosmtplib.SMTP) -> None:
         try:
-            await smtp.starttls(server_hostname=self.settings.host)
+            await smtp.starttls(server_hostname=self.settings.host,
+                                tls_context=self._tls_context())
         except ssl.SSLError as err:
             raise self._tls_error(err) from None
         except aiosmtplib.SMTPException as err:

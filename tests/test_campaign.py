@@ -56,6 +56,18 @@ def test_send_delivers_each_probe_once_and_a_rerun_sends_nothing(smtp_sink, db_u
     assert counts(factory)["accepted"] == 6
 
 
+def test_probe_is_sent_with_the_message_id_the_ledger_holds_even_after_a_config_change(  # type: ignore[no-untyped-def]
+        smtp_sink, db_url, clock):
+    factory = setup(db_url, clock)  # Message-IDs fixed at create: @example.org
+    settings = settings_for(smtp_sink, db_url)
+    settings = replace(settings, probe=replace(settings.probe, from_="consult@other.example"))
+    send_campaign(factory, "c", settings, clock)
+    with factory() as s:
+        stored = {p.message_id for p in queries.probe_rows(s, queries.get_campaign(s, "c").id)}
+    assert {r.message_id for r in smtp_sink.received} == stored
+    assert all(mid.endswith("@example.org>") for mid in stored)
+
+
 def test_probe_carries_no_auto_reply_suppressing_headers(smtp_sink, db_url, clock):  # type: ignore[no-untyped-def]
     factory = setup(db_url, clock)
     send_campaign(factory, "c", settings_for(smtp_sink, db_url), clock)

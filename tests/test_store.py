@@ -11,7 +11,7 @@ from sqlalchemy import select
 from mailprobe.errors import Busy, InputError
 from mailprobe.model import Mailbox, SendOutcome, SendState, Unit
 from mailprobe.store import queries
-from mailprobe.store.schema import ProbeRow
+from mailprobe.store.schema import ProbeRow, RunLockRow
 from mailprobe.store.session import alembic_config, make_engine, open_database
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -127,6 +127,20 @@ def test_second_lock_holder_is_refused_until_release_or_expiry(db_url: str) -> N
     with factory() as s, s.begin():
         queries.release_lock(s, "run", "c")
         queries.acquire_lock(s, "run", "d", NOW, timedelta(hours=1))
+
+
+def test_lock_of_a_holder_that_is_gone_is_taken_over_and_a_live_one_is_not(db_url: str) -> None:
+    factory = open_database(db_url)
+    with factory() as s, s.begin():
+        queries.acquire_lock(s, "run", "host:1", NOW, timedelta(hours=6))
+    with pytest.raises(Busy, match="host:1"), factory() as s, s.begin():
+        queries.acquire_lock(s, "run", "host:2", NOW, timedelta(hours=6),
+                             holder_is_gone=lambda holder: holder == "host:9")
+    with factory() as s, s.begin():
+        queries.acquire_lock(s, "run", "host:2", NOW, timedelta(hours=6),
+                             holder_is_gone=lambda holder: holder == "host:1")
+    with factory() as s:
+        assert s.get(RunLockRow, "run").holder == "host:2"
 
 
 def test_first_released_schema_upgrades_to_head_with_its_data(db_url: str) -> None:

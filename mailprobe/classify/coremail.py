@@ -28,6 +28,7 @@ HEADERS = ("x-coremail-antispam", "x-cm-transid", "x-coremail-locale", "x-cm-sen
            "x-coremail-dsn")
 SUBJECT = re.compile(r"系统退信|^退信|退信[:：]|the email is returned|邮件被退回", re.I)
 LETTER = re.compile(r"退信原因|bounce reason|您的邮件被退回|your email (?:was|is) returned")
+LETTER_WORDS = ("退信原因", "bounce reason", "您的邮件被退回", "your email ")  # one in every match
 WHY = re.compile(r"(?:退信原因|bounce reason)\s*[:：/]?\s*(?:/\s*bounce reason\s*[:：]?)?\s*(.+)",
                  re.I)
 
@@ -51,9 +52,10 @@ def is_coremail(msg: Mail) -> bool:
 
 
 def detect(msg: Mail) -> Verdict | None:
-    letter = msg.letter
-    if not is_coremail(msg) or not LETTER.search(msg.hay):
+    hay = msg.hay  # the cheap test first: most messages fail it
+    if not any(w in hay for w in LETTER_WORDS) or not LETTER.search(hay) or not is_coremail(msg):
         return None
+    letter = msg.letter
     found = collect(msg)
     if not found:
         return None

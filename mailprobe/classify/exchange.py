@@ -33,11 +33,10 @@ MARKERS = (
 
 
 def detect(msg: Mail) -> Verdict | None:
-    exchange_headers = any(h.startswith("x-ms-exchange") for h in msg.header_names)
     letter = msg.letter
-    subject = msg.subject.lower()
-    in_letter = any(m in msg.hay for m in MARKERS)
-    if not (in_letter or exchange_headers and any(m in subject for m in MARKERS)):
+    if not any(m in msg.hay for m in MARKERS) and not (
+            any(h.startswith("x-ms-exchange") for h in msg.header_names)
+            and any(m in msg.subject.lower() for m in MARKERS)):
         return None
     found = collect(msg)
     if not found:

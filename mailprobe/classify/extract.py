@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from html import unescape
 
 from mailprobe.classify import reasons
@@ -21,8 +21,12 @@ __all__ = ["ORIGINAL_MARKERS", "Found", "bounce", "dsn_found", "scan_text", "spl
 from mailprobe.classify.refs import find_refs
 from mailprobe.model import Kind, Recipient, Verdict
 
-STATUS = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)")
-REPLY = re.compile(r"(?<![\d.\-#])([245][0-5]\d)(?=[ \-]|$)(?![\-\d])", re.M)
+# Status codes and reply codes not inside a longer number. The test on the character before
+# the code is a lookbehind after its first characters (which are part of it): a pattern that
+# starts with a character class lets the regex engine skip to candidates; one that starts
+# with a lookbehind tries every position (4x slower over a letter).
+STATUS = re.compile(r"([245])(?<![\d.][245])\.(\d{1,3})\.(\d{1,3})(?![\d.]*\d)")
+REPLY = re.compile(r"([245][0-5]\d)(?<![\d.\-#][245][0-5]\d)(?=[ \-]|$)(?![\-\d])", re.M)
 LAX_ADDR = re.compile(r"[^\s<>;:\"(),\[\]]+@[^\s<>;:\"(),\[\]]+")
 ADDR = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 _FIELD = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)[ \t]*:[ \t]*(.*)$")
@@ -55,7 +59,9 @@ class Found:
 
 
 def squeeze(text: str) -> str:
-    return _WS.sub(" ", unescape(text.replace("&nbsp;", " "))).strip()
+    # str.split() and the regex \s agree on what whitespace is: this is
+    # ``_WS.sub(" ", ...).strip()`` at a third of the cost
+    return " ".join(unescape(text.replace("&nbsp;", " ")).split())
 
 
 def clean_diagnostic(text: str) -> str:
@@ -89,6 +95,20 @@ def best_status(field: str | None, diagnostic: str) -> str | None:
     if specific and (field is None or field.endswith(".0.0") or field not in specific):
         return specific[-1]
     return field or (codes[-1] if codes else None)
+
+
+def search_at(pattern: re.Pattern[str], leads: tuple[str, ...], text: str) -> bool:
+    """``pattern.search(text) is not None``, trying ``pattern`` only where one of ``leads``
+    starts. Every match of ``pattern`` must begin with one of them (after zero-width tests
+    such as ``\\b``): a leading ``\\b`` or alternation keeps the regex engine from skipping
+    ahead to a literal, and it then tries every position of a long letter."""
+    for lead in leads:
+        pos = text.find(lead)
+        while pos >= 0:
+            if pattern.match(text, pos):
+                return True
+            pos = text.find(lead, pos + 1)
+    return False
 
 
 def find_reply(text: str) -> str | None:
@@ -190,9 +210,13 @@ def is_role(address: str) -> bool:
 
 def scan_text(text: str, exclude: set[str], window: int = 6) -> list[Found]:
     """Addresses in a bounce letter with the lines after each mention as diagnostic."""
+    if "@" not in text:
+        return []
     lines = text.splitlines()
     order: dict[str, list[str]] = {}
-    for i, line in enumerate(lines):
+    # most lines name no address: only those with an "@" go through the regex
+    for i in [i for i, line in enumerate(lines) if "@" in line]:
+        line = lines[i]
         for m in ADDR.finditer(line):
             addr = m.group(0).lower().strip(".")
             if addr in exclude or is_role(addr) or _looks_like_id(line, m.start()):
@@ -225,7 +249,7 @@ def after(lines: list[str], i: int, window: int, addr: str = "") -> list[str]:
             if blanks >= 2 or len(chunk) >= window:
                 break
             continue
-        named = {a.lower().strip(".") for a in ADDR.findall(nxt)}
+        named = {a.lower().strip(".") for a in ADDR.findall(nxt)} if "@" in nxt else set()
         if named and named != {addr} and (not STATUS.search(nxt) and not REPLY.search(nxt)
                                            or _NEXT_RCPT.match(nxt)):
             break
@@ -276,6 +300,7 @@ def recipient(f: Found, text: str = "", forced: str | None = None,
 def verdict(msg: Mail, kind: Kind, name: str, **fields: object) -> Verdict:
     """A ``Verdict`` with sender, subject, message_id and refs filled from ``msg``."""
     inline = msg.original
-    base = Verdict(kind=kind, detector=name, refs=find_refs(msg, inline), sender=msg.sender,
-                   subject=msg.subject, message_id=msg.message_id)
-    return replace(base, **fields)  # type: ignore[arg-type]
+    values: dict[str, object] = {"refs": find_refs(msg, inline), "sender": msg.sender,
+                                 "subject": msg.subject, "message_id": msg.message_id}
+    values.update(fields)  # what the caller names wins, as ``dataclasses.replace`` did
+    return Verdict(kind=kind, detector=name, **values)  # type: ignore[arg-type]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from mailprobe.classify.dsn import collect
-from mailprobe.classify.extract import bounce
+from mailprobe.classify.extract import bounce, search_at
 from mailprobe.classify.message import Mail
 from mailprobe.model import Verdict
 
@@ -23,6 +23,11 @@ NAME = "netease"
 
 MARKERS = re.compile(r"\b163mx|mx\.163\.com|\.mxmail\.netease\.com|qiye\.163\.com|netease"
                      r"|help\.163\.com|mail\.163\.com/help|\b(?:DT|MI|RP|RL|SL|HL|IP):[A-Z]{3}\b")
+
+# What every MARKERS match starts with (it is case-sensitive).
+MARKER_LEADS = ("163mx", "mx.163.com", ".mxmail.netease.com", "qiye.163.com", "netease",
+                "help.163.com", "mail.163.com/help", "DT:", "MI:", "RP:", "RL:", "SL:", "HL:",
+                "IP:")
 
 HINTS = ("163", "netease", "126.com", "yeah.net",
          "dt:", "mi:", "rp:", "ip:", "hl:", "sl:", "rl:", "mf:")
@@ -57,7 +62,9 @@ def reason_of(text: str) -> str | None:
 
 def detect(msg: Mail) -> Verdict | None:
     letter = msg.letter
-    if not any(h in msg.hay for h in HINTS) or not MARKERS.search(msg.dsn + "\n" + letter[:10000]):
+    if not any(h in msg.hay for h in HINTS):
+        return None
+    if not search_at(MARKERS, MARKER_LEADS, msg.dsn + "\n" + letter[:10000]):
         return None
     found = collect(msg)
     if not found:

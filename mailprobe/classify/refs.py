@@ -26,10 +26,13 @@ def find_refs(msg: Mail, returned_text: str = "") -> tuple[Ref, ...]:
     refs += [Ref(RefKind.RETURN_PATH, t) for t in tokens_in_verp(envelope)]
     original = msg.returned + "\n" + returned_text
     lowered = original.lower()
-    if "mp." in lowered or "+" in original or "x-mailprobe-token" in lowered:  # cheap pre-check
-        found = tokens_in_message_ids(original) + tokens_in_verp(original)
+    # cheap pre-checks, one per pattern: each needs its literal ("+" is in most Date headers,
+    # so the case-insensitive Message-ID scan, the costly one, has its own)
+    found = tokens_in_message_ids(original) if "mp." in lowered else []
+    found += tokens_in_verp(original) if "+" in original else []
+    if "x-mailprobe-token" in lowered:
         found += [t.lower() for t in _TOKEN_HEADER.findall(original) if is_token(t.lower())]
-        refs += [Ref(RefKind.RETURNED_ORIGINAL, t) for t in found]
+    refs += [Ref(RefKind.RETURNED_ORIGINAL, t) for t in found]
     threads = " ".join(str(msg.get(h) or "") for h in ("In-Reply-To", "References"))
     refs += [Ref(RefKind.IN_REPLY_TO, t) for t in tokens_in_message_ids(threads)]
     text = msg.subject + "\n" + msg.body

@@ -9,7 +9,8 @@ import mailprobe.classify as package
 from mailprobe.classify import DETECTORS
 
 # Helpers: no NAME/detect; each says in its docstring what it serves.
-HELPERS = {"message", "reasons", "refs", "extract", "phrases_reply", "quotes", "textparts"}
+HELPERS = {"message", "mimeparse", "reasons", "refs", "extract", "phrases_reply", "quotes",
+           "textparts"}
 
 
 def modules() -> set[str]:
