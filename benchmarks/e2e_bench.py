@@ -27,28 +27,29 @@ every PostgreSQL schema it made.
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import shutil
 import sys
 import tempfile
 import time
 import tracemalloc
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from mailprobe import demo
-from mailprobe.assess import score_stored
-from mailprobe.ingest import iter_messages
-from mailprobe.pipeline import process_messages, store_found
-from mailprobe.report import write_report
-from mailprobe.score import load_calendar
-from mailprobe.store import queries
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # tests.servers is not an installed package
+    sys.path.insert(0, str(ROOT))
 
-PG_DSN = os.environ.get("MAILPROBE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
+from mailprobe import demo  # noqa: E402
+from mailprobe.assess import score_stored  # noqa: E402
+from mailprobe.ingest import iter_messages  # noqa: E402
+from mailprobe.pipeline import process_messages, store_found  # noqa: E402
+from mailprobe.report import write_report  # noqa: E402
+from mailprobe.score import load_calendar  # noqa: E402
+from mailprobe.store import queries  # noqa: E402
+from tests.servers.postgres import pg_schema  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -96,17 +97,8 @@ def database_url(kind: str, out_dir: Path) -> Iterator[str | None]:
     if kind == "sqlite":
         yield None
         return
-    import psycopg
-
-    schema = f"mp_e2e_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_DSN, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    base = PG_DSN.replace("postgresql://", "postgresql+psycopg://", 1)
-    try:
-        yield f"{base}?options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(PG_DSN, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    with pg_schema("mp_e2e") as url:
+        yield url
 
 
 def campaign(out_dir: Path, units: int, seed: int, kind: str, traced: bool) -> None:

@@ -55,7 +55,6 @@ from mailprobe.demo_world import Behaviour, answer, make_world  # noqa: E402
 from mailprobe.render import render_probe  # noqa: E402
 from mailprobe.token import new_token  # noqa: E402
 
-PG_DSN = os.environ.get("MAILPROBE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 PASSWORD_ENV = "MAILPROBE_BENCH_IMAP_PASSWORD"
 PASSWORD = "secret"
 OURS = "consult@mailprobe-demo.test"
@@ -269,13 +268,9 @@ class ThrowAwayDb:
         if kind == "sqlite":
             self.url = f"sqlite:///{workdir / f'bench-{uuid.uuid4().hex[:8]}.db'}"
         else:
-            import psycopg
+            from tests.servers.postgres import create_schema
 
-            self.schema = f"mp_bench_{uuid.uuid4().hex[:10]}"
-            with psycopg.connect(PG_DSN, autocommit=True) as conn:
-                conn.execute(f'CREATE SCHEMA "{self.schema}"')
-            base = PG_DSN.replace("postgresql://", "postgresql+psycopg://", 1)
-            self.url = f"{base}?options=-csearch_path%3D{self.schema}"
+            self.schema, self.url = create_schema("mp_bench")
         from mailprobe.store.session import open_database
 
         self.factory = open_database(self.url)  # migrated to head here, not in the timing
@@ -287,10 +282,9 @@ class ThrowAwayDb:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
         else:
-            import psycopg
+            from tests.servers.postgres import drop_schema
 
-            with psycopg.connect(PG_DSN, autocommit=True) as conn:
-                conn.execute(f'DROP SCHEMA "{self.schema}" CASCADE')
+            drop_schema(self.schema)
 
 
 def imap_settings(port: int, address: str) -> ImapSettings:

@@ -34,7 +34,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,7 +41,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import aiosmtplib
-import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # tests.servers is not an installed package
@@ -54,6 +52,7 @@ from mailprobe.model import Mailbox, Unit  # noqa: E402
 from mailprobe.store import Database, queries  # noqa: E402
 from mailprobe.store.session import open_database  # noqa: E402
 from mailprobe.token import message_id, new_token  # noqa: E402
+from tests.servers.postgres import pg_schema  # noqa: E402
 from tests.servers.process import free_port, port_open, stop, wait_until  # noqa: E402
 
 DOMAINS = 500
@@ -90,16 +89,8 @@ def database(spec: str) -> Iterator[str]:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         return
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    dsn = spec.replace("postgresql+psycopg://", "postgresql://", 1)
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        base = dsn.replace("postgresql://", "postgresql+psycopg://", 1)
-        yield f"{base}?options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(dsn, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    with pg_schema("bench", spec) as url:
+        yield url
 
 
 def make_units(n: int) -> list[Unit]:

@@ -21,6 +21,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from mailprobe import __version__
 from mailprobe import token as tokens
 from mailprobe.config import Settings, from_domain, load_settings, template_dir
 from mailprobe.errors import Busy, ExitCode, InputError, MailprobeError
@@ -64,10 +65,18 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        print(f"mailprobe {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main(
     config: ConfigOpt = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log to stderr.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.",
+                                          callback=_print_version, is_eager=True)] = False,
 ) -> None:
     """mailprobe: probe published mailboxes, classify what comes back, score and report."""
     STATE.clear()  # one invocation, one settings read (tests invoke the app repeatedly)

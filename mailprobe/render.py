@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import idna
 from jinja2 import (
     FileSystemLoader,
     StrictUndefined,
@@ -164,16 +165,28 @@ def validate_campaign_templates(probes: Iterable[tuple[str, Unit, Mailbox]],
 
 
 def ascii_address(address: str) -> str:
-    """``local@例子.中国`` -> ``local@xn--fsqu00a.xn--fiqs8s``; InputError if it stays non-ASCII."""
+    """``local@例子.中国`` -> ``local@xn--fsqu00a.xn--fiqs8s``; InputError if it stays non-ASCII.
+
+    The domain is converted as email-validator converts it when the registry checks it
+    (IDNA 2008, UTS 46 non-transitional): Python's own ``idna`` codec is IDNA 2003 and
+    maps ``faß.de`` to ``fass.de``, another domain."""
     local, _, domain = address.rpartition("@")
     try:
-        converted = f"{local}@{domain.encode('idna').decode('ascii')}"
-    except UnicodeError:
-        converted = address
+        converted = f"{local}@{_ascii_domain(domain)}"
+    except idna.IDNAError as err:
+        raise InputError(f"{address}: the domain cannot be written in ASCII for SMTP ({err}); "
+                         "check the address in the registry") from None
     if not converted.isascii():
         raise InputError(f"{address}: a non-ASCII local part needs SMTPUTF8, which mailprobe "
                          "does not send; use the unit's ASCII address")
     return converted
+
+
+def _ascii_domain(domain: str) -> str:
+    if domain.isascii():
+        return domain
+    mapped = idna.uts46_remap(domain, std3_rules=False, transitional=False)
+    return ".".join(idna.alabel(label).decode("ascii") for label in mapped.split("."))
 
 
 @functools.cache

@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import psycopg
 import pytest
+
+from tests.servers.postgres import pg_schema
 
 pytest_plugins = ["tests.servers.fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
-PG_DSN = os.environ.get("MAILPROBE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
-
-
-def pg_schema_url() -> Iterator[str]:
-    """A throw-away schema in the test database, dropped afterwards."""
-    schema = f"mp_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(PG_DSN, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    base = PG_DSN.replace("postgresql://", "postgresql+psycopg://", 1)
-    try:
-        yield f"{base}?options=-csearch_path%3D{schema}"
-    finally:
-        with psycopg.connect(PG_DSN, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
-
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
@@ -37,7 +21,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'mailprobe.db'}"
     else:
-        yield from pg_schema_url()
+        with pg_schema() as url:
+            yield url
 
 
 class FixedClock:

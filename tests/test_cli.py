@@ -20,6 +20,13 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str):  # type: 
     return cli_runner(tmp_path, monkeypatch, {"MAILPROBE_DATABASE_URL": db_url})
 
 
+def test_version_prints_the_package_version() -> None:
+    from mailprobe import __version__
+
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"mailprobe {__version__}"
+
+
 def test_init_writes_a_commented_config_and_creates_the_database(cli, tmp_path: Path) -> None:
     data = json.loads(cli("init", "--json"))
     assert data["config_written"] is True
@@ -69,6 +76,23 @@ def test_unreachable_database_exits_5(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("MAILPROBE_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
     result = CliRunner().invoke(app, ["units", "list"])
     assert result.exit_code == 5, result.output
+
+
+def test_refused_smtp_login_exits_5_and_marks_nothing_sent(  # type: ignore[no-untyped-def]
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str, make_smtp_sink) -> None:
+    sink = make_smtp_sink(credentials=("probe", "right"))
+    cli = cli_runner(tmp_path, monkeypatch, {
+        "MAILPROBE_DATABASE_URL": db_url, "MAILPROBE_SMTP_PORT": str(sink.port),
+        "MAILPROBE_SMTP_USERNAME": "probe", "MAILPROBE_SMTP_PASSWORD_ENV": "PROBE_PW",
+        "PROBE_PW": "not-the-Secret-42"})
+    cli("units", "import", str(FIXTURES / "registry" / "units-ok.csv"))
+    cli("campaign", "create", "r1")
+    result = CliRunner().invoke(app, ["campaign", "send", "r1"])
+    assert result.exit_code == 5
+    assert "password" in result.output and "Secret-42" not in result.output
+    counts = json.loads(cli("campaign", "status", "r1", "--json"))["counts"]
+    assert counts["pending"] > 0 and counts["pending"] == sum(counts.values())
+    assert sink.received == []
 
 
 def test_worktime_json_over_national_day_2026(cli) -> None:

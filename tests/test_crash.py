@@ -13,7 +13,6 @@ import os
 import signal
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -29,16 +28,17 @@ PROBES = 2000
 CONCURRENCY = 8
 KILL_AFTER = 300  # messages at the sink before the sender is killed
 DOMAINS = 400
-LOCK_TTL = timedelta(hours=6)  # cli.run_lock's expiry
 
 
-def make_campaign(db_url: str, clock) -> Database:  # type: ignore[no-untyped-def]
+def make_campaign(db_url: str, clock, name: str = "crash", probes: int = PROBES,  # type: ignore[no-untyped-def]
+                  domains: int = DOMAINS) -> Database:
+    """A campaign of ``probes`` public mailboxes spread over ``domains`` domains."""
     units = [Unit(f"C{n:05d}", f"市第{n}局", "city_department",
-                  (Mailbox("public", f"gk{n}@u{n % DOMAINS}.gov.cn"),)) for n in range(PROBES)]
+                  (Mailbox("public", f"gk{n}@u{n % domains}.gov.cn"),)) for n in range(probes)]
     factory = open_database(db_url)
     with factory() as s, s.begin():
         queries.import_units(s, units, "test", clock())
-        queries.create_campaign(s, "crash", ["consult_office_hours"], ["public"], 20, clock(),
+        queries.create_campaign(s, name, ["consult_office_hours"], ["public"], 20, clock(),
                                 new_token, lambda t: message_id(t, "example.org"))
     return factory
 
@@ -71,12 +71,16 @@ def send_to_completion(env: dict[str, str], tmp_path: Path) -> subprocess.Comple
                           cwd=tmp_path, env=env, capture_output=True, timeout=90)
 
 
-def expire_stale_lock(factory: Database) -> None:
-    """Let the killed sender's run lock expire, as it would 6 hours later."""
-    later = datetime.now(UTC) + LOCK_TTL + timedelta(minutes=1)
-    with factory() as s, s.begin():
-        queries.acquire_lock(s, "run", "test", later, timedelta(seconds=1))  # drops expired
-        queries.release_lock(s, "run", "test")
+def kill_sender_after(smtp_sink, env: dict[str, str], tmp_path: Path, received: int) -> None:  # type: ignore[no-untyped-def]
+    """Start `campaign send` and SIGKILL it once the sink has taken ``received`` probes."""
+    sender = start_send(env, tmp_path, "first")
+    try:
+        wait_until(lambda: len(smtp_sink.received) >= received,
+                   f"sink to receive {received} probes before the kill", 45, proc=sender,
+                   log=tmp_path / "first.err")
+    finally:
+        os.kill(sender.pid, signal.SIGKILL)
+        sender.wait(timeout=10)
 
 
 def normal(mid: str | None) -> str:
@@ -96,20 +100,12 @@ def test_sender_killed_mid_campaign_leaves_nothing_sent_twice(smtp_sink, db_url,
     factory = make_campaign(db_url, clock)
     env = mailprobe_env(smtp_sink, db_url, tmp_path)
 
-    sender = start_send(env, tmp_path, "first")
-    try:
-        wait_until(lambda: len(smtp_sink.received) >= KILL_AFTER,
-                   f"sink to receive {KILL_AFTER} probes before the kill", 45, proc=sender,
-                   log=tmp_path / "first.err")
-    finally:
-        os.kill(sender.pid, signal.SIGKILL)
-        sender.wait(timeout=10)
+    kill_sender_after(smtp_sink, env, tmp_path, KILL_AFTER)
     at_kill = ledger(factory)
     states_at_kill = sorted(set(at_kill.values()))
     assert list(at_kill.values()).count("sending") <= CONCURRENCY, states_at_kill
     assert "pending" in states_at_kill, "the sender finished before it was killed"
 
-    expire_stale_lock(factory)
     rerun = send_to_completion(env, tmp_path)
     assert rerun.returncode == 0, rerun.stderr.decode(errors="replace")
 
@@ -133,13 +129,7 @@ def test_rerun_after_a_killed_sender_is_not_blocked_by_its_lock(smtp_sink, db_ur
                                                                tmp_path: Path) -> None:
     factory = make_campaign(db_url, clock)
     env = mailprobe_env(smtp_sink, db_url, tmp_path)
-    sender = start_send(env, tmp_path, "first")
-    try:
-        wait_until(lambda: len(smtp_sink.received) >= 1, "sink to receive a probe", 45,
-                   proc=sender, log=tmp_path / "first.err")
-    finally:
-        os.kill(sender.pid, signal.SIGKILL)
-        sender.wait(timeout=10)
+    kill_sender_after(smtp_sink, env, tmp_path, 1)
     rerun = send_to_completion(env, tmp_path)
     assert rerun.returncode == 0, rerun.stderr.decode(errors="replace")
     assert "pending" not in ledger(factory).values(), rerun.stderr.decode(errors="replace")

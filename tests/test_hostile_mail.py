@@ -13,6 +13,7 @@ from mailprobe.classify import classify
 from mailprobe.cli import app
 from mailprobe.model import Kind
 
+FINDINGS = Path(__file__).resolve().parent / "fixtures" / "fuzz_findings"
 TRAVERSAL = (
     b"From: x@unit.test\nSubject: files\nMIME-Version: 1.0\n"
     b'Content-Type: multipart/mixed; boundary="b"\n\n--b\nContent-Type: text/plain\n\nhi\n'
@@ -35,6 +36,18 @@ BAD_CHARSET = (
 def test_classify_returns_a_verdict_for_hostile_input(raw: bytes) -> None:
     verdict = classify(raw)
     assert isinstance(verdict.kind, Kind) and verdict.detector
+
+
+def test_a_nul_in_a_charset_label_does_not_hide_a_real_bounce() -> None:
+    # Found by fuzz/classify_fuzz.py: decode_text raised ValueError inside every detector.
+    raw = (FINDINGS / "charset-nul-postfix-bounce.raw").read_bytes()
+    assert b"charset=utf-8\x00" in raw
+    verdict = classify(raw)
+    assert verdict.kind is Kind.BOUNCE
+    assert [(r.reason, r.hard) for r in verdict.recipients] == [("userunknown", True)]
+    for name in ("charset-nul-minimal.raw", "charset-nul-libfuzzer-crash.raw",
+                 "charset-nul-8bit-part.raw"):
+        assert classify((FINDINGS / name).read_bytes()).error is None
 
 
 def test_attachment_names_never_become_paths(

@@ -140,11 +140,9 @@ def test_idle_wakes_on_append(dovecot: Dovecot, mail_user: MailUser) -> None:
         waiter = threading.Thread(target=lambda: result.append(p.idle_wait("INBOX", 20)))
         waiter.start()
         wait_for_idle(dovecot, mail_user)
-        started = time.monotonic()
         dovecot.append(mail_user, "INBOX", raw(1))
-        waiter.join(timeout=10)
-    assert result == [True]
-    assert time.monotonic() - started < 5  # Dovecot's own notify delay is ~0.5 s
+        waiter.join(timeout=10)  # the IDLE itself would wait 20 s
+    assert result == [True]  # woken by the append: a timeout returns False
 
 
 def test_idle_returns_false_when_nothing_arrives(dovecot: Dovecot, mail_user: MailUser) -> None:

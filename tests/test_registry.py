@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import openpyxl
@@ -238,14 +237,13 @@ def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
         load_registry(tmp_path / "nope.csv", CATEGORIES)
 
 
-def test_100000_rows_load_in_bounded_time(tmp_path: Path) -> None:
+def test_100000_rows_all_load(tmp_path: Path) -> None:
     lines = [HEADER] + [f"U{i},单位{i},city_department,box{i}@dept{i % 97}.gov.cn,"
                         for i in range(100_000)]
     path = write(tmp_path, "big.csv", "\n".join(lines) + "\n")
-    started = time.perf_counter()
-    result = load_registry(path, CATEGORIES)
+    result = load_registry(path, CATEGORIES)  # time and memory: benchmarks/registry_bench.py
     assert (len(result.units), result.errors) == (100_000, [])
-    assert time.perf_counter() - started < 60
+    assert result.units[-1].unit_id == "U99999"
 
 
 def test_parse_rows_works_on_plain_data() -> None:

@@ -8,6 +8,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from email_validator import validate_email
 
 from mailprobe import token as tokens
 from mailprobe.config import ProbeSettings
@@ -20,6 +21,7 @@ from mailprobe.render import (
     validate_campaign_templates,
 )
 
+FINDINGS = Path(__file__).resolve().parent / "fixtures" / "fuzz_findings"
 TOKEN = "7k2m9q4r1t"
 CODE = "MP-7K2M9-Q4R1T"
 SETTINGS = ProbeSettings(from_="consult@example.org", from_name="王建国",
@@ -151,6 +153,16 @@ def test_idn_recipient_is_sent_in_ascii_form() -> None:
     probe = render(mailbox=UNIT.mailboxes[1])
     assert probe.to == "qzxx@xn--fsqu00a.xn--fiqs8s"
     assert parsed(probe.as_bytes())["To"] == probe.to
+
+
+def test_idn_domain_goes_where_the_registry_checked_it_not_to_an_idna2003_lookalike() -> None:
+    from mailprobe.registry import load_registry
+
+    found = load_registry(FINDINGS / "idna-eszett-registry.csv")
+    [mailbox] = [m for m in found.units[0].mailboxes if m.address]
+    probe = render(mailbox=mailbox)
+    assert probe.to == "zwgk@xn--fa-hia.de"  # IDNA 2003 would send to zwgk@fass.de
+    assert probe.to == validate_email(mailbox.address, check_deliverability=False).ascii_email
 
 
 def test_unpublished_mailbox_cannot_be_rendered() -> None:

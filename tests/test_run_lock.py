@@ -19,13 +19,10 @@ from pathlib import Path
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from mailprobe.model import Mailbox, Unit
-from mailprobe.store import Database, queries
-from mailprobe.store.session import open_database
-from mailprobe.token import message_id, new_token
+from mailprobe.store import queries
 from tests.servers.process import stop, wait_until
 from tests.servers.smtp_sink import FaultHandler, SmtpSink
-from tests.test_crash import mailprobe_env
+from tests.test_crash import mailprobe_env, make_campaign
 
 PROBES = 200
 GATE_SECONDS = 60.0  # a transaction held longer than this is refused (451), failing the test
@@ -55,17 +52,6 @@ def gated_sink() -> Iterator[SmtpSink]:
     sink.stop()
 
 
-def make_campaign(db_url: str, clock) -> Database:  # type: ignore[no-untyped-def]
-    units = [Unit(f"L{n:04d}", f"区第{n}局", "county_district",
-                  (Mailbox("public", f"xx{n}@q{n % 50}.gov.cn"),)) for n in range(PROBES)]
-    factory = open_database(db_url)
-    with factory() as s, s.begin():
-        queries.import_units(s, units, "test", clock())
-        queries.create_campaign(s, "overlap", ["consult_office_hours"], ["public"], 20, clock(),
-                                new_token, lambda t: message_id(t, "example.org"))
-    return factory
-
-
 def start_run(env: dict[str, str], tmp_path: Path, tag: str) -> subprocess.Popen[bytes]:
     with open(tmp_path / f"{tag}.out", "wb") as out, open(tmp_path / f"{tag}.err", "wb") as err:
         return subprocess.Popen([sys.executable, "-m", "mailprobe", "run"], cwd=tmp_path,
@@ -79,7 +65,7 @@ def text(tmp_path: Path, name: str) -> str:
 @pytest.mark.servers
 def test_overlapping_runs_one_works_the_other_exits_0_and_nothing_is_sent_twice(  # type: ignore[no-untyped-def]
         gated_sink, db_url, clock, tmp_path: Path) -> None:
-    factory = make_campaign(db_url, clock)
+    factory = make_campaign(db_url, clock, "overlap", PROBES, domains=50)
     env = mailprobe_env(gated_sink, db_url, tmp_path)
     runs = {tag: start_run(env, tmp_path, tag) for tag in ("a", "b")}
     try:

@@ -89,7 +89,7 @@ def decode_text(data: bytes, label: str | None) -> str:
     for codec in (charset_for(label), "utf-8", "gb18030"):
         try:
             return data.decode(codec)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, ValueError):  # ValueError: a decode error, or a NUL in the label
             continue
     return data.decode("utf-8", errors="replace")
 
@@ -179,6 +179,17 @@ class Mail(Message):
         if key != self._ctype_key:
             self._ctype, self._ctype_key = super().get_content_type(), key
         return self._ctype
+
+    def get_payload(self, i: Any = None, decode: bool = False) -> Any:
+        try:
+            return super().get_payload(i, decode)  # type: ignore[call-overload]
+        except ValueError:
+            # compat32 decodes 8-bit text by its charset label and catches only LookupError;
+            # a label with a NUL in it raises ValueError. Fall back as it does for LookupError.
+            payload = self.__dict__.get("_payload")
+            if isinstance(payload, str) and not decode:
+                return payload.encode("ascii", "surrogateescape").decode("ascii", "replace")
+            raise
 
     def get_param(self, param: str, failobj: Any = None, header: str = "content-type",
                   unquote: bool = True) -> Any:
