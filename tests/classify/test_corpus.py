@@ -119,23 +119,7 @@ def test_no_regression_below_floor(primary: dict[str, float], metric: str) -> No
     assert primary[metric] >= FLOORS[metric], f"{metric} {primary[metric]:.3f}"
 
 
-MET = {"kind", "bounce_r", "bounce_p", "addr", "hard", "status", "reason"}
-
-
-@pytest.mark.parametrize(
-    "metric",
-    [
-        m
-        if m in MET
-        else pytest.param(
-            m,
-            marks=pytest.mark.xfail(
-                reason="below the issue-3 target; see the lead's report", strict=True
-            ),
-        )
-        for m in sorted(TARGETS)
-    ],
-)
+@pytest.mark.parametrize("metric", sorted(TARGETS))
 def test_issue3_target(primary: dict[str, float], metric: str) -> None:
     assert primary[metric] >= TARGETS[metric], f"{metric} {primary[metric]:.3f}"
 
