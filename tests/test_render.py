@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from email import message_from_bytes, policy
+from email.header import decode_header, make_header
+from email.headerregistry import Address
 from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from email_validator import validate_email
@@ -15,6 +20,7 @@ from mailprobe.config import ProbeSettings
 from mailprobe.errors import InputError
 from mailprobe.model import Mailbox, Unit
 from mailprobe.render import (
+    RenderedProbe,
     check_template,
     list_templates,
     render_probe,
@@ -253,3 +259,56 @@ def test_jinja_syntax_in_a_unit_name_is_data() -> None:
 def test_non_ascii_local_part_is_an_input_error_not_a_broken_header() -> None:
     with pytest.raises(InputError, match="SMTPUTF8"):
         render(mailbox=Mailbox("public", "信箱@政府.cn"))
+
+
+def reference_bytes(probe: RenderedProbe) -> bytes:
+    """The same probe built by the standard library, as render.py once did."""
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["From"] = Address(display_name=probe.from_name, addr_spec=probe.from_addr)
+    msg["To"] = probe.to
+    msg["Subject"] = probe.subject
+    assert probe.sent_at is not None
+    msg["Date"] = format_datetime(probe.sent_at.astimezone(ZoneInfo("Asia/Shanghai")))
+    msg["Message-ID"] = probe.message_id
+    msg.set_content(probe.body, charset="utf-8", cte="base64")
+    return msg.as_bytes()
+
+
+SUBJECTS = ["咨询办事窗口的办公时间（MP-01234-56789）", "Mailbox test MP-01234-56789",
+            "A plain ASCII subject long enough that it has to be folded over two lines or more ok",
+            "=?utf-8?q?looks_encoded?= but is not", "关于" * 60, "emoji 📮 and 𠀀 in a subject",
+            'quotes "and" \\backslashes\\ ; commas, <angle> (parens)']
+FROM_NAMES = ["", "王建国", "Wang, Jianguo", "某某市人民政府办公室政务公开与信息化工作科" * 2,
+              'a "quoted" name']
+
+
+@pytest.mark.parametrize("template", list_templates())
+@pytest.mark.parametrize("from_name", FROM_NAMES)
+def test_bytes_are_the_message_the_standard_library_builds(template: str, from_name: str) -> None:
+    settings = ProbeSettings(from_="consult@example.org", from_name=from_name,
+                             return_path="probe+{token}@example.org")
+    base = render(template, settings=settings, mailbox=UNIT.mailboxes[1])
+    for subject in SUBJECTS:
+        probe = replace(base, subject=subject)
+        ours, theirs = parsed(probe.as_bytes()), parsed(reference_bytes(probe))
+        for name in ("From", "To", "Date", "Message-ID", "Content-Type",
+                     "Content-Transfer-Encoding", "MIME-Version"):
+            assert str(ours[name]) == str(theirs[name]), name
+        # Against the truth too (the reference's own parser puts a space between the encoded
+        # words of a long display name, in both): decoded by RFC 2047's rules.
+        plain = message_from_bytes(probe.as_bytes())
+        assert parseaddr(str(make_header(decode_header(plain["From"])))) == (
+            from_name, "consult@example.org")
+        # The reference writes "=?utf-8?q?x?=" in a subject raw, so a reader decodes it to x.
+        assert str(ours["Subject"]) == subject
+        assert ours.get_content() == theirs.get_content()
+        assert ours.get_content().replace("\r\n", "\n") == probe.body
+        raw = probe.as_bytes()
+        assert b"\n" not in raw.replace(b"\r\n", b"")  # CRLF only
+        assert max(map(len, raw.split(b"\r\n"))) <= 78
+
+
+def test_a_line_break_in_a_header_value_is_refused() -> None:
+    probe = render()
+    with pytest.raises(ValueError, match="line break"):
+        replace(probe, from_name="x\r\nBcc: all@example.org").as_bytes()
