@@ -1,5 +1,6 @@
 """Render the HTML report in headless Chromium: it renders, SVG charts are in the DOM, the
-hostile subject ran no script, and the page fetched nothing but itself.
+hostile subject ran no script, the page fetched nothing but itself, and long unbroken text
+does not make it wider than the window.
 
 The page is served by a loopback HTTP server that records every request; every other host
 name resolves to nothing (--host-resolver-rules). A screenshot is kept for the notes at
@@ -32,6 +33,19 @@ pytestmark = [
 ]
 
 
+# A test page (the report itself has no script): the report in a 1280-pixel frame, its
+# document's scroll width written into this page once it has loaded.
+MEASURE = """<!DOCTYPE html><html><body>
+<iframe id="f" src="report.html" style="width:1280px;height:900px;border:0"></iframe>
+<script>
+document.getElementById("f").onload = function () {
+  var root = this.contentDocument.documentElement, out = document.createElement("p");
+  out.id = "width"; out.textContent = root.scrollWidth + " " + root.clientWidth;
+  document.body.appendChild(out);
+};
+</script></body></html>"""
+
+
 class Recorder(SimpleHTTPRequestHandler):
     requests: list[str] = []
 
@@ -47,8 +61,10 @@ class Recorder(SimpleHTTPRequestHandler):
 def served(tmp_path: Path) -> Iterator[tuple[str, list[str]]]:
     score = sample_score()
     hostile = replace(score.messages[0], subject=HOSTILE)
-    score = replace(score, messages=(hostile, *score.messages[1:]))
+    long_word = replace(score.messages[1], subject="回复：" + "x" * 400)  # no place to break
+    score = replace(score, messages=(hostile, long_word, *score.messages[2:]))
     write_report(score, "html", tmp_path / "report.html", lang="en")
+    (tmp_path / "measure.html").write_text(MEASURE, encoding="utf-8")
     requests: list[str] = []
     handler = type("H", (Recorder,), {"requests": requests})
 
@@ -95,3 +111,14 @@ def test_screenshot_and_no_other_request(served: tuple[str, list[str]], tmp_path
     assert shot.exists() and shot.stat().st_size > 10_000, result.stderr[-2000:]
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert set(requests) <= {"/report.html", "/favicon.ico"}
+
+
+def test_long_unbroken_text_wraps_inside_the_page_width(
+        served: tuple[str, list[str]], tmp_path: Path) -> None:
+    url, _ = served
+    result = chromium(tmp_path, "--window-size=1400,1000", "--virtual-time-budget=10000",
+                      "--dump-dom", url.replace("report.html", "measure.html"))
+    found = re.search(r'<p id="width">(\d+) (\d+)</p>', result.stdout)
+    assert found, result.stderr[-2000:]
+    scroll_width, client_width = map(int, found.groups())
+    assert scroll_width <= client_width, (scroll_width, client_width)
