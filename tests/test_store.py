@@ -143,6 +143,22 @@ def test_lock_of_a_holder_that_is_gone_is_taken_over_and_a_live_one_is_not(db_ur
         assert s.get(RunLockRow, "run").holder == "host:2"
 
 
+def test_the_ledger_indexes_no_column_a_send_updates(db_url: str) -> None:
+    from sqlalchemy import inspect, text
+
+    engine = make_engine(db_url)
+    open_database(db_url)
+    indexed = {c for ix in inspect(engine).get_indexes("probe") for c in ix["column_names"]}
+    updated = {"state", "attempts", "updated_at", "reply_code", "reply_text", "subject",
+               "next_attempt_at", "accepted_at", "queue_id"}  # queries.mark_sending/record_outcomes
+    assert indexed and not indexed & updated
+    if engine.dialect.name == "postgresql":  # room in each page for heap-only updates
+        with engine.connect() as conn:
+            options = conn.scalar(
+                text("SELECT reloptions FROM pg_class WHERE oid = 'probe'::regclass"))
+        assert "fillfactor=70" in options
+
+
 def test_first_released_schema_upgrades_to_head_with_its_data(db_url: str) -> None:
     from sqlalchemy import text
 

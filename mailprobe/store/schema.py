@@ -92,6 +92,9 @@ class ProbeRow(Base):
     """The send ledger: one row per (campaign, mailbox), committed before any SMTP."""
 
     __tablename__ = "probe"
+    # state and message_id are deliberately not indexed: every send updates them, and no
+    # query needs them (db/versions/0002: PostgreSQL's updates then stay heap-only, with the
+    # fillfactor of 70 that migration sets).
     __table_args__ = (UniqueConstraint("campaign_id", "mailbox_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,10 +102,10 @@ class ProbeRow(Base):
     mailbox_id: Mapped[int] = mapped_column(ForeignKey("mailbox.id"), index=True)
     address: Mapped[str] = mapped_column(String(320))
     token: Mapped[str] = mapped_column(String(16), unique=True)
-    message_id: Mapped[str] = mapped_column(String(255), index=True)
+    message_id: Mapped[str] = mapped_column(String(255))
     template: Mapped[str] = mapped_column(String(128))
     subject: Mapped[str] = mapped_column(Text, default="")
-    state: Mapped[str] = mapped_column(String(16), index=True)
+    state: Mapped[str] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     reply_code: Mapped[int | None] = mapped_column(Integer)
