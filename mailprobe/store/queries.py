@@ -49,15 +49,16 @@ def import_units(session: Session, units: Sequence[Unit], source: str,
     existing = {row.unit_id: row for row in session.scalars(select(UnitRow))}
     boxes: dict[tuple[int, str], MailboxRow] = {
         (m.unit_pk, m.type): m for m in session.scalars(select(MailboxRow))}
-    added = updated = unchanged = changes = 0
+    # New units go in with one batched INSERT (their ids are needed for their mailboxes);
+    # a flush per unit and per mailbox made a 100,000-row import take 42 s.
+    new = {u.unit_id: UnitRow(unit_id=u.unit_id, name=u.name, category=u.category,
+                              updated_at=now)
+           for u in units if u.unit_id not in existing}
+    session.add_all(new.values())
+    session.flush()
+    updated = unchanged = changes = 0
     for unit in units:
-        row = existing.get(unit.unit_id)
-        if row is None:
-            row = UnitRow(unit_id=unit.unit_id, name=unit.name, category=unit.category,
-                          updated_at=now)
-            session.add(row)
-            session.flush()
-            added += 1
+        row = existing.get(unit.unit_id) or new[unit.unit_id]
         is_changed = (row.name, row.category) != (unit.name, unit.category)
         row.name, row.category = unit.name, unit.category
         for mailbox in unit.mailboxes:
@@ -70,7 +71,7 @@ def import_units(session: Session, units: Sequence[Unit], source: str,
                 updated += 1
             else:
                 unchanged += 1
-    return ImportSummary(added, updated, unchanged, changes)
+    return ImportSummary(len(new), updated, unchanged, changes)
 
 
 def _upsert_mailbox(session: Session, boxes: dict[tuple[int, str], MailboxRow], unit_pk: int,
@@ -78,8 +79,7 @@ def _upsert_mailbox(session: Session, boxes: dict[tuple[int, str], MailboxRow], 
     row = boxes.get((unit_pk, mailbox.type))
     if row is None:
         row = MailboxRow(unit_pk=unit_pk, type=mailbox.type, address=mailbox.address)
-        session.add(row)
-        session.flush()
+        session.add(row)  # inserted with the others at the next flush
         boxes[(unit_pk, mailbox.type)] = row
         return 0
     if row.address == mailbox.address:
