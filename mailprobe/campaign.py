@@ -56,8 +56,8 @@ def prepare(factory: Database, name: str, settings: Settings, clock: Clock,
                                     limit)
         targets = queries.probe_targets(session, campaign.id, ids)
     now = clock()
-    # The bytes are built here, not per chunk: serialising an EmailMessage costs ~0.9 ms,
-    # which inside the send loop left the connections idle (benchmarks/send_bench.py).
+    # The bytes are built here, before the first claim: a message that cannot be built stops
+    # the run before any SMTP, and the send loop only writes bytes (benchmarks/send_bench.py).
     work = []
     for target in targets:
         rendered = render_target(target, settings, now)

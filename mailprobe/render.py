@@ -112,10 +112,10 @@ def _from_value(name: str, address: str) -> str:
 def _header_value(value: str, name: str) -> str:
     """``value`` as it may stand in a header: raw when short plain ASCII, else RFC 2047
     encoded words, folded below 78 characters a line."""
-    if value.isascii() and "=?" not in value and len(name) + 2 + len(value) <= 78:
+    plain = value.isascii() and "=?" not in value
+    if plain and len(name) + 2 + len(value) <= 78:
         return value
-    charset = "us-ascii" if value.isascii() and "=?" not in value else "utf-8"
-    return Header(value, charset, header_name=name).encode(linesep="\n")
+    return Header(value, "us-ascii" if plain else "utf-8", header_name=name).encode(linesep="\n")
 
 
 class _Namespace(dict[str, str]):

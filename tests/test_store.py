@@ -85,8 +85,9 @@ def test_deferred_probe_is_due_only_after_its_retry_time(db_url: str) -> None:
     with factory() as s, s.begin():
         [pid] = queries.due_probe_ids(s, cid, NOW, 5, None)
         queries.mark_sending(s, [pid], NOW)
-        queries.record_outcome(s, pid, SendOutcome(SendState.DEFERRED, 450, "try later"), NOW,
-                               NOW + timedelta(minutes=5), "subj")
+        deferred = SendOutcome(SendState.DEFERRED, 450, "try later")
+        queries.record_outcomes(
+            s, [queries.OutcomeRecord(pid, deferred, NOW + timedelta(minutes=5), "subj")], NOW)
     with factory() as s:
         assert queries.due_probe_ids(s, cid, NOW + timedelta(minutes=1), 5, None) == []
         assert queries.due_probe_ids(s, cid, NOW + timedelta(minutes=6), 5, None) == [pid]
@@ -100,8 +101,8 @@ def test_accepted_probe_keeps_reply_queue_id_and_acceptance_time(db_url: str) ->
     cid = _campaign(factory, types=("public",))
     with factory() as s, s.begin():
         [pid] = queries.due_probe_ids(s, cid, NOW, 5, None)
-        queries.record_outcome(s, pid, SendOutcome(SendState.ACCEPTED, 250, "2.0.0 Ok: queued as "
-                                                   "4ABC", "4ABC"), NOW, None, "subj")
+        accepted = SendOutcome(SendState.ACCEPTED, 250, "2.0.0 Ok: queued as 4ABC", "4ABC")
+        queries.record_outcomes(s, [queries.OutcomeRecord(pid, accepted, None, "subj")], NOW)
     with factory() as s:
         row = s.scalar(select(ProbeRow).where(ProbeRow.id == pid))
         assert row is not None

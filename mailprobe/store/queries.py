@@ -287,11 +287,6 @@ def _outcome_update(columns: tuple[str, ...]) -> Update:
             .values({name: bindparam(f"b_{name}") for name in columns}))
 
 
-def record_outcome(session: Session, probe_id: int, outcome: SendOutcome, now: datetime,
-                   retry_at: datetime | None, subject: str) -> None:
-    record_outcomes(session, [OutcomeRecord(probe_id, outcome, retry_at, subject)], now)
-
-
 def probe_rows(session: Session, campaign_id: int) -> list[ProbeRow]:
     return list(session.scalars(select(ProbeRow).where(ProbeRow.campaign_id == campaign_id)
                                 .order_by(ProbeRow.id)))
