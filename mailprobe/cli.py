@@ -26,6 +26,7 @@ from mailprobe import token as tokens
 from mailprobe.config import Settings, from_domain, load_settings, template_dir
 from mailprobe.errors import Busy, ExitCode, InputError, MailprobeError
 from mailprobe.model import MAILBOX_TYPES
+from mailprobe.resources import config_template
 from mailprobe.store import Database, Session, queries
 from mailprobe.store.session import open_database
 
@@ -139,9 +140,6 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
 
 # ---------------------------------------------------------------- init and units
 
-CONFIG_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "mailprobe.toml"
-
-
 @app.command()
 def init(json_out: JsonFlag = False) -> None:
     """Write a commented mailprobe.toml if none exists and create or migrate the database."""
@@ -149,7 +147,7 @@ def init(json_out: JsonFlag = False) -> None:
         path = STATE.get("config") or Path("mailprobe.toml")
         wrote = not path.exists()
         if wrote:
-            path.write_text(CONFIG_TEMPLATE.read_text(encoding="utf-8"), encoding="utf-8")
+            path.write_text(config_template().read_text(encoding="utf-8"), encoding="utf-8")
             STATE.pop("settings", None)
         database()
         result = {

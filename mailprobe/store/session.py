@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
@@ -11,8 +10,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from mailprobe.errors import InputError, ServerUnreachable
-
-DB_DIR = Path(__file__).resolve().parents[2] / "db"
+from mailprobe.resources import migrations_dir
 
 
 def make_engine(url: str) -> Engine:
@@ -52,8 +50,9 @@ def alembic_config(engine: Engine) -> Any:
     from alembic.config import Config
 
     # stdout given explicitly: Alembic's default is bound when alembic is first imported.
-    cfg = Config(str(DB_DIR / "alembic.ini"), stdout=sys.stdout)
-    cfg.set_main_option("script_location", str(DB_DIR))
+    db_dir = migrations_dir()
+    cfg = Config(str(db_dir / "alembic.ini"), stdout=sys.stdout)
+    cfg.set_main_option("script_location", str(db_dir))
     cfg.attributes["engine"] = engine
     return cfg
 
