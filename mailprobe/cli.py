@@ -19,6 +19,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from mailprobe import __version__
@@ -52,14 +53,23 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 log = logging.getLogger("mailprobe")
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document to stdout.")]
+STATE: dict[str, Any] = {}
+
+
+def _remember_json(value: bool) -> bool:
+    """--json callback: failures, too, then print one JSON document (see fail)."""
+    STATE["json"] = value
+    return value
+
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document to stdout.",
+                                        callback=_remember_json)]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Check everything, change nothing.")]
 ConfigOpt = Annotated[
     Path | None,
     typer.Option("--config", "-c", help="Path of mailprobe.toml.", envvar="MAILPROBE_CONFIG"),
 ]
 
-STATE: dict[str, Any] = {}
 
 
 def utcnow() -> datetime:
@@ -95,8 +105,9 @@ def settings() -> Settings:
     return STATE["settings"]  # type: ignore[no-any-return]
 
 
-def database() -> Database:
-    return open_database(settings().database.url)
+def database(*, create: bool = False) -> Database:
+    """The configured database; only `init` may create one (elsewhere: not initialised)."""
+    return open_database(settings().database.url, create=create)
 
 
 def emit(data: Any) -> None:
@@ -105,8 +116,15 @@ def emit(data: Any) -> None:
 
 
 def fail(error: MailprobeError) -> NoReturn:
-    err.print(f"[red]error:[/red] {error}", markup=True, highlight=False)
+    # escape: a message like "[smtp] port: ..." is not Rich markup
+    err.print(f"[red]error:[/red] {escape(str(error))}", markup=True, highlight=False)
+    if _json_requested():
+        emit({"error": {"exit_code": int(error.exit_code), "message": str(error)}})
     raise typer.Exit(code=int(error.exit_code))
+
+
+def _json_requested() -> bool:
+    return bool(STATE.get("json"))
 
 
 @contextmanager
@@ -115,10 +133,17 @@ def handled() -> Iterator[None]:
     try:
         yield
     except Busy as busy:
-        err.print(f"mailprobe: {busy}")
+        err.print(f"mailprobe: {busy}", markup=False)
         raise typer.Exit(code=int(busy.exit_code)) from None
     except MailprobeError as error:
         fail(error)
+    except (typer.Exit, typer.Abort, typer.TyperException):
+        raise
+    except Exception as bug:
+        if not _json_requested():
+            raise
+        log.exception("unexpected error")
+        fail(MailprobeError(f"unexpected error (a bug): {bug!r}; the traceback is on stderr"))
 
 
 @contextmanager
@@ -149,7 +174,7 @@ def init(json_out: JsonFlag = False) -> None:
         if wrote:
             path.write_text(config_template().read_text(encoding="utf-8"), encoding="utf-8")
             STATE.pop("settings", None)
-        database()
+        database(create=True)
         result = {
             "config": str(path),
             "config_written": wrote,
@@ -949,9 +974,12 @@ def report(
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="csv, xlsx, html, json or notice.")
     ] = "csv",
-    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")] = Path(
-        "report.csv"
-    ),
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (default: report.<format>; "
+                     "notice.md and notice.docx for the notice)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
     lang: Annotated[str, typer.Option(help="zh or en (notice and headings).")] = "zh",
     compare: Annotated[
         str | None,
@@ -962,9 +990,11 @@ def report(
     """Write a reply-rate report; every export says so when the window is still open."""
     from mailprobe.assess import score_stored
     from mailprobe.report import write_report
+    from mailprobe.report.files import report_target
     from mailprobe.score import compare_rounds
 
     with handled():
+        output = report_target(fmt, output, force=force)
         factory, cal, now = database(), calendar(), utcnow()
         result = score_stored(factory, name, settings(), cal, now)
         comparison = None
