@@ -276,6 +276,7 @@ def campaign_create(
     json_out: JsonFlag = False,
 ) -> None:
     """Create a campaign: one pending probe per published mailbox of the chosen types."""
+    from mailprobe.channels import mark_dead_domains
     from mailprobe.render import list_templates
 
     with handled():
@@ -305,6 +306,8 @@ def campaign_create(
                 tokens.new_token,
                 lambda t: tokens.message_id(t, domain),
             )
+        dns = mark_dead_domains(database(), name, cfg, utcnow()) if cfg.dns.check else None
+        with database()() as session:
             counts = queries.state_counts(session, row.id)
     if json_out:
         emit(
@@ -314,6 +317,8 @@ def campaign_create(
                 "mailboxes": types,
                 "window_days": window_days,
                 "probes": counts["pending"],
+                "unusable": counts["unusable"],
+                "dead_domains": [dataclasses.asdict(c) for c in dns.dead] if dns else None,
             }
         )
     else:
@@ -322,6 +327,8 @@ def campaign_create(
             f"({', '.join(types)}; window {window_days} working days). "
             f"Next: mailprobe campaign preview {name}"
         )
+        for dead in dns.dead if dns else []:
+            out.print(f"  渠道不可用 (not sent): {dead.domain}: {dead.detail}", markup=False)
 
 
 @campaign_app.command("preview")

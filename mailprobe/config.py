@@ -76,6 +76,7 @@ class DnsSettings:
     nameservers: tuple[str, ...] = ()
     port: int = 53
     timeout: float = 5.0
+    check: bool = True  # campaign create/launch mark the probes of dead domains unusable
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,7 @@ def test_run_exit_codes_for_cron(tmp_path, monkeypatch, smtp_sink) -> None:  # t
     monkeypatch.setenv("MAILPROBE_SMTP_TLS", "none")
     monkeypatch.setenv("MAILPROBE_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("MAILPROBE_SMTP_PORT", str(smtp_sink.port))
+    monkeypatch.setenv("MAILPROBE_DNS_CHECK", "false")  # no DNS beyond loopback
     runner = CliRunner()
     wrong_folder = runner.invoke(app, ["run", "--quiet"])
     assert wrong_folder.exit_code == 3 and "run `mailprobe init`" in wrong_folder.stderr
