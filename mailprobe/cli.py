@@ -957,6 +957,28 @@ def run(
 
 
 @app.command()
+def doctor(
+    send_test: Annotated[
+        bool, typer.Option("--send-test", help="Also send one message to the probe inbox "
+                           "itself and wait for it by IMAP (VERP return path included).")
+    ] = False,
+    json_out: JsonFlag = False,
+) -> None:
+    """Check the set-up before a round: config, database, SMTP, IMAP, sender, destinations."""
+    from mailprobe.doctor import passed, run_doctor
+
+    checks = run_doctor(STATE.get("config"), send_test=send_test)
+    if json_out:
+        emit({"ok": passed(checks), "checks": [dataclasses.asdict(c) for c in checks]})
+    for check in [] if json_out else checks:
+        out.print(f"[{check.status.upper():4}] {check.name}: {check.detail}", markup=False)
+        if check.fix and check.status in ("fail", "warn"):
+            out.print(f"       fix: {check.fix}", markup=False)
+    if not passed(checks):
+        raise typer.Exit(code=int(ExitCode.BAD_INPUT))
+
+
+@app.command()
 def demo(
     seed: Annotated[int, typer.Option(help="Seed of the simulated world.")] = 2008,
     out_dir: Annotated[Path, typer.Option("--out", help="Where reports go.")] = Path(
