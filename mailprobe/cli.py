@@ -1043,3 +1043,21 @@ def report(
     else:
         note = " (PROVISIONAL: the reply window is still open)" if result.is_provisional else ""
         out.print(f"wrote {path}{note}", markup=False)
+
+
+def main_entry() -> None:
+    """The `mailprobe` command: `app()`, except that under --json a usage error (exit 2)
+    prints its JSON error document on stdout as every other failure does."""
+    if "--json" not in sys.argv[1:]:
+        app()
+        return
+    try:
+        code = app(standalone_mode=False)
+    except typer.TyperException as error:  # a bad option, a missing argument
+        exit_code = int(error.exit_code)
+        err.print(f"error: {error.format_message()}", markup=False)
+        emit({"error": {"exit_code": exit_code, "message": error.format_message()}})
+        sys.exit(exit_code)
+    except typer.Abort:
+        sys.exit(int(ExitCode.FAILURE))
+    sys.exit(code if isinstance(code, int) else 0)

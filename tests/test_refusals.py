@@ -4,6 +4,9 @@ placeholder senders, report files that would be replaced; --json failures are do
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -110,3 +113,12 @@ def test_report_without_o_is_named_after_its_format_and_never_replaced(  # type:
         assert (tmp_path / name).read_bytes() == before[name]
     cli("report", "r1", "--format", "json", "--force")
     assert (tmp_path / "report.json").read_bytes() != b""
+
+
+def test_a_usage_error_under_json_is_an_error_document_too(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "mailprobe", "units", "list", "--json",
+                           "--no-such-option"], cwd=tmp_path, capture_output=True, text=True,
+                          env={**os.environ, "MAILPROBE_DATABASE_URL": "sqlite://"})
+    assert done.returncode == 2
+    assert error_document(done.stdout) == {"exit_code": 2,
+                                           "message": "No such option: --no-such-option"}
