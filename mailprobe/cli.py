@@ -71,7 +71,6 @@ ConfigOpt = Annotated[
 ]
 
 
-
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -295,7 +294,8 @@ def campaign_create(
         if window_days < 1:
             raise InputError("--window must be at least 1 working day")
         domain = from_domain(cfg.probe)
-        with database()() as session, session.begin():
+        factory = database()
+        with factory() as session, session.begin():
             row = queries.create_campaign(
                 session,
                 name,
@@ -306,8 +306,8 @@ def campaign_create(
                 tokens.new_token,
                 lambda t: tokens.message_id(t, domain),
             )
-        dns = mark_dead_domains(database(), name, cfg, utcnow()) if cfg.dns.check else None
-        with database()() as session:
+        dns = mark_dead_domains(factory, name, cfg, utcnow()) if cfg.dns.check else None
+        with factory() as session:
             counts = queries.state_counts(session, row.id)
     if json_out:
         emit(
