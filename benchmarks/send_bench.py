@@ -171,7 +171,8 @@ def main() -> None:
                               local_hostname=LOCAL_HOSTNAME, concurrency=args.connections,
                               per_domain_per_minute=10_000_000),
             probe=ProbeSettings(from_="consult@example.org",
-                                return_path="probe+{token}@example.org"))
+                                return_path="probe+{token}@example.org",
+                                allow_placeholder=True))
         db_name = "sqlite (WAL)" if args.db == "sqlite" else "postgresql"
         print(f"{args.probes} probes, {args.connections} connections, smtp-sink on "
               f"127.0.0.1:{port}, ledger on {db_name}")

@@ -1,3 +1,3 @@
-from mailprobe.cli import app
+from mailprobe.cli import main_entry
 
-app()
+main_entry()

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from mailprobe.config import Settings, template_dir
 from mailprobe.model import SendOutcome, SendState
+from mailprobe.preflight import check_sender
 from mailprobe.render import RenderedProbe, render_probe
 from mailprobe.send import SmtpClient
 from mailprobe.store import Database, Session, queries
@@ -85,6 +86,7 @@ def send_campaign(factory: Database, name: str, settings: Settings, clock: Clock
     summary = SendSummary(name, planned=len(work), recovered_uncertain=recovered,
                           dry_run=dry_run)
     if not dry_run and work:
+        check_sender(settings)
         deliver(factory, work, settings, clock, summary, progress)
     with factory() as session:
         summary.counts = queries.state_counts(session, campaign_id)

@@ -19,6 +19,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from mailprobe import __version__
@@ -26,6 +27,7 @@ from mailprobe import token as tokens
 from mailprobe.config import Settings, from_domain, load_settings, template_dir
 from mailprobe.errors import Busy, ExitCode, InputError, MailprobeError
 from mailprobe.model import MAILBOX_TYPES
+from mailprobe.resources import config_template
 from mailprobe.store import Database, Session, queries
 from mailprobe.store.session import open_database
 
@@ -51,14 +53,22 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 log = logging.getLogger("mailprobe")
 
-JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document to stdout.")]
+STATE: dict[str, Any] = {}
+
+
+def _remember_json(value: bool) -> bool:
+    """--json callback: failures, too, then print one JSON document (see fail)."""
+    STATE["json"] = value
+    return value
+
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document to stdout.",
+                                        callback=_remember_json)]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Check everything, change nothing.")]
 ConfigOpt = Annotated[
     Path | None,
     typer.Option("--config", "-c", help="Path of mailprobe.toml.", envvar="MAILPROBE_CONFIG"),
 ]
-
-STATE: dict[str, Any] = {}
 
 
 def utcnow() -> datetime:
@@ -94,8 +104,9 @@ def settings() -> Settings:
     return STATE["settings"]  # type: ignore[no-any-return]
 
 
-def database() -> Database:
-    return open_database(settings().database.url)
+def database(*, create: bool = False) -> Database:
+    """The configured database; only `init` may create one (elsewhere: not initialised)."""
+    return open_database(settings().database.url, create=create)
 
 
 def emit(data: Any) -> None:
@@ -104,8 +115,15 @@ def emit(data: Any) -> None:
 
 
 def fail(error: MailprobeError) -> NoReturn:
-    err.print(f"[red]error:[/red] {error}", markup=True, highlight=False)
+    # escape: a message like "[smtp] port: ..." is not Rich markup
+    err.print(f"[red]error:[/red] {escape(str(error))}", markup=True, highlight=False)
+    if _json_requested():
+        emit({"error": {"exit_code": int(error.exit_code), "message": str(error)}})
     raise typer.Exit(code=int(error.exit_code))
+
+
+def _json_requested() -> bool:
+    return bool(STATE.get("json"))
 
 
 @contextmanager
@@ -114,10 +132,17 @@ def handled() -> Iterator[None]:
     try:
         yield
     except Busy as busy:
-        err.print(f"mailprobe: {busy}")
+        err.print(f"mailprobe: {busy}", markup=False)
         raise typer.Exit(code=int(busy.exit_code)) from None
     except MailprobeError as error:
         fail(error)
+    except (typer.Exit, typer.Abort, typer.TyperException):
+        raise
+    except Exception as bug:
+        if not _json_requested():
+            raise
+        log.exception("unexpected error")
+        fail(MailprobeError(f"unexpected error (a bug): {bug!r}; the traceback is on stderr"))
 
 
 @contextmanager
@@ -139,9 +164,6 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
 
 # ---------------------------------------------------------------- init and units
 
-CONFIG_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "mailprobe.toml"
-
-
 @app.command()
 def init(json_out: JsonFlag = False) -> None:
     """Write a commented mailprobe.toml if none exists and create or migrate the database."""
@@ -149,9 +171,9 @@ def init(json_out: JsonFlag = False) -> None:
         path = STATE.get("config") or Path("mailprobe.toml")
         wrote = not path.exists()
         if wrote:
-            path.write_text(CONFIG_TEMPLATE.read_text(encoding="utf-8"), encoding="utf-8")
+            path.write_text(config_template().read_text(encoding="utf-8"), encoding="utf-8")
             STATE.pop("settings", None)
-        database()
+        database(create=True)
         result = {
             "config": str(path),
             "config_written": wrote,
@@ -253,6 +275,7 @@ def campaign_create(
     json_out: JsonFlag = False,
 ) -> None:
     """Create a campaign: one pending probe per published mailbox of the chosen types."""
+    from mailprobe.channels import mark_dead_domains
     from mailprobe.render import list_templates
 
     with handled():
@@ -271,7 +294,8 @@ def campaign_create(
         if window_days < 1:
             raise InputError("--window must be at least 1 working day")
         domain = from_domain(cfg.probe)
-        with database()() as session, session.begin():
+        factory = database()
+        with factory() as session, session.begin():
             row = queries.create_campaign(
                 session,
                 name,
@@ -282,6 +306,8 @@ def campaign_create(
                 tokens.new_token,
                 lambda t: tokens.message_id(t, domain),
             )
+        dns = mark_dead_domains(factory, name, cfg, utcnow()) if cfg.dns.check else None
+        with factory() as session:
             counts = queries.state_counts(session, row.id)
     if json_out:
         emit(
@@ -291,6 +317,8 @@ def campaign_create(
                 "mailboxes": types,
                 "window_days": window_days,
                 "probes": counts["pending"],
+                "unusable": counts["unusable"],
+                "dead_domains": [dataclasses.asdict(c) for c in dns.dead] if dns else None,
             }
         )
     else:
@@ -299,6 +327,8 @@ def campaign_create(
             f"({', '.join(types)}; window {window_days} working days). "
             f"Next: mailprobe campaign preview {name}"
         )
+        for dead in dns.dead if dns else []:
+            out.print(f"  渠道不可用 (not sent): {dead.domain}: {dead.detail}", markup=False)
 
 
 @campaign_app.command("preview")
@@ -927,6 +957,28 @@ def run(
 
 
 @app.command()
+def doctor(
+    send_test: Annotated[
+        bool, typer.Option("--send-test", help="Also send one message to the probe inbox "
+                           "itself and wait for it by IMAP (VERP return path included).")
+    ] = False,
+    json_out: JsonFlag = False,
+) -> None:
+    """Check the set-up before a round: config, database, SMTP, IMAP, sender, destinations."""
+    from mailprobe.doctor import passed, run_doctor
+
+    checks = run_doctor(STATE.get("config"), send_test=send_test)
+    if json_out:
+        emit({"ok": passed(checks), "checks": [dataclasses.asdict(c) for c in checks]})
+    for check in [] if json_out else checks:
+        out.print(f"[{check.status.upper():4}] {check.name}: {check.detail}", markup=False)
+        if check.fix and check.status in ("fail", "warn"):
+            out.print(f"       fix: {check.fix}", markup=False)
+    if not passed(checks):
+        raise typer.Exit(code=int(ExitCode.BAD_INPUT))
+
+
+@app.command()
 def demo(
     seed: Annotated[int, typer.Option(help="Seed of the simulated world.")] = 2008,
     out_dir: Annotated[Path, typer.Option("--out", help="Where reports go.")] = Path(
@@ -951,9 +1003,12 @@ def report(
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="csv, xlsx, html, json or notice.")
     ] = "csv",
-    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")] = Path(
-        "report.csv"
-    ),
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (default: report.<format>; "
+                     "notice.md and notice.docx for the notice)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
     lang: Annotated[str, typer.Option(help="zh or en (notice and headings).")] = "zh",
     compare: Annotated[
         str | None,
@@ -964,9 +1019,11 @@ def report(
     """Write a reply-rate report; every export says so when the window is still open."""
     from mailprobe.assess import score_stored
     from mailprobe.report import write_report
+    from mailprobe.report.files import report_target
     from mailprobe.score import compare_rounds
 
     with handled():
+        output = report_target(fmt, output, force=force)
         factory, cal, now = database(), calendar(), utcnow()
         result = score_stored(factory, name, settings(), cal, now)
         comparison = None
@@ -986,3 +1043,21 @@ def report(
     else:
         note = " (PROVISIONAL: the reply window is still open)" if result.is_provisional else ""
         out.print(f"wrote {path}{note}", markup=False)
+
+
+def main_entry() -> None:
+    """The `mailprobe` command: `app()`, except that under --json a usage error (exit 2)
+    prints its JSON error document on stdout as every other failure does."""
+    if "--json" not in sys.argv[1:]:
+        app()
+        return
+    try:
+        code = app(standalone_mode=False)
+    except typer.TyperException as error:  # a bad option, a missing argument
+        exit_code = int(error.exit_code)
+        err.print(f"error: {error.format_message()}", markup=False)
+        emit({"error": {"exit_code": exit_code, "message": error.format_message()}})
+        sys.exit(exit_code)
+    except typer.Abort:
+        sys.exit(int(ExitCode.FAILURE))
+    sys.exit(code if isinstance(code, int) else 0)

@@ -66,6 +66,17 @@ class ProbeSettings:
     message_id_domain: str = ""  # defaults to the From domain
     code_in_subject: bool = True
     code_in_body: bool = True
+    allow_placeholder: bool = False  # send from example.org & co. anyway (tests and the demo)
+
+
+@dataclass(frozen=True)
+class DnsSettings:
+    """Resolvers for the destination-domain check (doctor, campaign create); empty = system."""
+
+    nameservers: tuple[str, ...] = ()
+    port: int = 53
+    timeout: float = 5.0
+    check: bool = True  # campaign create/launch mark the probes of dead domains unusable
 
 
 @dataclass(frozen=True)
@@ -84,33 +95,57 @@ class Settings:
     imap: ImapSettings = field(default_factory=ImapSettings)
     probe: ProbeSettings = field(default_factory=ProbeSettings)
     campaign: CampaignSettings = field(default_factory=CampaignSettings)
+    dns: DnsSettings = field(default_factory=DnsSettings)
     scoring: dict[str, Any] = field(default_factory=dict)  # read by score.rubric
     calendar: dict[str, Any] = field(default_factory=dict)  # read by score.workcal
     source: str = "defaults"
 
 
 _SECTIONS = {"database": DatabaseSettings, "smtp": SmtpSettings, "imap": ImapSettings,
-             "probe": ProbeSettings, "campaign": CampaignSettings}
+             "probe": ProbeSettings, "campaign": CampaignSettings, "dns": DnsSettings}
+_FREE_SECTIONS = ("scoring", "calendar")  # checked by score.rubric and score.workcal
 
 
 def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -> Settings:
-    """Read ``path`` (default ``./mailprobe.toml`` if it exists), then apply env overrides."""
+    """Read the configuration file, then apply env overrides.
+
+    A file named by ``path`` or ``MAILPROBE_CONFIG`` must exist; with neither, ``./mailprobe.toml``
+    is read if it exists, else the environment alone configures mailprobe.
+    """
     env = dict(os.environ if env is None else env)
-    path = path or Path(env.get("MAILPROBE_CONFIG", "mailprobe.toml"))
-    data: dict[str, Any] = {}
-    if path.exists():
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as err:
-            raise InputError(f"{path}: {err}; fix the file or run `mailprobe init`") from None
-    settings = Settings(source=str(path) if path.exists() else "defaults")
+    named = path or (Path(env["MAILPROBE_CONFIG"]) if env.get("MAILPROBE_CONFIG") else None)
+    if named is not None and not named.is_file():
+        raise InputError(f"configuration file {named} not found; check -c / MAILPROBE_CONFIG, "
+                         f"or write one with `mailprobe -c {named} init`")
+    path = named or Path("mailprobe.toml")
+    data = _read_file(path) if path.is_file() else {}
+    settings = Settings(source=str(path) if path.is_file() else "defaults")
     for name, cls in _SECTIONS.items():
-        section = dict(data.get(name, {}))
-        section.update(_env_section(env, name, cls))
-        settings = replace(settings, **{name: _build(cls, section, name)})
+        values = _build(cls, data.get(name, {}), f"{path}: [{name}]", parse=False)
+        values.update(_build(cls, _env_section(env, name, cls), f"environment [{name}]",
+                             parse=True))
+        obj = cls(**values)
+        if getattr(obj, "tls", "none") not in TLS_MODES:
+            raise InputError(f"{path}: [{name}] tls must be one of {', '.join(TLS_MODES)}")
+        settings = replace(settings, **{name: obj})
     settings = replace(settings, scoring=dict(data.get("scoring", {})),
                        calendar=dict(data.get("calendar", {})))
     return settings
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise InputError(f"{path}: {err}; fix the file or run `mailprobe init`") from None
+    known = [*_SECTIONS, *_FREE_SECTIONS]
+    for name, value in data.items():
+        if name not in known:
+            raise InputError(f"{path}: unknown section [{name}]; "
+                             f"known sections: {', '.join(known)}")
+        if not isinstance(value, dict):
+            raise InputError(f"{path}: {name} must be a section [{name}], not a single value")
+    return data
 
 
 def _env_section(env: dict[str, str], section: str, cls: type) -> dict[str, str]:
@@ -120,38 +155,59 @@ def _env_section(env: dict[str, str], section: str, cls: type) -> dict[str, str]
             if k.startswith(prefix) and k[len(prefix):] in names}
 
 
-def _build(cls: type, values: dict[str, Any], section: str) -> Any:
+def _build(cls: type, values: dict[str, Any], where: str, *, parse: bool) -> dict[str, Any]:
+    """Keyword arguments for ``cls``; ``where`` names the file and section in errors;
+    ``parse``: the values are environment strings to read, not typed TOML values."""
     known = {f.name.rstrip("_"): f for f in fields(cls)}
     kwargs: dict[str, Any] = {}
     for key, value in values.items():
         spec = known.get(key.rstrip("_"))
         if spec is None:
-            raise InputError(f"[{section}] has no key {key!r}; known keys: {', '.join(known)}")
-        kwargs[spec.name] = _coerce(value, spec.default, f"[{section}] {key}")
-    obj = cls(**kwargs)
-    if getattr(obj, "tls", "none") not in TLS_MODES:
-        raise InputError(f"[{section}] tls must be one of {', '.join(TLS_MODES)}")
-    return obj
+            raise InputError(f"{where} has no key {key!r}; known keys: {', '.join(known)}")
+        kwargs[spec.name] = _coerce(value, spec.default, f"{where} {key}", parse)
+    return kwargs
 
 
-def _coerce(value: Any, default: Any, where: str) -> Any:
+def _coerce(value: Any, default: Any, where: str, parse: bool) -> Any:
+    """A string from the environment is parsed; a TOML value must already have the type."""
+    wanted = type(default).__name__
+    if isinstance(default, tuple):
+        wanted = "list"
     try:
-        if isinstance(default, bool):
-            if isinstance(value, str):
-                if value.lower() not in ("1", "0", "true", "false", "yes", "no"):
-                    raise ValueError(value)
-                return value.lower() in ("1", "true", "yes")
-            return bool(value)
-        if isinstance(default, int):
-            return int(value)
-        if isinstance(default, float):
-            return float(value)
-        if isinstance(default, tuple):
-            items = value.split(",") if isinstance(value, str) else value
-            return tuple(str(v).strip() for v in items if str(v).strip())
-        return str(value)
+        return _from_text(value, default) if parse else _typed(value, default)
     except (TypeError, ValueError):
-        raise InputError(f"{where}: cannot read {value!r} as {type(default).__name__}") from None
+        raise InputError(f"{where}: {value!r} is not of type {wanted}; "
+                         f"write a value of type {wanted}") from None
+
+
+def _from_text(value: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        if value.lower() not in ("1", "0", "true", "false", "yes", "no"):
+            raise ValueError(value)
+        return value.lower() in ("1", "true", "yes")
+    if isinstance(default, int):
+        return int(value)
+    if isinstance(default, float):
+        return float(value)
+    if isinstance(default, tuple):
+        return tuple(v.strip() for v in value.split(",") if v.strip())
+    return value
+
+
+def _typed(value: Any, default: Any) -> Any:
+    if isinstance(default, bool) or isinstance(value, bool):
+        if not (isinstance(default, bool) and isinstance(value, bool)):
+            raise TypeError(value)
+        return value
+    if isinstance(default, int) and isinstance(value, int):
+        return value
+    if isinstance(default, float) and isinstance(value, int | float):
+        return float(value)
+    if isinstance(default, tuple) and isinstance(value, list):
+        return tuple(str(v).strip() for v in value if str(v).strip())
+    if isinstance(default, str) and isinstance(value, str):
+        return value
+    raise TypeError(value)
 
 
 def secret(password_env: str, password_command: str, what: str) -> str:

@@ -108,7 +108,8 @@ def prepare(out_dir: Path, seed: int, *, n_county: int = 13, n_department: int =
         smtp=SmtpSettings(host="127.0.0.1", port=0, tls="none", concurrency=8,
                           per_domain_per_minute=60, timeout=10.0),
         probe=ProbeSettings(from_=DEMO_FROM, from_name="张明",
-                            return_path="probe+{token}@mailprobe-demo.test"))
+                            return_path="probe+{token}@mailprobe-demo.test",
+                            allow_placeholder=True))
     settings = replace(settings, database=replace(settings.database,
                                                   url=database_url
                                                   or f"sqlite:///{out_dir / 'demo.db'}"))

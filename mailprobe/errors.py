@@ -26,6 +26,10 @@ class InputError(MailprobeError):
     exit_code = ExitCode.BAD_INPUT
 
 
+class NotInitialised(InputError):
+    """The database does not exist or holds no mailprobe schema: run `mailprobe init`."""
+
+
 class ServerUnreachable(MailprobeError, ConnectionError):
     """An SMTP/IMAP server or the database could not be reached; the message names host:port."""
 

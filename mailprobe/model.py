@@ -120,6 +120,7 @@ class SendState(StrEnum):
     DEFERRED = "deferred"
     REJECTED = "rejected"
     UNCERTAIN = "uncertain"
+    UNUSABLE = "unusable"  # the channel cannot take a probe (a domain dead by DNS); never sent
 
 
 @dataclass(frozen=True)

@@ -168,6 +168,18 @@ class ImapPoller:
         client = self._conn()
         return self._guard(lambda: bool(client.folder_exists(folder)), f"looking for {folder}")
 
+    def find_header(self, folder: str, name: str, value: str) -> bytes | None:
+        """The header block of a message in ``folder`` whose ``name`` header contains
+        ``value`` (SEARCH HEADER, RFC 3501 §6.4.4; EXAMINE, so nothing is marked seen)."""
+        client = self._conn()
+        self._guard(lambda: client.select_folder(folder, readonly=True), f"examining {folder}")
+        uids = self._guard(lambda: client.search(["HEADER", name, value]), f"searching {folder}")
+        if not uids:
+            return None
+        uid = max(uids)
+        data = self._guard(lambda: client.fetch([uid], ["BODY.PEEK[HEADER]"]), "fetching")
+        return bytes(data[uid][b"BODY[HEADER]"])
+
     def fetch_new(
         self, folder: str, mark: FolderMark | None, batch: int = 500
     ) -> Iterator[FetchBatch]:

@@ -39,13 +39,12 @@ from jinja2 import (
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import missing
 
-import mailprobe
 from mailprobe import token as tokens
 from mailprobe.config import ProbeSettings, from_domain
 from mailprobe.errors import InputError
 from mailprobe.model import Mailbox, Unit
+from mailprobe.resources import templates_dir
 
-TEMPLATE_DIR = Path(mailprobe.__file__).resolve().parent.parent / "templates" / "probe"
 SUFFIX = ".j2"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEFAULT_SENDER = "一位市民"
@@ -145,7 +144,7 @@ class _Undefined(StrictUndefined):
 
 def list_templates(directory: Path | None = None) -> list[str]:
     """Names (without ``.j2``) of the probe templates in ``directory``."""
-    folder = directory or TEMPLATE_DIR
+    folder = directory or templates_dir() / "probe"
     return sorted(p.name.removesuffix(SUFFIX) for p in folder.glob(f"*{SUFFIX}") if p.is_file())
 
 
@@ -240,7 +239,7 @@ def _context(unit: Unit, mailbox: Mailbox, settings: ProbeSettings, when: date,
 
 
 def _render_text(name: str, where: str, context: dict[str, Any], directory: Path | None) -> str:
-    env = _environment(directory or TEMPLATE_DIR)
+    env = _environment(directory or templates_dir() / "probe")
     try:
         return env.get_template(name + SUFFIX).render(context)
     except TemplateNotFound as err:

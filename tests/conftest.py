@@ -66,9 +66,15 @@ def cli_runner(
         "MAILPROBE_PROBE_RETURN_PATH": "probe+{token}@example.org",
         "MAILPROBE_SMTP_TLS": "none",
         "MAILPROBE_SMTP_HOST": "127.0.0.1",
+        "MAILPROBE_PROBE_ALLOW_PLACEHOLDER": "true",
+        "MAILPROBE_DNS_CHECK": "false",  # tests that check domains set a loopback DNS server
     }
     for key, value in {**base, **env}.items():
         monkeypatch.setenv(key, value)
+    if "MAILPROBE_DATABASE_URL" in env:  # as `mailprobe init` would have: commands need it
+        from mailprobe.store.session import open_database
+
+        open_database(env["MAILPROBE_DATABASE_URL"], create=True)
     runner = CliRunner()
 
     def run(*args: str, code: int = 0) -> str:

@@ -26,7 +26,7 @@ UNITS = [Unit(f"U{n}", f"市第{n}局", "city_department",
 def settings_for(sink: SmtpSink, db_url: str, **smtp: object) -> Settings:
     s = Settings(smtp=SmtpSettings(host=sink.host, port=sink.port, tls="none", timeout=5,
                                    **smtp),  # type: ignore[arg-type]
-                 probe=ProbeSettings(from_="consult@example.org",
+                 probe=ProbeSettings(from_="consult@example.org", allow_placeholder=True,
                                      return_path="probe+{token}@example.org"))
     return replace(s, database=replace(s.database, url=db_url))
 
@@ -144,7 +144,8 @@ def test_unreachable_server_raises_and_claims_nothing(db_url, clock):  # type: i
 
     factory = setup(db_url, clock)
     settings = replace(Settings(smtp=SmtpSettings(host="127.0.0.1", port=free_port(),
-                                                  tls="none", timeout=2)))
+                                                  tls="none", timeout=2),
+                                probe=ProbeSettings(allow_placeholder=True)))
     with pytest.raises(ServerUnreachable, match="127.0.0.1"):
         send_campaign(factory, "c", settings, clock)
     assert counts(factory)["pending"] == 6

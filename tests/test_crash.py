@@ -47,7 +47,6 @@ def mailprobe_env(sink: SmtpSink, db_url: str, tmp_path: Path) -> dict[str, str]
     """Configuration for a child mailprobe process, by environment alone."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAILPROBE_")}
     env.update({
-        "MAILPROBE_CONFIG": str(tmp_path / "no-such-config.toml"),
         "MAILPROBE_DATABASE_URL": db_url,
         "MAILPROBE_SMTP_HOST": sink.host,
         "MAILPROBE_SMTP_PORT": str(sink.port),
@@ -56,6 +55,7 @@ def mailprobe_env(sink: SmtpSink, db_url: str, tmp_path: Path) -> dict[str, str]
         "MAILPROBE_SMTP_PER_DOMAIN_PER_MINUTE": "100000",
         "MAILPROBE_PROBE_FROM": "consult@example.org",
         "MAILPROBE_PROBE_RETURN_PATH": "probe+{token}@example.org",
+        "MAILPROBE_PROBE_ALLOW_PLACEHOLDER": "true",
     })
     return env
 

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from mailprobe.classify import classify
 from mailprobe.cli import app
 from mailprobe.model import Kind
+from mailprobe.store.session import open_database
 
 FINDINGS = Path(__file__).resolve().parent / "fixtures" / "fuzz_findings"
 TRAVERSAL = (
@@ -58,6 +59,7 @@ def test_attachment_names_never_become_paths(
     (tmp_path / "in").mkdir()
     for n, raw in enumerate([TRAVERSAL, HUGE_HEADER, JUNK_8BIT, BAD_CHARSET]):
         (tmp_path / "in" / f"{n}.eml").write_bytes(raw)
+    open_database(f"sqlite:///{tmp_path / 'mp.db'}", create=True)  # as `mailprobe init` does
     result = CliRunner().invoke(app, ["ingest", str(tmp_path / "in"), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["new"] == 4  # every message kept, none dropped

@@ -24,7 +24,7 @@ UNITS = [Unit("U1", "市甲局", "city_department", (Mailbox("public", "a@u1.gov
 
 def make_settings(sink, db_url: str, imap: ImapSettings | None = None) -> Settings:  # type: ignore[no-untyped-def]
     s = Settings(smtp=SmtpSettings(host=sink.host, port=sink.port, tls="none", timeout=5),
-                 probe=ProbeSettings(from_="consult@example.org"),
+                 probe=ProbeSettings(from_="consult@example.org", allow_placeholder=True),
                  imap=imap or ImapSettings())
     return replace(s, database=replace(s.database, url=db_url))
 
@@ -70,13 +70,22 @@ def test_run_exit_codes_for_cron(tmp_path, monkeypatch, smtp_sink) -> None:  # t
     monkeypatch.setenv("MAILPROBE_SMTP_TLS", "none")
     monkeypatch.setenv("MAILPROBE_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("MAILPROBE_SMTP_PORT", str(smtp_sink.port))
+    monkeypatch.setenv("MAILPROBE_DNS_CHECK", "false")  # no DNS beyond loopback
     runner = CliRunner()
+    wrong_folder = runner.invoke(app, ["run", "--quiet"])
+    assert wrong_folder.exit_code == 3 and "run `mailprobe init`" in wrong_folder.stderr
+    assert not (tmp_path / "mp.db").exists()
+    assert runner.invoke(app, ["init"]).exit_code == 0
     assert runner.invoke(app, ["run", "--quiet"]).exit_code == 0  # nothing to do
     units = tmp_path / "units.csv"
     units.write_text("unit_id,name,category,public_mailbox,leader_mailbox\n"
                      "U1,市甲局,city_department,a@u1.gov.cn,\n", encoding="utf-8")
     assert runner.invoke(app, ["units", "import", str(units)]).exit_code == 0
     assert runner.invoke(app, ["campaign", "create", "c"]).exit_code == 0
+    placeholder = runner.invoke(app, ["run", "--json"])  # init's mailprobe.toml: example.org
+    assert placeholder.exit_code == 3 and "placeholder" in placeholder.stdout
+    assert smtp_sink.connections == 0
+    monkeypatch.setenv("MAILPROBE_PROBE_ALLOW_PLACEHOLDER", "true")
     smtp_sink.inject("rcpt", "451 4.3.0 try again later")
     deferred = runner.invoke(app, ["run", "--json"])
     assert deferred.exit_code == 4, deferred.output

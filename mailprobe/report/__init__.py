@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from mailprobe import resources
 from mailprobe.errors import InputError
 from mailprobe.score.rank import Comparison
 from mailprobe.score.result import CampaignScore
@@ -45,7 +46,5 @@ def write_report(score: CampaignScore, fmt: str, path: Path, lang: str = "zh",
 
 
 def templates_dir() -> Path:
-    """templates/ at the project root (next to the mailprobe package)."""
-    import mailprobe
-
-    return Path(mailprobe.__file__).resolve().parent.parent / "templates"
+    """The shipped templates folder (mailprobe/resources.py finds it)."""
+    return resources.templates_dir()

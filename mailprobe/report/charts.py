@@ -14,7 +14,8 @@ from mailprobe.score.result import CampaignScore, KMPoint
 
 COLOURS = {
     Outcome.NOT_PUBLISHED: "#9e9e9e", Outcome.INVALID_ADDRESS: "#6d4c41",
-    Outcome.HARD_BOUNCE: "#c62828", Outcome.SOFT_BOUNCE: "#ef6c00",
+    Outcome.HARD_BOUNCE: "#c62828", Outcome.CHANNEL_UNUSABLE: "#880e4f",
+    Outcome.SOFT_BOUNCE: "#ef6c00",
     Outcome.SENDER_SIDE: "#ab47bc", Outcome.UNCERTAIN: "#bdbdbd", Outcome.NOT_SENT: "#e0e0e0",
     Outcome.NO_REPLY: "#f9a825", Outcome.AUTO_ACK: "#90caf9",
     Outcome.HUMAN_NON_SUBSTANTIVE: "#66bb6a", Outcome.HUMAN_SUBSTANTIVE: "#1b5e20",

@@ -24,6 +24,7 @@ class Outcome(StrEnum):
     NOT_PUBLISHED = "not_published"
     INVALID_ADDRESS = "invalid_address"
     HARD_BOUNCE = "hard_bounce"
+    CHANNEL_UNUSABLE = "channel_unusable"  # docs/design.md §2: dead by DNS, never sent
     SOFT_BOUNCE = "soft_bounce"
     SENDER_SIDE = "sender_side"
     UNCERTAIN = "uncertain"
@@ -42,7 +43,8 @@ SENDER_SIDE_REASONS = SENDER_SIDE
 NOT_CHARGED = frozenset({Outcome.SENDER_SIDE, Outcome.UNCERTAIN, Outcome.NOT_SENT})
 DELIVERED = frozenset({Outcome.NO_REPLY, Outcome.AUTO_ACK, Outcome.HUMAN_NON_SUBSTANTIVE,
                        Outcome.HUMAN_SUBSTANTIVE})
-DELIVERY_FAILED = frozenset({Outcome.INVALID_ADDRESS, Outcome.HARD_BOUNCE, Outcome.SOFT_BOUNCE})
+DELIVERY_FAILED = frozenset({Outcome.INVALID_ADDRESS, Outcome.HARD_BOUNCE,
+                             Outcome.CHANNEL_UNUSABLE, Outcome.SOFT_BOUNCE})
 HUMAN = frozenset({Outcome.HUMAN_NON_SUBSTANTIVE, Outcome.HUMAN_SUBSTANTIVE})
 SENT_STATES = frozenset({"accepted", "deferred", "rejected", "uncertain"})
 
@@ -50,6 +52,7 @@ LABELS_ZH: dict[Outcome, str] = {
     Outcome.NOT_PUBLISHED: "未公开信箱",
     Outcome.INVALID_ADDRESS: "地址无效",
     Outcome.HARD_BOUNCE: "退信（永久）",
+    Outcome.CHANNEL_UNUSABLE: "渠道不可用",
     Outcome.SOFT_BOUNCE: "退信（暂时，重试后仍失败）",
     Outcome.SENDER_SIDE: "被拒收（疑为发信方原因，待重测）",
     Outcome.UNCERTAIN: "发送结果不明（待重测）",
@@ -63,6 +66,7 @@ LABELS_EN: dict[Outcome, str] = {
     Outcome.NOT_PUBLISHED: "not published",
     Outcome.INVALID_ADDRESS: "invalid address",
     Outcome.HARD_BOUNCE: "hard bounce",
+    Outcome.CHANNEL_UNUSABLE: "channel unusable",
     Outcome.SOFT_BOUNCE: "soft bounce (unresolved)",
     Outcome.SENDER_SIDE: "rejected, sender-side (re-probe)",
     Outcome.UNCERTAIN: "send uncertain (re-probe)",
@@ -86,6 +90,8 @@ def decide_outcome(probe: ProbeFacts, window_open: bool, unreviewed_substantive:
         return Outcome.NOT_PUBLISHED
     if not probe.address_valid:
         return Outcome.INVALID_ADDRESS
+    if probe.send_state == "unusable":
+        return Outcome.CHANNEL_UNUSABLE  # never sent, so nothing can have come back
     if probe.first_human_reply_at is not None:
         substantive = probe.human_substantive
         if substantive is None:

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from mailprobe.score.rubric import Rubric
 
 MailboxType = Literal["public", "leader"]
-SendStateName = Literal["pending", "sending", "accepted", "deferred", "rejected", "uncertain"]
+SendStateName = Literal["pending", "sending", "accepted", "deferred", "rejected", "uncertain",
+                        "unusable"]
 
 
 @dataclass(frozen=True)

@@ -605,3 +605,26 @@ def probe_id_by_token(session: Session, token: str) -> int | None:
 
 def close_campaign(session: Session, name: str, now: datetime) -> None:
     get_campaign(session, name).closed_at = now
+
+
+# --- channels dead by DNS (mailprobe/channels.py) ------------------------------------------
+
+
+def pending_addresses(session: Session, campaign_id: int) -> list[tuple[int, str]]:
+    """(probe id, address) of every probe not yet sent in a campaign."""
+    stmt = (select(ProbeRow.id, ProbeRow.address)
+            .where(ProbeRow.campaign_id == campaign_id, ProbeRow.state == SendState.PENDING)
+            .order_by(ProbeRow.id))
+    return [(pid, address) for pid, address in session.execute(stmt)]
+
+
+def mark_unusable(session: Session, causes: dict[int, str], now: datetime) -> int:
+    """Record probes whose channel cannot take them; only rows still pending move."""
+    moved = 0
+    for probe_id, cause in causes.items():
+        result = session.execute(
+            update(ProbeRow)
+            .where(ProbeRow.id == probe_id, ProbeRow.state == SendState.PENDING)
+            .values(state=str(SendState.UNUSABLE), reply_text=cause, updated_at=now))
+        moved += result.rowcount  # type: ignore[attr-defined]
+    return moved

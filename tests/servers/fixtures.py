@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.servers.dns import DnsTestServer, start_dns_server
 from tests.servers.dovecot import Dovecot, MailUser
 from tests.servers.postfix import Postfix
 from tests.servers.process import free_port
@@ -105,3 +106,11 @@ def postfix(dovecot: Dovecot) -> Iterator[Postfix]:
 def mail_user(dovecot: Dovecot) -> MailUser:
     """A fresh Dovecot account (INBOX + Junk) for this test only."""
     return dovecot.create_user()
+
+
+@pytest.fixture(scope="session")
+def dns_server() -> Iterator[DnsTestServer]:
+    """A DNS server on loopback answering the cases of tests/servers/dns.py (dnslib)."""
+    server = start_dns_server()
+    yield server
+    server.stop()
