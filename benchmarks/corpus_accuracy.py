@@ -65,6 +65,7 @@ class Tally:
     human: int = 0
     human_bounce: int = 0
     human_auto: int = 0
+    other_human: int = 0  # not_a_reply (notifications, newsletters, receipts) called human
     abstained: int = 0
     bounces: int = 0
     bounce_kind_right: int = 0
@@ -168,6 +169,9 @@ def judge(item: Item, verdict: Verdict, tally: Tally) -> None:
             tally.human_auto += got is Kind.AUTO_REPLY
     elif item.kind in ("bounce", "delay"):
         judge_bounce(item, verdict, tally)
+    elif item.kind == "not_a_reply" and got is Kind.HUMAN_REPLY:
+        tally.other_human += 1
+        tally.wrong.append(f"{item.name}: not_a_reply -> human_reply ({verdict.detector})")
 
 
 def judge_bounce(item: Item, verdict: Verdict, tally: Tally) -> None:
@@ -231,6 +235,7 @@ def figures(t: Tally) -> dict[str, Any]:
         "kind_accuracy": pct(t.kind_right, t.replies),
         "human_to_bounce": t.human_bounce,
         "human_to_auto": t.human_auto,
+        "other_to_human": t.other_human,
         "abstention": pct(t.abstained, t.files),
         "bounces": t.bounces,
         "bounce_kind": pct(t.bounce_kind_right, t.bounces),
@@ -242,8 +247,8 @@ def figures(t: Tally) -> dict[str, Any]:
 
 
 COLUMNS = (("kind_accuracy", "kind%"), ("human_to_bounce", "h>b"), ("human_to_auto", "h>a"),
-           ("abstention", "abst%"), ("reason", "reason%"), ("hard_soft", "hard%"),
-           ("recipient_recall", "rcpt%"), ("status", "status%"))
+           ("other_to_human", "o>h"), ("abstention", "abst%"), ("reason", "reason%"),
+           ("hard_soft", "hard%"), ("recipient_recall", "rcpt%"), ("status", "status%"))
 
 
 def rollups(tallies: dict[str, Tally]) -> dict[str, Tally]:
@@ -260,6 +265,13 @@ def rollups(tallies: dict[str, Tally]) -> dict[str, Tally]:
     real.add(out["ALL shared"])
     out["ALL real"] = real
     return out
+
+
+LEGEND = (
+    "\nkind% = auto-vs-human kind right on auto/human replies (unknown is wrong); h>b, h>a = "
+    "human replies called bounce/delay, auto-reply; o>h = not_a_reply (newsletters, "
+    "notifications, receipts) called human; abst% = unknown or unparseable among all files; "
+    "reason/hard/rcpt/status on bounce and delay recipients.")
 
 
 def cell(value: Any) -> str:
@@ -310,9 +322,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(doc, ensure_ascii=False, indent=1))
         return 0
     print(table(inside, loso))
-    print("\nkind% = auto-vs-human kind right on auto/human replies (unknown is wrong); "
-          "h>b, h>a = human replies called bounce/delay, auto-reply; abst% = unknown or "
-          "unparseable among all files; reason/hard/rcpt/status on bounce and delay recipients.")
+    print(LEGEND)
     print("fixtures = generated messages (tests/fixtures/replies): shown, never evidence; "
           "not in ALL real.")
     if one_file is not None:
