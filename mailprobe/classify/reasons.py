@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from mailprobe.classify import rules
+
 # Reasons that point at our sending side (reputation, authentication, rate): a unit is not
 # charged for them (DOMAIN.md: "must not count against a unit").
 SENDER_SIDE: frozenset[str] = frozenset(
@@ -372,6 +374,21 @@ def required_literals(pattern: str) -> tuple[str, ...]:
         return ()
 
 
+def phrase_id(reason: str, pattern: str) -> str:
+    """A phrase rule's id: its reason and pattern (stable while the phrase is unchanged)."""
+    return f"phrase:{reason}:{pattern}"
+
+
+def _declare_phrases() -> None:
+    from mailprobe.classify.provenance import PHRASE_SOURCES
+    for reason, phrases in PHRASES:
+        for pattern in phrases:
+            rid = phrase_id(reason, pattern)
+            rules.register(rid, PHRASE_SOURCES.get(rid, ()), covers=reason)
+
+
+_declare_phrases()
+
 # Per reason: (literals, pattern) per phrase; a phrase with no literal always runs.
 _COMPILED: tuple[tuple[str, tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]], ...] = tuple(
     (reason, tuple((required_literals(p), re.compile(p)) for p in phrases))
@@ -379,7 +396,8 @@ _COMPILED: tuple[tuple[str, tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]]
 )
 
 
-def _matches(phrases: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...], text: str) -> bool:
+def _matches(reason: str, phrases: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...],
+             text: str) -> bool:
     for literals, pattern in phrases:
         if literals:  # plain loops: a generator per phrase cost more than the tests themselves
             for literal in literals:
@@ -387,7 +405,7 @@ def _matches(phrases: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...], text:
                     break
             else:
                 continue
-        if pattern.search(text):
+        if pattern.search(text) and rules.fire(phrase_id(reason, pattern.pattern)):
             return True
     return False
 
@@ -416,8 +434,9 @@ def _trie_pattern(words: list[str]) -> str:
 # the literals that are prefixes of it start there too). Then only phrases with a literal in
 # the text (or none at all) run, in table order: the first that matches decides, as a loop
 # over ``_COMPILED`` with ``_matches`` would (reason_from_text_slow; the tests compare them).
-_FLAT: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (reason, pattern) for reason, phrases in _COMPILED for _, pattern in phrases)
+_FLAT: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
+    (reason, pattern, phrase_id(reason, pattern.pattern))
+    for reason, phrases in _COMPILED for _, pattern in phrases)
 _ALWAYS: frozenset[int] = frozenset(
     i for i, (lits, _) in enumerate(p for _, ps in _COMPILED for p in ps) if not lits)
 _PHRASES_OF: dict[str, set[int]] = {}
@@ -453,8 +472,8 @@ def reason_from_text(text: str, skip: frozenset[str] = frozenset()) -> str | Non
     for literal in _LITERAL_SCAN.findall(text):
         candidates |= _PHRASES_AT[literal]
     for i in sorted(candidates):
-        reason, pattern = _FLAT[i]
-        if reason not in skip and pattern.search(text):
+        reason, pattern, rid = _FLAT[i]
+        if reason not in skip and pattern.search(text) and rules.fire(rid):
             return reason
     return None
 
@@ -466,7 +485,7 @@ def reason_from_text_slow(text: str, skip: frozenset[str] = frozenset()) -> str 
     if coded is not None and coded not in skip:
         return coded
     for reason, phrases in _COMPILED:
-        if reason not in skip and _matches(phrases, text):
+        if reason not in skip and _matches(reason, phrases, text):
             return reason
     return None
 
