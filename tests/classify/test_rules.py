@@ -1,4 +1,4 @@
-"""Rule provenance: every rule cites well-formed groups; disabling a group switches its rules off."""
+"""Rule provenance: rules cite well-formed groups; disabling a group switches its rules off."""
 
 from __future__ import annotations
 
