@@ -84,13 +84,31 @@ def is_bounce_or_report(msg: Message) -> bool:
 
 
 def find_evidence(msg: Message, split: Split) -> Evidence | None:
-    """The first automation signal in headers, subject, or the new body text; None if none."""
+    """The first automation signal in headers, subject, or the new body text; None if none.
+
+    The one definition of "automatic" (suspend.py and human.py ask it too). An answer letter
+    (``answer_given``) is never automatic: petition and case systems send a clerk's answer
+    with "此邮件由系统自动发送，请勿直接回复" and automatic headers.
+    """
+    if answer_given(split.new):
+        return None
     found = _header_evidence(msg)
-    if found and found.text.startswith("X-Auto-Response-Suppress") and _LETTER.search(split.new):
+    if found and found.text.startswith("X-Auto-Response-Suppress") and (
+            _LETTER.search(split.new) or split.quoted and len(split.new) > 40):
         found = None  # Outlook and ticket systems also set it on what a person wrote
     return (
         found or _subject_evidence(msg) or body_evidence(split.new, is_quoting=bool(split.quoted))
     )
+
+
+_ANSWER_GIVEN = re.compile("|".join(P.ANSWER_GIVEN), _FLAGS)
+_WORD = re.compile(r"\w")
+
+
+def answer_given(text: str) -> bool:
+    """Whether ``text`` announces an answer and gives one (20+ letters after the marker)."""
+    m = _ANSWER_GIVEN.search(text)
+    return m is not None and len(_WORD.findall(text[m.end(): m.end() + 400])) >= 20
 
 
 def _header_evidence(msg: Message) -> Evidence | None:
