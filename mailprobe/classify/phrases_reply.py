@@ -126,8 +126,8 @@ ANSWER_LETTER: tuple[str, ...] = (
 
 # An answer follows: a system-sent answer letter ("答复如下：…" with "此邮件由系统自动发送，
 # 请勿直接回复") is a human answer, whatever automatic headers or wording it carries.
-# The marker must announce what follows ("如下", a colon), so an acknowledgement that mentions "办理结果"
-# (a result to come) is not one.
+# The marker must announce what follows ("如下", a colon), so an acknowledgement that
+# mentions "办理结果" (a result to come) is not one.
 ANSWER_GIVEN: tuple[str, ...] = (
     r"(?:现将|现就|现)?(?:[^。\n]{0,12})?(?:答复|回复|办理|处理)(?:情况|结果|意见)?如下",
     r"现(?:予以)?(?:答复|回复)(?:您|你)?[:：，,]",
