@@ -41,7 +41,8 @@ _PROMISE = re.compile("|".join(P.ACK_PROMISE), _FLAGS)
 _ANSWER = re.compile("|".join(P.ANSWER_MARKERS), _FLAGS)
 _LETTER = re.compile("|".join(P.ANSWER_LETTER), _FLAGS)
 _OOO = re.compile("|".join(P.OUT_OF_OFFICE), _FLAGS)
-_OOO_SUBJECT_WORD = re.compile(r"out of|ooo|away|vacation|假期", _FLAGS)
+_OOO_SUBJECT_WORD = re.compile(r"out of|ooo|away|vacation|假期|abwesen|absence|fuera|fuori|afwezig"
+                               r"|不在", _FLAGS)
 _QQ_FOOTER = re.compile(r"这是来自QQ邮箱的假期自动回复邮件[。.]?")
 
 
@@ -119,6 +120,9 @@ def _header_evidence(msg: Message) -> Evidence | None:
         value = header_str(msg, name)
         if msg.get(name) is not None and value.lower() not in P.AUTO_FLAG_FALSE_VALUES:
             return Evidence(f"{name}: {value}", False)
+    for name, word in P.AUTO_FLAG_VALUES:
+        if word in header_str(msg, name).lower():
+            return Evidence(f"{name}: {header_str(msg, name)}", False)
     if header_str(msg, "X-Apple-Action").lower() == "vacation":
         return Evidence("X-Apple-Action: VACATION", True)
     if header_str(msg, "Precedence").lower().replace("-", "_") == "auto_reply":
