@@ -41,7 +41,8 @@ _PROMISE = re.compile("|".join(P.ACK_PROMISE), _FLAGS)
 _ANSWER = re.compile("|".join(P.ANSWER_MARKERS), _FLAGS)
 _LETTER = re.compile("|".join(P.ANSWER_LETTER), _FLAGS)
 _OOO = re.compile("|".join(P.OUT_OF_OFFICE), _FLAGS)
-_OOO_SUBJECT_WORD = re.compile(r"out of|ooo|away|vacation|假期", _FLAGS)
+_OOO_SUBJECT_WORD = re.compile(r"out of|ooo|away|vacation|假期|abwesen|absence|fuera|fuori|afwezig"
+                               r"|不在", _FLAGS)
 _QQ_FOOTER = re.compile(r"这是来自QQ邮箱的假期自动回复邮件[。.]?")
 
 
@@ -84,13 +85,31 @@ def is_bounce_or_report(msg: Message) -> bool:
 
 
 def find_evidence(msg: Message, split: Split) -> Evidence | None:
-    """The first automation signal in headers, subject, or the new body text; None if none."""
+    """The first automation signal in headers, subject, or the new body text; None if none.
+
+    The one definition of "automatic" (suspend.py and human.py ask it too). An answer letter
+    (``answer_given``) is never automatic: petition and case systems send a clerk's answer
+    with "此邮件由系统自动发送，请勿直接回复" and automatic headers.
+    """
+    if answer_given(split.new):
+        return None
     found = _header_evidence(msg)
-    if found and found.text.startswith("X-Auto-Response-Suppress") and _LETTER.search(split.new):
+    if found and found.text.startswith("X-Auto-Response-Suppress") and (
+            _LETTER.search(split.new) or split.quoted and len(split.new) > 40):
         found = None  # Outlook and ticket systems also set it on what a person wrote
     return (
         found or _subject_evidence(msg) or body_evidence(split.new, is_quoting=bool(split.quoted))
     )
+
+
+_ANSWER_GIVEN = re.compile("|".join(P.ANSWER_GIVEN), _FLAGS)
+_WORD = re.compile(r"\w")
+
+
+def answer_given(text: str) -> bool:
+    """Whether ``text`` announces an answer and gives one (20+ letters after the marker)."""
+    m = _ANSWER_GIVEN.search(text)
+    return m is not None and len(_WORD.findall(text[m.end(): m.end() + 400])) >= 20
 
 
 def _header_evidence(msg: Message) -> Evidence | None:
@@ -101,6 +120,9 @@ def _header_evidence(msg: Message) -> Evidence | None:
         value = header_str(msg, name)
         if msg.get(name) is not None and value.lower() not in P.AUTO_FLAG_FALSE_VALUES:
             return Evidence(f"{name}: {value}", False)
+    for name, word in P.AUTO_FLAG_VALUES:
+        if word in header_str(msg, name).lower():
+            return Evidence(f"{name}: {header_str(msg, name)}", False)
     if header_str(msg, "X-Apple-Action").lower() == "vacation":
         return Evidence("X-Apple-Action: VACATION", True)
     if header_str(msg, "Precedence").lower().replace("-", "_") == "auto_reply":

@@ -67,13 +67,24 @@ def body_text(msg: Message) -> str:
 
 def has_attachment(msg: Message) -> bool:
     """True when a leaf part is a named attachment (a file sent with the reply)."""
+    return bool(attachment_types(msg))
+
+
+def attachment_types(msg: Message) -> list[str]:
+    """The content types of the named attachments (files sent with the reply)."""
+    found: list[str] = []
     for part in msg.walk():
         if part.is_multipart():
             continue
         disposition = str(part.get("Content-Disposition", "")).lower()
         if "attachment" in disposition or part.get_filename():
-            return True
-    return False
+            found.append(part.get_content_type())
+    return found
+
+
+def has_document(msg: Message) -> bool:
+    """A file that can carry an answer (not an image: a signature logo or a photo is not one)."""
+    return any(not t.startswith("image/") for t in attachment_types(msg))
 
 
 def _first_texts(msg: Message) -> tuple[str | None, str | None]:
