@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -103,3 +104,33 @@ def test_no_file_is_in_the_blind_set() -> None:
             if p.name not in ("SOURCE.toml", "labels.jsonl")
             and content_hashes(p.read_bytes()) & reserved]
     assert not hits, f"files of the blind set: {hits}"
+
+
+def load_benchmark() -> Any:
+    """benchmarks/corpus_accuracy.py as a module (benchmarks/ is not a package)."""
+    import importlib.util
+
+    path = CORPUS.parents[1] / "benchmarks" / "corpus_accuracy.py"
+    spec = importlib.util.spec_from_file_location("corpus_accuracy", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the file runs
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_benchmark_scores_every_labelled_file() -> None:
+    bench = load_benchmark()
+    items = bench.corpus_items(CORPUS)
+    tallies = bench.run(items, lambda _group: bench.contextlib.nullcontext())
+    assert sum(t.files for t in tallies.values()) == sum(len(labels(s)) for s in sources())
+    assert set(tallies) == {f"corpus:{s.name}" for s in sources()}
+
+
+def test_benchmark_counts_a_human_reply_called_bounce() -> None:
+    """A real delay notice labelled, for the test, as a human reply must count as h>b."""
+    bench = load_benchmark()
+    delay = next(item for item in bench.corpus_items(CORPUS) if item.kind == "delay")
+    relabelled = bench.Item(delay.group, delay.path, "human_reply")
+    tally = bench.run([relabelled], lambda _group: bench.contextlib.nullcontext())[delay.group]
+    assert (tally.human, tally.human_bounce, tally.kind_right) == (1, 1, 0)
