@@ -20,6 +20,7 @@ import contextlib
 import json
 import re
 import sys
+import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -290,11 +291,45 @@ def table(inside: dict[str, Tally], loso: dict[str, Tally] | None) -> str:
     return "\n".join(lines)
 
 
+def source_table(root: Path = CORPUS) -> list[dict[str, Any]]:
+    """One row per tests/corpus source: repository, licence, files per kind, judged labels."""
+    rows = []
+    for source in sorted(p for p in root.iterdir() if p.is_dir()) if root.exists() else []:
+        meta = tomllib.loads((source / "SOURCE.toml").read_text(encoding="utf-8"))
+        labels = [json.loads(line) for line in
+                  (source / "labels.jsonl").read_text(encoding="utf-8").splitlines() if line]
+        rows.append({"source": source.name, "repo": meta["repo"], "licence": meta["licence"],
+                     "files": len(labels), "judged": sum(bool(x["judged"]) for x in labels),
+                     "kinds": dict(Counter(x["kind"] for x in labels)),
+                     "clients": sorted({x["client"] for x in labels
+                                        if x["kind"] == "human_reply" and x.get("client")})})
+    return rows
+
+
+def print_sources(rows: list[dict[str, Any]]) -> None:
+    for row in rows:
+        kinds = ", ".join(f"{k} {n}" for k, n in sorted(row["kinds"].items()))
+        print(f"{row['source']:<22} {row['files']:>4}  {row['licence']:<18} {row['repo']:<42} "
+              f"{kinds} (judged {row['judged']})")
+    clients = sorted({c for row in rows for c in row["clients"]})
+    print(f"{'total':<22} {sum(r['files'] for r in rows):>4}  human-reply clients "
+          f"({len(clients)}): {', '.join(clients)}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--json", action="store_true", help="print one JSON document")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every wrong file")
+    parser.add_argument("--sources", action="store_true",
+                        help="only list the corpus sources: licence, files per kind, clients")
     args = parser.parse_args(argv)
+    if args.sources:
+        rows = source_table()
+        if args.json:
+            print(json.dumps(rows, ensure_ascii=False, indent=1))
+        else:
+            print_sources(rows)
+        return 0
 
     shared = shared_root()
     items = corpus_items() + shared_items(shared) + fixture_items()
