@@ -765,3 +765,39 @@ def is_hard(reason: str, status: str | None = None) -> bool:
     if reason == "notaccept":
         return not (status or "").startswith("4")
     return reason in HARD_REASONS
+
+
+# What staff should do, by reason (reports show it beside the outcome). Address problems ask
+# the unit to correct its published address; mailbox problems to fix the mailbox; reasons on
+# our sending side are not the unit's to fix.
+ADVICE: dict[str, str] = {
+    "userunknown": "地址不存在：请更正公开地址",
+    "hostunknown": "域名不存在或无法解析：请更正公开地址或修复域名解析",
+    "hasmoved": "邮箱已迁移：请公开新地址",
+    "notaccept": "该域名不接收邮件：请公开可用的邮箱地址",
+    "suspend": "邮箱已停用、冻结或过期：请恢复邮箱或公开新地址",
+    "mailboxfull": "邮箱已满：请清理邮箱或扩容",
+    "emailtoolarge": "邮件超过对方大小限制：请核对邮件大小限制",
+    "filtered": "邮件被收件方过滤：请检查收件规则与白名单",
+    "policyviolation": "对方策略拒收：请检查邮件系统策略",
+    "norelaying": "对方服务器不为该域名收信：请检查域名的 MX 记录",
+    "systemfull": "对方服务器存储已满：请联系邮件系统管理员",
+    "systemerror": "对方服务器出错：请联系邮件系统管理员",
+    "mailererror": "对方投递程序出错：请联系邮件系统管理员",
+    "networkerror": "网络或域名解析故障：请检查邮件服务器能否连通",
+    "expired": "多次重试仍未送达：请检查邮件服务器是否正常运行",
+    "delayed": "投递延迟，仍在重试：等待最终结果",
+    "greylisting": "对方灰名单暂缓接收，会自动重试：无需处理",
+    "syntaxerror": "通信协议错误：请联系邮件系统管理员",
+    "contenterror": "邮件内容格式被拒：发送方核查",
+    "virusdetected": "邮件被判为含病毒：发送方核查",
+}
+SENDER_SIDE_ADVICE = "发送方原因（信誉、认证或频率），不计入单位：由测评方处理"
+UNKNOWN_ADVICE = "原因不明：请人工查看退信原文"
+
+
+def advice_for(reason: str | None) -> str:
+    """What staff should do about a bounce with ``reason`` (Chinese, one line)."""
+    if reason in SENDER_SIDE:
+        return SENDER_SIDE_ADVICE
+    return ADVICE.get(reason or "", UNKNOWN_ADVICE)
