@@ -163,7 +163,7 @@ def test_a_person_writing_failure_words_is_not_a_bounce() -> None:
 
 
 def test_failure_words_from_no_person_and_no_structure_is_unknown_with_candidates() -> None:
-    body = "Delivery has failed to these recipients:\n\nbob@example.gov.cn\n550 5.1.1 user unknown"
+    body = "Delivery has failed to these recipients:\n\nbob@example.gov.cn\nuser unknown"
     v = classify(mail({"From": "alerts@monitor.example.net", "To": "p@sender.example.org",
                        "Subject": "Undeliverable: report", "List-Id": "<alerts.example.net>"},
                       body))
@@ -209,3 +209,29 @@ def test_header_block_before_quoted_lines_keeps_the_answer_below() -> None:
     ("blocked", "不计入单位"), ("greylisting", "无需处理"), (None, "人工查看")])
 def test_advice_follows_the_reason(reason: str | None, words: str) -> None:
     assert words in advice_for(reason)
+
+
+def test_failure_letter_from_an_unknown_system_sender_stays_a_bounce() -> None:
+    body = ("------ Failed Recipients ------\n<userx@example.gov.cn>: Requested action not "
+            "taken: mailbox unavailable. [SMTP Error Code 550]\n")
+    v = classify(mail({"From": "E500_SMTP_Mail_Service@example.org", "To": "p@sender.example.org",
+                       "Subject": "Returned Mail - Error During Delivery"}, body))
+    assert v.kind is Kind.BOUNCE
+    assert v.recipients[0].address == "userx@example.gov.cn"
+
+
+def test_null_sender_notification_without_failure_words_is_not_a_bounce() -> None:
+    body = 'Hi,\n\nthere is a new ticket in "Abuse"!\n\n"Ann" <ann@example.it> wrote:\n> [...]\n'
+    raw = mail({"From": "Ticket Notification <otrs@example.si>", "To": "p@sender.example.org",
+                "Return-Path": "<>", "Subject": "[tt1003797] New ticket notification!",
+                "Received": "from x by mx.example.si (Postfix) with ESMTP id 1"}, body)
+    assert classify(raw).kind is not Kind.BOUNCE
+
+
+def test_multipart_without_its_boundary_lines_is_read_as_text() -> None:
+    raw = (b"From: a.person@example.ca\nTo: p@sender.example.org\nSubject: Re: video\n"
+           b"References: <x@example.org>\nMIME-Version: 1.0\n"
+           b'Content-Type: multipart/alternative; boundary="----=_NextPart_000"\n\n'
+           b"Hi,\n\nWednesday at ten works for us.\n")
+    v = classify(raw)
+    assert v.kind is Kind.HUMAN_REPLY and "Wednesday" in (v.reply_text or "")
