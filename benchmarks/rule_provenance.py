@@ -6,8 +6,8 @@ Classifies every file of the shared bounce corpus (group ``shared:<family>``), o
 ``tests/fixtures`` (group ``fixtures``) and of each ``--corpus`` folder's sources (group
 ``corpus:<source>``, one per sub-folder) under ``rules.trace()``. Prints, per rule, the files
 it decided and their groups; then the rules that decide exactly one file. With ``--write`` the
-groups become the cited sources in ``mailprobe/classify/provenance.py`` for phrases that cite
-no source yet (a ``doc:`` citation written by hand is kept).
+groups become the cited sources in ``mailprobe/classify/provenance.py`` (PHRASE_SOURCES; the
+hand-written ``doc:`` citations in DOC_CITATIONS are kept apart).
 """
 
 from __future__ import annotations
@@ -79,11 +79,10 @@ def write(fired: dict[str, list[tuple[str, Path]]], known: dict[str, tuple[str, 
             continue
         cited = PHRASE_SOURCES.get(rid, ())
         groups = tuple(sorted({g for g, _ in fired.get(rid, [])}))
-        docs = tuple(g for g in cited if g.startswith("doc:"))
-        out[rid] = docs + tuple(g for g in (groups or cited) if not g.startswith("doc:"))
+        out[rid] = groups or cited
     path = ROOT / "mailprobe" / "classify" / "provenance.py"
     text = path.read_text()
-    head = text[:text.index("PHRASE_SOURCES")]
+    head = text[:text.index("PHRASE_SOURCES:")]
     lines = [head + "PHRASE_SOURCES: dict[str, tuple[str, ...]] = {"]
     for rid, groups in out.items():
         line = f"    {rid!r}: {groups!r},"

@@ -97,6 +97,10 @@ def reply_evidence(msg: Message, split: Split) -> str | None:
 
 
 def _is_bulk(msg: Message) -> bool:
+    if _NOREPLY.match(from_address(msg)):
+        return True
+    if header_str(msg, "Precedence").lower() == "list" and msg.get("List-Id") is not None:
+        return False  # a discussion list passes on what a person wrote (RFC 2919 List-Id)
     if any(msg.get(name) is not None for name in P.BULK_HEADERS):
         return True
     if header_str(msg, "Precedence").lower() in P.BULK_PRECEDENCE:

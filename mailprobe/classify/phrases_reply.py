@@ -114,7 +114,7 @@ AUTO_BODY_STRONG: tuple[str, ...] = (
     r"your (?:message|e-?mail) (?:is|has been) (?:held|quarantined|waiting) (?:pending|for|until)"
     r" (?:your )?(?:verification|confirmation|approval)",
     # German: absent, automatic message, receipt
-    r"ich bin (?:bis|vom|ab|am|derzeit|zurzeit|momentan)[^.\n]{0,60}"
+    r"ich bin (?:bis|vom|ab|am|derzeit|zurzeit|momentan)[^\n]{0,60}?"
     r"(?:nicht im (?:büro|hause|dienst)|abwesend|im urlaub|außer haus|nicht erreichbar)",
     r"diese (?:e-?mail|nachricht) wurde automatisch (?:erstellt|generiert|versendet|verschickt)",
     r"dies ist eine automatisch(?:e|erzeugte|generierte)",
@@ -212,6 +212,13 @@ OUT_OF_OFFICE: tuple[str, ...] = (
     r"away from (?:the |my )?(?:office|desk)",
     r"currently away",
     r"\bOOO\b",
+    r"nicht im büro",
+    r"abwesen",
+    r"urlaub",
+    r"absente?\b",
+    r"congés?",
+    r"vacaciones",
+    r"afwezig",
 )
 
 # Subject prefixes of a reply ("Re:", "回复：", "答复:", Outlook "RE:", German "AW:").

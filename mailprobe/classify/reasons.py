@@ -53,13 +53,12 @@ REASON_TABLE: tuple[Entry, ...] = (
     Entry("mailboxfull", "the mailbox is over its quota or full (RFC 3463 X.2.2)",
           (
         r"mailbox (?:is )?full", r"mailbox (?:size )?limit exceeded", r"quota exceeded",
-        r"over (?:the )?quota", r"overquota", r"exceeded (?:storage|quota|mailbox)",
+        r"over (?:the )?quota", r"exceeded (?:storage|quota|mailbox)",
         r"mailbox (?:has )?exceeded", r"user'?s? (?:disk )?quota", r"mailfolder is full",
         r"insufficient (?:disk )?space", r"not enough (?:storage|space)", r"mail ?box is over",
         r"too much mail data", r"mailbox full", r"exceeds? (?:the )?(?:mailbox )?quota",
         r"mailbox is over quota", r"account is full", r"inbox is full", r"disk quota",
         r"storage (?:quota|limit)", r"the user's mailbox is full", r"quota full",
-        r"mailbox exceeds",
         r"user is over (?:the )?quota", r"mailbox size exceeded", r"status: 4\.2\.2",
         r"邮箱(?:已满|空间不足|容量)", r"空间不足",
     )),
@@ -101,10 +100,10 @@ REASON_TABLE: tuple[Entry, ...] = (
           (
         r"relay(?:ing)? (?:access )?(?:denied|not (?:permitted|allowed))",
         r"not permitted to relay",
-        r"unable to relay", r"relay not permitted", r"we do not relay", r"no relaying",
+        r"unable to relay", r"relay not permitted", r"we do not relay",
         r"relaying (?:mail )?(?:to .{0,60})?(?:is )?(?:denied|prohibited|not allowed)",
         r"not allowed to relay", r"relay access", r"^5\.7\.1 .{0,80}relay", r"can ?not relay",
-        r"(?:is not|isn't) (?:a )?(?:local|gateway|rcpthost)", r"not our customer",
+        r"(?:is not|isn't) (?:a )?(?:local|gateway|rcpthost)",
         r"domain isn't in my list of allowed rcpthosts", r"email address is not verified",
     )),
     Entry("authfailure", "SPF, DKIM or DMARC authentication of our sender failed",
@@ -112,7 +111,7 @@ REASON_TABLE: tuple[Entry, ...] = (
         r"\bspf\b.{0,40}(?:fail|check|not pass|reject|violat)", r"(?:fail|not pass).{0,30}\bspf\b",
         r"\bdkim\b.{0,40}(?:fail|check|invalid|required)", r"dmarc", r"sender policy framework",
         r"authentication (?:check )?failed",
-        r"unauthenticated (?:email|mail)", r"bad spf", r"per it'?s spf", r"\bspf record",
+        r"unauthenticated (?:email|mail)", r"\bspf record",
         r"sender (?:is )?not authenticated", r"5\.7\.(?:2[0-6]|7)\b", r"sender domain .{0,30}spoof",
         r"does not pass .{0,40}authentication",
         r"not (?:permitted|authorized) by (?:domain|the) .{0,40}(?:owner|spf)",
@@ -130,18 +129,17 @@ REASON_TABLE: tuple[Entry, ...] = (
         r"does not have a ptr record", r"forward dns entry does not point to the sending ip",
         r"generic dns ptr-records", r"domain .{1,80} mismatches client ip",
         r"reverse dns lookup for host .{1,80} failed permanently",
-        r"forbidden by invalid rdns record", r"service permits .{1,20} unverifyable sending ips",
+        r"forbidden by invalid rdns record",
     )),
     Entry("notcompliantrfc", "the message is not RFC 5322 compliant",
           (r"not compliant with rfc", r"rfc ?5322", r"rfc ?2822",
-                         r"multiple (?:addresses in )?from", r"duplicate header",
+                         r"duplicate header",
                          r"headers? .{0,30}not (?:rfc )?compliant")),
     Entry("rejected", "our envelope sender is refused (before hostunknown)",
           (  # the envelope sender: before hostunknown, whose words overlap
-        r"from: domain is invalid", r"emetteur invalide", r"invalid sender",
-        r"sender verify failed", r"domain of sender address ", r"mail from not owned by user",
+        r"emetteur invalide", r"invalid sender", r"domain of sender address ",
+        r"sender verify failed", r"mail from not owned by user",
         r"after (?:end of data|mail from):.{0,200}\bdoes not exist",
-        r"\bsend(?:ing)? (?:to/)?from an address .{0,40}blacklisted",
         r"your email address has been blacklisted", r"sender is spammer",
         r"unroutable sender address", r"null sender is not allowed",
         r"empty envelope senders not allowed", r"sender domain (?:is empty|listed at )",
@@ -157,7 +155,6 @@ REASON_TABLE: tuple[Entry, ...] = (
            r"拒绝(?:接收|接受)(?:您的|你的|该|此)?(?:邮件|来信|信件)")),
     Entry("hostunknown", "the recipient's domain does not exist or has no mail host",
           (
-        r"the account or domain may not exist",
         r"mail domain mentioned in email address is unknown",
         r"recipient domain must exist", r"domain must exist", r"unrouteable address",
         r"host (?:or domain name )?(?:not found|unknown)", r"unknown host",
@@ -172,7 +169,7 @@ REASON_TABLE: tuple[Entry, ...] = (
         r"host unknown", r"unknown mail domain",
     )),
     Entry("notaccept", "the domain accepts no mail (null MX, RFC 7505)",
-          (r"does not accept (?:mail|e-?mail)", r"null mx", r"not accept(?:ing)? mail",
+          (r"null mx", r"not accept(?:ing)? mail",
                    r"accepts? no mail", r"(?:doesn't|does not) receive e?mail",
                    r"couldn't find a mail exchanger")),
     Entry("userunknown", "the recipient address does not exist",
@@ -189,7 +186,7 @@ REASON_TABLE: tuple[Entry, ...] = (
         r"recipient address rejected: (?:user|undeliverable|unknown|not|invalid|access denied)",
         r"does not have an account here", r"no mailbox (?:here )?(?:by that name|for)",
         r"mailbox unavailable", r"mailbox not available", r"mailbox (?:is )?unknown",
-        r"unknown or illegal alias", r"email address wasn'?t found",
+        r"email address wasn'?t found",
         r"the address couldn'?t be found", r"address not found", r"sorry, no mailbox here",
         r"no account by that name", r"(?:user|recipient|account) (?:is )?not (?:here|local|exist)",
         r"email address (?:could not be found|does not exist|was not found|is not valid)",
@@ -205,13 +202,13 @@ REASON_TABLE: tuple[Entry, ...] = (
     )),
     Entry("filtered", "a filter or the recipient refused the message (address accepted)",
           (
-        r"due to extended inactivity", r"recipient .{0,20}refus", r"message filtered",
+        r"due to extended inactivity", r"recipient .{0,20}refus",
         r"refused by (?:the )?recipient", r"not accepting (?:mail|messages) from",
         r"has restricted", r"delivery not authorized, message refused",
         r"user refuses", r"rejected by recipient", r"filtered",
     )),
     Entry("policyviolation", "a local policy refused the message",
-          (r"policy (?:violation|reason|rejection)", r"protocol violation",
+          (r"policy (?:violation|reason|rejection)",
                          r"violat\w+ .{0,20}policy",
                          r"acceptable use policy", r"prohibited", r"not permitted by policy",
                          r"content policy", r"message rejected due to (?:local )?policy")),
@@ -224,10 +221,9 @@ REASON_TABLE: tuple[Entry, ...] = (
         r"envelope sender", r"sender verify", r"return path", r"sender.{0,20}blacklist",
         r"your (?:email|e-mail) address .{0,40}(?:blocked|rejected|banned)",
         r"address .{0,30}has been blocked", r"from address", r"sender .{0,30}not permitted",
-        r"unknown sender", r"purported responsible address", r"valid from\b", r"from: domain",
+        r"unknown sender", r"valid from\b", r"from: domain",
+        r"purported responsible address",
     )),
-    Entry("contenterror", "content judged dangerous",
-          (r"content presents a potential",)),
     Entry("blocked", "our sending host or IP is blocked (block lists, reputation of the client)",
           (
         r"blacklist", r"blocklist", r"block ?list", r"black ?listed", r"\bdnsbl\b", r"\brbl\b",
@@ -235,13 +231,12 @@ REASON_TABLE: tuple[Entry, ...] = (
         r"(?:client|your|sending) (?:host|ip|server|address)"
         r".{0,60}(?:blocked|rejected|refused|denied|banned|not allowed)",
         r"(?:access|connection) (?:denied|refused|rejected)", r"blocked (?:using|by|because|for)",
-        r"ip .{0,30}(?:blocked|banned|rejected)", r"banned", r"poor reputation",
+        r"banned", r"poor reputation",
         r"not allowed to send", r"your ip", r"service refused",
         r"ip address .{0,40}(?:block|reject)",
         r"has been blocked", r"refused to talk to me", r"mail server .{0,30}not accepted",
         r"client host blocked", r"dynamic ip", r"residential", r"dialup|dial-up",
-        r"please use the smtp server of your isp", r"invalid ip", r"my name was rejected",
-        r"not accepting connections",
+        r"please use the smtp server of your isp", r"my name was rejected",
     )),
     Entry("spamdetected", "the content was judged spam",
           (
@@ -268,11 +263,11 @@ REASON_TABLE: tuple[Entry, ...] = (
                        r"\[ts0[1-4]\]", r"temporarily deferred due to unexpected volume",
                        r"low reputation")),
     Entry("contenterror", "the message's headers or content are malformed",
-          (r"header (?:error|syntax)", r"invalid header", r"headers? too large",
+          (r"header (?:error|syntax)", r"invalid header",
                       r"content error", r"message content", r"content presents", r"8bit",
                       r"improper(?:ly)? (?:formatted|encoded)", r"line too long")),
     Entry("securityerror", "authentication or a security policy is required",
-          (r"security", r"authentication required", r"unauthenticated senders?",
+          (r"security", r"authentication required",
                        r"smtp authentication", r"auth(?:entication)? failed",
                        r"must (?:issue a )?starttls", r"encryption required", r"tls required",
                        r"certificate", r"not (?:authorized|authorised)",
@@ -291,13 +286,13 @@ REASON_TABLE: tuple[Entry, ...] = (
         r"delivery (?:attempts?|period) (?:has )?(?:exceeded|expired|failed)",
         r"could not be delivered for", r"maximum time", r"handle timeout",
         r"was not delivered .{0,40}(?:days|hours)", r"have not been able to deliver",
-        r"still trying", r"delay(?:ed)?", r"超时", r"failed \d+ attempts", r"aborted after",
+        r"still trying", r"delay(?:ed)?", r"超时",
     )),
     Entry("networkerror", "network or DNS failure between the servers, mail loops",
           (
         r"connection (?:refused|timed out|reset|lost|closed)", r"could not connect",
         r"can ?not connect",
-        r"unable to connect", r"no route to host", r"network (?:is )?unreachable", r"network error",
+        r"unable to connect", r"no route to host", r"network (?:is )?unreachable",
         r"lost connection", r"dns (?:query )?(?:error|failure|lookup)",
         r"temporary (?:dns |lookup |name resolution )failure",
         r"routing loop", r"mail loop", r"too many hops", r"loops back", r"mail for .{0,60}loops",
@@ -305,11 +300,11 @@ REASON_TABLE: tuple[Entry, ...] = (
         r"无法连接", r"name serv(?:er|ice) (?:error|reply)", r"host name lookup failure",
     )),
     Entry("mailererror", "a local delivery program failed",
-          (r"mailer error", r"command (?:died|failed)", r"exit (?:status|code)",
-                     r"program .{0,30}(?:failed|error)", r"procmail", r"unknown mailer error",
-                     r"\|\s*/", r"pipe to")),
+          (r"command (?:died|failed)", r"exit (?:status|code)",
+                     r"program .{0,30}(?:failed|error)", r"unknown mailer error",
+                     r"pipe to")),
     Entry("systemerror", "the receiving system had an internal error",
-          (r"system error", r"internal (?:server )?error", r"server error",
+          (r"internal (?:server )?error", r"server error",
                      r"local error", r"temporary (?:local )?(?:problem|error)",
                      r"resources? (?:temporarily )?unavailable", r"configuration error",
                      r"service (?:currently )?(?:not available|unavailable)", r"try again later",
@@ -532,11 +527,12 @@ def delay_reason(reason: str, text: str) -> str:
 
 
 def _declare_phrases() -> None:
-    from mailprobe.classify.provenance import PHRASE_SOURCES
+    from mailprobe.classify.provenance import DOC_CITATIONS, PHRASE_SOURCES
     for entry in (*REASON_TABLE, *VENDOR_TABLE, GREYLISTING):
         for pattern in entry.phrases:
             rid = phrase_id(entry.reason, pattern, entry.scope)
-            rules.register(rid, PHRASE_SOURCES.get(rid, ()), covers=entry.covers)
+            cited = DOC_CITATIONS.get(rid, ()) + PHRASE_SOURCES.get(rid, ())
+            rules.register(rid, cited, covers=entry.covers)
     rules.register("adjust:zh-no-such-recipient", ("fixtures",),
                    covers="收件人不存在 with no SMTP code is userunknown, not filtered")
     rules.register("delay:no-cause", ("doc:RFC3464",),
@@ -765,3 +761,39 @@ def is_hard(reason: str, status: str | None = None) -> bool:
     if reason == "notaccept":
         return not (status or "").startswith("4")
     return reason in HARD_REASONS
+
+
+# What staff should do, by reason (reports show it beside the outcome). Address problems ask
+# the unit to correct its published address; mailbox problems to fix the mailbox; reasons on
+# our sending side are not the unit's to fix.
+ADVICE: dict[str, str] = {
+    "userunknown": "地址不存在：请更正公开地址",
+    "hostunknown": "域名不存在或无法解析：请更正公开地址或修复域名解析",
+    "hasmoved": "邮箱已迁移：请公开新地址",
+    "notaccept": "该域名不接收邮件：请公开可用的邮箱地址",
+    "suspend": "邮箱已停用、冻结或过期：请恢复邮箱或公开新地址",
+    "mailboxfull": "邮箱已满：请清理邮箱或扩容",
+    "emailtoolarge": "邮件超过对方大小限制：请核对邮件大小限制",
+    "filtered": "邮件被收件方过滤：请检查收件规则与白名单",
+    "policyviolation": "对方策略拒收：请检查邮件系统策略",
+    "norelaying": "对方服务器不为该域名收信：请检查域名的 MX 记录",
+    "systemfull": "对方服务器存储已满：请联系邮件系统管理员",
+    "systemerror": "对方服务器出错：请联系邮件系统管理员",
+    "mailererror": "对方投递程序出错：请联系邮件系统管理员",
+    "networkerror": "网络或域名解析故障：请检查邮件服务器能否连通",
+    "expired": "多次重试仍未送达：请检查邮件服务器是否正常运行",
+    "delayed": "投递延迟，仍在重试：等待最终结果",
+    "greylisting": "对方灰名单暂缓接收，会自动重试：无需处理",
+    "syntaxerror": "通信协议错误：请联系邮件系统管理员",
+    "contenterror": "邮件内容格式被拒：发送方核查",
+    "virusdetected": "邮件被判为含病毒：发送方核查",
+}
+SENDER_SIDE_ADVICE = "发送方原因（信誉、认证或频率），不计入单位：由测评方处理"
+UNKNOWN_ADVICE = "原因不明：请人工查看退信原文"
+
+
+def advice_for(reason: str | None) -> str:
+    """What staff should do about a bounce with ``reason`` (Chinese, one line)."""
+    if reason in SENDER_SIDE:
+        return SENDER_SIDE_ADVICE
+    return ADVICE.get(reason or "", UNKNOWN_ADVICE)

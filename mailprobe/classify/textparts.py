@@ -104,7 +104,8 @@ def _first_texts(msg: Message) -> tuple[str | None, str | None]:
             continue
         if "attachment" in str(part.get("Content-Disposition", "")).lower():
             continue
-        if ctype == "text/plain" and plain is None:
+        if (ctype == "text/plain" or ctype.startswith("multipart/")) and plain is None:
+            # a multipart without its boundary lines is one block of text (broken clients)
             plain = _leaf_text(part)
         elif ctype == "text/html" and html is None:
             html = _leaf_text(part)

@@ -30,14 +30,17 @@ KIND_EXCEPTIONS = {
     "lhost-fml-02.eml": "an fml mailing-list refusal ('you are not a member'), not a daemon letter",
 }
 
+# Issue 3's targets, with hard and reason lowered by issue 9's decision: phrases that decided
+# one corpus file without a public description or a second sample were removed (the list is
+# in docs/classify.md, "Rules removed"); in-sample figures fell by what they had fitted.
 TARGETS = {
     "kind": 0.99,
     "bounce_r": 0.99,
     "bounce_p": 0.995,
     "addr": 0.99,
-    "hard": 0.97,
+    "hard": 0.96,
     "status": 0.97,
-    "reason": 0.92,
+    "reason": 0.86,
 }
 # What this version reaches on the bsd+not half (a floor against regressions).
 FLOORS = {
@@ -45,9 +48,9 @@ FLOORS = {
     "bounce_r": 0.99,
     "bounce_p": 0.995,
     "addr": 0.99,
-    "hard": 0.97,
+    "hard": 0.965,
     "status": 0.98,
-    "reason": 0.92,
+    "reason": 0.87,
 }
 
 
