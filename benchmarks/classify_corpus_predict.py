@@ -22,6 +22,10 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "bounces"
 SCORER_KIND = {Kind.BOUNCE: "bounce", Kind.DELAY: "bounce", Kind.AUTO_REPLY: "auto_reply",
                Kind.FEEDBACK_REPORT: "feedback_report"}
 
+# Our delay notices' reason "delayed" (still trying, no cause stated) is what Sisimai calls
+# "expired" in a delay notice (docs/classify.md, "Delay notices").
+SCORER_REASON = {"delayed": "expired"}
+
 
 def permanent(kind: Kind, r: Recipient) -> bool:
     """Temporary (4xx) or permanent (5xx): the status's class, else the reply code's, else
@@ -42,7 +46,8 @@ def predict(corpus: Path = CORPUS) -> list[dict[str, object]]:
             "file": item["file"],
             "kind": SCORER_KIND.get(verdict.kind, "not_bounce"),
             "detector": verdict.detector,
-            "recipients": [{"addr": r.address, "status": r.status, "reason": r.reason,
+            "recipients": [{"addr": r.address, "status": r.status,
+                            "reason": SCORER_REASON.get(r.reason or "", r.reason),
                             "hard": r.hard, "permanent": permanent(verdict.kind, r)}
                            for r in verdict.recipients],
         })

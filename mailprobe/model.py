@@ -105,6 +105,8 @@ class Verdict:
     sender: str | None = None  # From address, lower case
     subject: str = ""
     message_id: str | None = None
+    # unknown: the kinds the evidence pointed at (e.g. ("bounce",)), kept for review
+    candidates: tuple[str, ...] = ()
 
     @property
     def probe_refs(self) -> list[str]:

@@ -2,7 +2,8 @@
 
 Evidence: an Aliyun host (``mxhichina.com``, ``qiye.aliyun.com``, ``mx*.aliyun.com``,
 ``alimail``, ``alibaba``) in the DSN or letter, or Aliyun's letter ("此邮件由阿里邮箱系统自动发送",
-"投递失败" with "Aliyun"). Aliyun's phrases decide the reason, else reasons.py does.
+"投递失败" with "Aliyun"). Aliyun's phrases (reasons.VENDOR_TABLE) decide the reason, else the
+general table does.
 
 Sample::
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from mailprobe.classify import reasons
 from mailprobe.classify.dsn import collect
 from mailprobe.classify.extract import bounce
 from mailprobe.classify.message import Mail
@@ -27,22 +29,6 @@ MARKERS = re.compile(r"mxhichina\.com|qiye\.aliyun\.com|\w+\.aliyun\.com|\balima
 
 HINTS = ("aliyun", "mxhichina", "alimail", "阿里")
 
-REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("spamdetected", ("rejected by anti-spam", "spam message", "content rejected",
-                      "垃圾邮件")),
-    ("ratelimited", ("frequency limit", "too many", "发信频率")),
-    ("mailboxfull", ("mailbox is full", "quota", "邮箱已满", "空间不足")),
-    ("suspend", ("mailbox is frozen", "account is disabled", "已冻结", "已停用")),
-    ("userunknown", ("mailbox not found", "user not found", "用户不存在", "收件人不存在")),
-    ("authfailure", ("spf check", "dmarc", "dkim")),
-)
-
-
-def reason_of(text: str) -> str | None:
-    text = " ".join(text.lower().split())
-    return next((r for r, phrases in REASONS if any(p in text for p in phrases)), None)
-
-
 def detect(msg: Mail) -> Verdict | None:
     letter = msg.letter
     if not any(h in msg.hay for h in HINTS) or not MARKERS.search(msg.hay + msg.from_text):
@@ -50,5 +36,5 @@ def detect(msg: Mail) -> Verdict | None:
     found = collect(msg)
     if not found:
         return None
-    reason = reason_of(" ".join(f.diagnostic for f in found) or letter)
+    reason = reasons.vendor_reason("aliyun", " ".join(f.diagnostic for f in found) or letter)
     return bounce(NAME, msg, found, text=letter, reason=reason, evidence="aliyun letter")

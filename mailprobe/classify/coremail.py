@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from mailprobe.classify import reasons
 from mailprobe.classify.dsn import collect
 from mailprobe.classify.extract import Found, bounce, squeeze
 from mailprobe.classify.message import Mail
@@ -31,19 +32,6 @@ LETTER = re.compile(r"退信原因|bounce reason|您的邮件被退回|your emai
 LETTER_WORDS = ("退信原因", "bounce reason", "您的邮件被退回", "your email ")  # one in every match
 WHY = re.compile(r"(?:退信原因|bounce reason)\s*[:：/]?\s*(?:/\s*bounce reason\s*[:：]?)?\s*(.+)",
                  re.I)
-
-# Coremail's sentences (DOMAIN.md); matched before reasons.py's general table.
-REASONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("spamdetected", ("rejected by system", "content rejected", "垃圾邮件", "spam")),
-    ("networkerror", ("rcpt handle timeout", "can not connect to host", "cannot connect to host",
-                      "dns query error", "connect timeout", "无法连接")),
-    ("userunknown", ("user not found", "mailbox not found", "no such user", "用户不存在",
-                     "收件人不存在", "账号不存在")),
-    ("mailboxfull", ("mailbox is full", "quota", "邮箱已满", "空间不足")),
-    ("suspend", ("mailbox is frozen", "user is suspended", "已冻结", "已停用", "已注销")),
-    ("ratelimited", ("frequency", "too many", "频率")),
-)
-
 
 def is_coremail(msg: Mail) -> bool:
     received = " ".join(str(v) for v in msg.get_all("Received", []))
@@ -61,7 +49,7 @@ def detect(msg: Mail) -> Verdict | None:
         return None
     why = " ".join(m.group(1) for m in WHY.finditer(letter))
     text = squeeze(why + " " + " ".join(f.diagnostic for f in found))
-    reason = next((r for r, phrases in REASONS if any(p in text.lower() for p in phrases)), None)
+    reason = reasons.vendor_reason("coremail", text)
     return bounce(NAME, msg, [with_why(f, why) for f in found], text=letter, reason=reason,
                   evidence="coremail 退信")
 

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import unescape
 
 from mailprobe.classify import reasons
@@ -270,7 +270,16 @@ def bounce(name: str, msg: Mail, found: list[Found], *, text: str = "",
     """The verdict for ``found`` recipients; ``text`` backs up empty diagnostics."""
     session = reasons.command_of(msg.letter[:20000] + "\n" + msg.dsn[:5000]) if found else None
     recipients = tuple(recipient(f, text, reason, session) for f in found if f.address)
+    if kind is Kind.DELAY:
+        contexts = [f.context for f in found if f.address]
+        recipients = tuple(delayed(r, c) for r, c in zip(recipients, contexts, strict=True))
     return verdict(msg, kind, name, recipients=recipients, evidence=evidence)
+
+
+def delayed(r: Recipient, context: str) -> Recipient:
+    """A delay notice's recipient: a delay reason (greylisting, delayed), never hard."""
+    reason = reasons.delay_reason(r.reason or "onhold", r.diagnostic + " " + context)
+    return replace(r, reason=reason, hard=False, sender_side=reason in reasons.SENDER_SIDE)
 
 
 def recipient(f: Found, text: str = "", forced: str | None = None,

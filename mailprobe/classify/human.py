@@ -21,11 +21,17 @@ from email.message import Message
 
 from mailprobe import token
 from mailprobe.classify import phrases_reply as P
-from mailprobe.classify.autoreply import find_evidence, is_bounce_or_report
+from mailprobe.classify.autoreply import answer_given, find_evidence, is_bounce_or_report
 from mailprobe.classify.message import Mail
 from mailprobe.classify.quotes import Split, split_reply
 from mailprobe.classify.refs import find_refs
-from mailprobe.classify.textparts import body_text, from_address, has_attachment, header_str
+from mailprobe.classify.textparts import (
+    body_text,
+    from_address,
+    has_attachment,
+    has_document,
+    header_str,
+)
 from mailprobe.model import Kind, Verdict
 
 NAME = "human"
@@ -56,7 +62,7 @@ def detect(msg: Mail) -> Verdict | None:
     attached = has_attachment(msg)
     if marker is None or not (split.new or attached):
         return None
-    substantive, why = judge_substance(split.new, has_attachment=attached)
+    substantive, why = judge_substance(split.new, has_attachment=has_document(msg))
     return Verdict(
         kind=Kind.HUMAN_REPLY,
         detector=NAME,
@@ -83,12 +89,18 @@ def reply_evidence(msg: Message, split: Split) -> str | None:
         return f"quote: {split.marker[:40]}"
     if token.tokens_in_codes(split.new + "\n" + split.quoted + "\n" + subject):
         return "probe code"
+    if answer_given(split.new):
+        return "answer letter"  # a case system's answer, often from a no-reply address
     if _is_bulk(msg):
         return None
     return "body text"
 
 
 def _is_bulk(msg: Message) -> bool:
+    if _NOREPLY.match(from_address(msg)):
+        return True
+    if header_str(msg, "Precedence").lower() == "list" and msg.get("List-Id") is not None:
+        return False  # a discussion list passes on what a person wrote (RFC 2919 List-Id)
     if any(msg.get(name) is not None for name in P.BULK_HEADERS):
         return True
     if header_str(msg, "Precedence").lower() in P.BULK_PRECEDENCE:
@@ -98,7 +110,7 @@ def _is_bulk(msg: Message) -> bool:
 
 def judge_substance(new_text: str, *, has_attachment: bool = False) -> tuple[bool, str]:
     """Whether the new text answers, and why: (False, "redirection: 请电话咨询") and the like."""
-    if has_attachment:
+    if has_attachment:  # a document; an image alone (a signature logo) is not an answer
         return True, "attachment"
     found = _NON_SUBSTANTIVE.search(new_text)
     redirect = found.group(0) if found else ""

@@ -55,7 +55,7 @@ ORIGINAL_MARKERS = re.compile(
     r"|(?:your )?message (?:reads|follows)"
     r"|the headers? of your message"
     r"|content-type: message/rfc822"
-    r"|原(?:始)?邮件"
+    r"|原(?:始)?邮件(?!信息)"  # Coremail's "原邮件信息" block is a summary: the letter goes on
     r")",
     re.I | re.M,
 )
@@ -414,6 +414,11 @@ def header_text(msg: Message, name: str) -> str:
     if value is None:
         return ""
     text = str(value)
+    if isinstance(msg, Mail) and "\ufffd" in text:
+        # compat32 wraps raw 8-bit bytes in a Header whose str() loses them: decode the stored
+        # value (bytes kept as surrogates) instead, as UTF-8 else GB18030
+        stored = msg._header_index()[name.lower()][0][1]
+        text = stored if isinstance(stored, str) else text
     try:
         if "=?" in text:
             parts = decode_header(text)

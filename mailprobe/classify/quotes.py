@@ -25,16 +25,26 @@ from mailprobe.classify import phrases_reply as P
 _SEPARATOR = re.compile(
     r"^[-—－=_*]{2,}\s*(?:原始邮件|原始信息|原始消息|原邮件|邮件原件|邮件原文|原文|"
     r"original(?:\s+message)?|forwarded message|转发的消息|转发邮件信息|转发的邮件|"
-    r"reply message|回复邮件)\s*[-—－=_*]{2,}$",
+    r"reply message|回复邮件|ursprüngliche nachricht|originalnachricht|weitergeleitete nachricht|"
+    r"message d'origine|message original|mensaje original|mensaje reenviado|messaggio originale|"
+    r"oorspronkelijk bericht|doorgestuurd bericht|originalmeddelande|opprinnelig melding|"
+    r"oprindelig meddelelse|alkuperäinen viesti|wiadomość oryginalna|mensagem original)"
+    r"\s*[-—－=_*]{2,}$",
     re.IGNORECASE,
 )
-_HEADER_START = re.compile(r"^\**(?:发件人|寄件者|发信人|from)\**\s*[:：]", re.IGNORECASE)
+_HEADER_START = re.compile(
+    r"^\**(?:发件人|寄件者|发信人|from|von|de|van|da|från|fra|od|mittente)\**\s*[:：]", re.I)
 _HEADER_NEXT = re.compile(
-    r"^\**(?:发送时间|发件时间|时间|日期|寄件日期|收件人|抄送|主题|sent|date|to|cc|subject)\**\s*[:：]",
+    r"^\**(?:发送时间|发件时间|时间|日期|寄件日期|收件人|抄送|主题|sent|date|to|cc|subject"
+    r"|gesendet|datum|an|betreff|envoyé|date|à|objet|enviado|fecha|para|asunto|verzonden|aan"
+    r"|onderwerp|inviato|data|a|oggetto|skickat|till|ämne|sendt|til|emne|wysłano|temat)"
+    r"\**\s*[:：]",
     re.IGNORECASE,
 )
-_ATTRIBUTION_END = re.compile(r"(?:写道|寫道|wrote|writes|schrieb|a écrit)\s*[:：]?\s*$", re.I)
-_ATTRIBUTION_START = re.compile(r"^(?:在|on|at|于|\d{4}[-/年.])", re.IGNORECASE)
+_ATTRIBUTION_END = re.compile(r"(?:写道|寫道|wrote|writes|schrieb|a écrit|escribió|ha scritto"
+                              r"|schreef|skrev|napisał|kirjoitti|escreveu)\s*[:：]?\s*$", re.I)
+_ATTRIBUTION_START = re.compile(r"^(?:在|on|at|于|am|le|el|il|op|den|w dniu|em|\d{4}[-/年.])",
+                                re.IGNORECASE)
 _FORWARD_START = re.compile(r"^(?:begin forwarded message|下面是被转发的邮件)\s*[:：]?$", re.I)
 _UNDERSCORES = re.compile(r"^_{8,}$")
 _TRAILER = re.compile(r"^(?:" + "|".join(P.MOBILE_TRAILERS) + r")$", re.IGNORECASE)
@@ -91,6 +101,11 @@ def _find_cut(lines: list[str]) -> tuple[int | None, str, set[int]]:
         if _UNDERSCORES.match(line) and _header_block_at(lines, i + 1):
             return i, "From:", drop
         if _header_block_at(lines, i):
+            end = _header_block_end(lines, i)
+            if _quoted_lines_follow(lines, end):  # Mew/Wanderlust: headers, then "> " lines
+                drop.update(range(i, end))
+                marker = marker or line
+                continue
             return i, line.split(":")[0].split("：")[0].strip("* "), drop
         if _ATTRIBUTION_END.search(line) and _looks_like_attribution(lines, i):
             start = i
@@ -121,6 +136,15 @@ def _header_block_at(lines: list[str], i: int) -> bool:
         return False
     following = [ln.strip() for ln in lines[i + 1 : i + 6] if ln.strip()]
     return any(_HEADER_NEXT.match(ln) for ln in following[:4])
+
+
+def _header_block_end(lines: list[str], i: int) -> int:
+    """The index after the header lines starting at ``i`` (the first blank or other line)."""
+    j = i + 1
+    while j < len(lines) and lines[j].strip() and (
+            _HEADER_NEXT.match(lines[j].strip()) or lines[j][:1] in " \t"):
+        j += 1
+    return j
 
 
 def _quoted_lines_follow(lines: list[str], i: int) -> bool:

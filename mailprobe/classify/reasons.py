@@ -9,7 +9,10 @@ applies Sisimai's rule: only a bad *address* is hard. Pure data plus three small
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
+
+from mailprobe.classify import rules
 
 # Reasons that point at our sending side (reputation, authentication, rate): a unit is not
 # charged for them (DOMAIN.md: "must not count against a unit").
@@ -20,32 +23,57 @@ SENDER_SIDE: frozenset[str] = frozenset(
 
 HARD_REASONS: frozenset[str] = frozenset({"userunknown", "hostunknown", "hasmoved"})
 
+# Reasons of delay notices (kind ``delay``) besides Sisimai's: a greylisting deferral, and a
+# "still trying" notice that states no cause.
+DELAY_REASONS: frozenset[str] = frozenset({"greylisting", "delayed"})
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of the reason table: the reason, the cases it covers, the phrases that say it.
+
+    ``scope`` names the mail system whose own sentences these are (``tencent``, ``coremail``):
+    a scoped row is read only when that system wrote the letter (``vendor_reason``), before the
+    general rows. Each phrase is a rule (``rules.py``) whose sources are in provenance.py.
+    """
+
+    reason: str
+    covers: str
+    phrases: tuple[str, ...]
+    scope: str = ""
+
 # Phrase table: (reason, phrases). Order matters: the first reason with a matching phrase
 # wins, so specific reasons come before broad ones (mailbox full before "rejected", sender
 # authentication before "blocked"). Phrases are regular expressions over lower-cased text
 # with whitespace squeezed.
-PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("delivered", (r"^delivered to ", r"message (?:was )?delivered successfully",
+REASON_TABLE: tuple[Entry, ...] = (
+    Entry("delivered", "a success report (Action: delivered): not a failure",
+          (r"^delivered to ", r"message (?:was )?delivered successfully",
                    r"^250 2\.\d\.\d (?:ok|delivered)")),
-    ("mailboxfull", (
+    Entry("mailboxfull", "the mailbox is over its quota or full (RFC 3463 X.2.2)",
+          (
         r"mailbox (?:is )?full", r"mailbox (?:size )?limit exceeded", r"quota exceeded",
-        r"over (?:the )?quota", r"overquota", r"exceeded (?:storage|quota|mailbox)",
+        r"over (?:the )?quota", r"exceeded (?:storage|quota|mailbox)",
         r"mailbox (?:has )?exceeded", r"user'?s? (?:disk )?quota", r"mailfolder is full",
         r"insufficient (?:disk )?space", r"not enough (?:storage|space)", r"mail ?box is over",
         r"too much mail data", r"mailbox full", r"exceeds? (?:the )?(?:mailbox )?quota",
         r"mailbox is over quota", r"account is full", r"inbox is full", r"disk quota",
         r"storage (?:quota|limit)", r"the user's mailbox is full", r"quota full",
-        r"mailbox exceeds",
         r"user is over (?:the )?quota", r"mailbox size exceeded", r"status: 4\.2\.2",
         r"邮箱(?:已满|空间不足|容量)", r"空间不足",
     )),
-    ("emailtoolarge", (
+    Entry("mailboxfull", "Chinese letters: the recipient's mailbox or its space is full",
+          (r"(?:邮箱|信箱)(?:空间|容量)?(?:已满|不足|已超(?:出|过)?(?:限|额|配额))",
+           r"(?:空间|容量)(?:已满|不足)")),
+    Entry("emailtoolarge", "the message exceeds a size limit (RFC 3463 X.2.3, X.3.4)",
+          (
         r"message (?:is )?too (?:big|large)", r"message size exceeds", r"size limit",
         r"exceeds? (?:the )?(?:maximum|fixed) (?:message )?size", r"message length exceeds",
         r"message exceeds .{0,30}(?:size|limit)", r"mail size", r"(?<!headers )too large",
         r"邮件(?:大小|过大|尺寸)",
     )),
-    ("suspend", (
+    Entry("suspend", "the mailbox or account exists but is disabled, suspended, expired or retired",
+          (
         r"mailbox (?:is )?(?:disabled|inactive|suspended|frozen|locked|unavailable due)",
         r"account (?:is |has been )?"
         r"(?:disabled|inactive|suspended|deactivated|frozen|locked|expired)",
@@ -63,27 +91,33 @@ PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"has been disabled or discontinued", r"該当するユーザーは?停止",
         r"(?:账户|帐户|帐号|账号|邮箱)(?:已被)?(?:冻结|停用|禁用|注销)", r"已停用", r"不再使用",
     )),
-    ("hasmoved", (r"has been replaced by", r"has moved", r"address (?:has )?changed",
+    Entry("suspend", "Chinese letters: the account has expired or is frozen",
+          (r"(?:账户|帐户|帐号|账号|邮箱|用户)(?:已|已经)?(?:被)?(?:过期|到期|失效|冻结|停用|禁用)",)),
+    Entry("hasmoved", "the address has moved or was replaced (RFC 3463 X.1.6)",
+          (r"has been replaced by", r"has moved", r"address (?:has )?changed",
                   r"user has moved", r"mailbox has moved")),
-    ("norelaying", (
+    Entry("norelaying", "the server refuses to relay for the domain",
+          (
         r"relay(?:ing)? (?:access )?(?:denied|not (?:permitted|allowed))",
         r"not permitted to relay",
-        r"unable to relay", r"relay not permitted", r"we do not relay", r"no relaying",
+        r"unable to relay", r"relay not permitted", r"we do not relay",
         r"relaying (?:mail )?(?:to .{0,60})?(?:is )?(?:denied|prohibited|not allowed)",
         r"not allowed to relay", r"relay access", r"^5\.7\.1 .{0,80}relay", r"can ?not relay",
-        r"(?:is not|isn't) (?:a )?(?:local|gateway|rcpthost)", r"not our customer",
+        r"(?:is not|isn't) (?:a )?(?:local|gateway|rcpthost)",
         r"domain isn't in my list of allowed rcpthosts", r"email address is not verified",
     )),
-    ("authfailure", (
+    Entry("authfailure", "SPF, DKIM or DMARC authentication of our sender failed",
+          (
         r"\bspf\b.{0,40}(?:fail|check|not pass|reject|violat)", r"(?:fail|not pass).{0,30}\bspf\b",
         r"\bdkim\b.{0,40}(?:fail|check|invalid|required)", r"dmarc", r"sender policy framework",
         r"authentication (?:check )?failed",
-        r"unauthenticated (?:email|mail)", r"bad spf", r"per it'?s spf", r"\bspf record",
+        r"unauthenticated (?:email|mail)", r"\bspf record",
         r"sender (?:is )?not authenticated", r"5\.7\.(?:2[0-6]|7)\b", r"sender domain .{0,30}spoof",
         r"does not pass .{0,40}authentication",
         r"not (?:permitted|authorized) by (?:domain|the) .{0,40}(?:owner|spf)",
     )),
-    ("requireptr", (
+    Entry("requireptr", "our sending host lacks reverse DNS",
+          (
         r"ptr record", r"reverse dns", r"no ptr", r"rdns", r"reverse (?:dns )?lookup",
         r"cannot find your hostname",
         r"client host .{0,50}(?:not|no) .{0,20}(?:resolve|ptr|reverse)",
@@ -95,16 +129,17 @@ PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"does not have a ptr record", r"forward dns entry does not point to the sending ip",
         r"generic dns ptr-records", r"domain .{1,80} mismatches client ip",
         r"reverse dns lookup for host .{1,80} failed permanently",
-        r"forbidden by invalid rdns record", r"service permits .{1,20} unverifyable sending ips",
+        r"forbidden by invalid rdns record",
     )),
-    ("notcompliantrfc", (r"not compliant with rfc", r"rfc ?5322", r"rfc ?2822",
-                         r"multiple (?:addresses in )?from", r"duplicate header",
+    Entry("notcompliantrfc", "the message is not RFC 5322 compliant",
+          (r"not compliant with rfc", r"rfc ?5322", r"rfc ?2822",
+                         r"duplicate header",
                          r"headers? .{0,30}not (?:rfc )?compliant")),
-    ("rejected", (  # the envelope sender: before hostunknown, whose words overlap
-        r"from: domain is invalid", r"emetteur invalide", r"invalid sender",
-        r"sender verify failed", r"domain of sender address ", r"mail from not owned by user",
+    Entry("rejected", "our envelope sender is refused (before hostunknown)",
+          (  # the envelope sender: before hostunknown, whose words overlap
+        r"emetteur invalide", r"invalid sender", r"domain of sender address ",
+        r"sender verify failed", r"mail from not owned by user",
         r"after (?:end of data|mail from):.{0,200}\bdoes not exist",
-        r"\bsend(?:ing)? (?:to/)?from an address .{0,40}blacklisted",
         r"your email address has been blacklisted", r"sender is spammer",
         r"unroutable sender address", r"null sender is not allowed",
         r"empty envelope senders not allowed", r"sender domain (?:is empty|listed at )",
@@ -114,8 +149,12 @@ PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"access denied \(in reply to mail from command\)",
         r"sending this from a different address or alias using the",
     )),
-    ("hostunknown", (
-        r"the account or domain may not exist",
+    Entry("rejected", "Chinese letters: the recipient or its server refuses our mail",
+          (r"(?:收件人|收信人|对方)拒收",
+           r"(?:对方|收件方|收件人|目标)?(?:服务器|邮箱|邮件系统)?拒绝接收",
+           r"拒绝(?:接收|接受)(?:您的|你的|该|此)?(?:邮件|来信|信件)")),
+    Entry("hostunknown", "the recipient's domain does not exist or has no mail host",
+          (
         r"mail domain mentioned in email address is unknown",
         r"recipient domain must exist", r"domain must exist", r"unrouteable address",
         r"host (?:or domain name )?(?:not found|unknown)", r"unknown host",
@@ -129,10 +168,12 @@ PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"domain is not reachable",
         r"host unknown", r"unknown mail domain",
     )),
-    ("notaccept", (r"does not accept (?:mail|e-?mail)", r"null mx", r"not accept(?:ing)? mail",
+    Entry("notaccept", "the domain accepts no mail (null MX, RFC 7505)",
+          (r"null mx", r"not accept(?:ing)? mail",
                    r"accepts? no mail", r"(?:doesn't|does not) receive e?mail",
                    r"couldn't find a mail exchanger")),
-    ("userunknown", (
+    Entry("userunknown", "the recipient address does not exist",
+          (
         r"user ?unknown", r"unknown (?:user|recipient|local ?part|mailbox|address|alias)",
         r"no such (?:user|recipient|mailbox|person|address|local user|account)",
         r"(?:user|recipient|mailbox|address|account|addressee) (?:does not|doesn't|did not) exist",
@@ -145,7 +186,7 @@ PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"recipient address rejected: (?:user|undeliverable|unknown|not|invalid|access denied)",
         r"does not have an account here", r"no mailbox (?:here )?(?:by that name|for)",
         r"mailbox unavailable", r"mailbox not available", r"mailbox (?:is )?unknown",
-        r"unknown or illegal alias", r"email address wasn'?t found",
+        r"email address wasn'?t found",
         r"the address couldn'?t be found", r"address not found", r"sorry, no mailbox here",
         r"no account by that name", r"(?:user|recipient|account) (?:is )?not (?:here|local|exist)",
         r"email address (?:could not be found|does not exist|was not found|is not valid)",
@@ -155,21 +196,24 @@ PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"account (?:does not|doesn't) exist", r"is not a valid mailbox", r"user not exist",
         r"undeliverable address", r"doesn't have a yahoo", r"mailbox (?:does not|doesn't) exist",
         r"said: 550 5\.1\.1", r"the email account that you tried to reach does not exist",
-        r"(?:用户|收件人|邮箱|帐号|账号|地址)(?:名)?(?:不存在|未找到|无效|有误)",
+        r"(?:用户|收件人|收信人|邮箱|帐号|账号|地址)(?:名|邮箱|地址|帐号|账号)?(?:不存在|未找到|无效|有误)",
         r"查无此(?:人|用户)",
         r"user not found", r"mailbox not found",
     )),
-    ("filtered", (
-        r"due to extended inactivity", r"recipient .{0,20}refus", r"message filtered",
+    Entry("filtered", "a filter or the recipient refused the message (address accepted)",
+          (
+        r"due to extended inactivity", r"recipient .{0,20}refus",
         r"refused by (?:the )?recipient", r"not accepting (?:mail|messages) from",
         r"has restricted", r"delivery not authorized, message refused",
         r"user refuses", r"rejected by recipient", r"filtered",
     )),
-    ("policyviolation", (r"policy (?:violation|reason|rejection)", r"protocol violation",
+    Entry("policyviolation", "a local policy refused the message",
+          (r"policy (?:violation|reason|rejection)",
                          r"violat\w+ .{0,20}policy",
                          r"acceptable use policy", r"prohibited", r"not permitted by policy",
                          r"content policy", r"message rejected due to (?:local )?policy")),
-    ("rejected", (
+    Entry("rejected", "the envelope sender is refused (broader wording)",
+          (
         r"sender (?:address )?(?:rejected|refused|denied|blocked|not allowed|verify failed)",
         r"(?:rejected|refused|denied) .{0,20}sender", r"domain of sender address",
         r"sender (?:domain )?(?:is )?(?:invalid|unknown|not (?:exist|resolv))",
@@ -177,31 +221,34 @@ PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"envelope sender", r"sender verify", r"return path", r"sender.{0,20}blacklist",
         r"your (?:email|e-mail) address .{0,40}(?:blocked|rejected|banned)",
         r"address .{0,30}has been blocked", r"from address", r"sender .{0,30}not permitted",
-        r"unknown sender", r"purported responsible address", r"valid from\b", r"from: domain",
+        r"unknown sender", r"valid from\b", r"from: domain",
+        r"purported responsible address",
     )),
-    ("contenterror", (r"content presents a potential",)),
-    ("blocked", (
+    Entry("blocked", "our sending host or IP is blocked (block lists, reputation of the client)",
+          (
         r"blacklist", r"blocklist", r"block ?list", r"black ?listed", r"\bdnsbl\b", r"\brbl\b",
         r"spamhaus", r"spamcop", r"sorbs", r"barracuda", r"listed (?:at|on|in|by)",
         r"(?:client|your|sending) (?:host|ip|server|address)"
         r".{0,60}(?:blocked|rejected|refused|denied|banned|not allowed)",
         r"(?:access|connection) (?:denied|refused|rejected)", r"blocked (?:using|by|because|for)",
-        r"ip .{0,30}(?:blocked|banned|rejected)", r"banned", r"poor reputation",
+        r"banned", r"poor reputation",
         r"not allowed to send", r"your ip", r"service refused",
         r"ip address .{0,40}(?:block|reject)",
         r"has been blocked", r"refused to talk to me", r"mail server .{0,30}not accepted",
         r"client host blocked", r"dynamic ip", r"residential", r"dialup|dial-up",
-        r"please use the smtp server of your isp", r"invalid ip", r"my name was rejected",
-        r"not accepting connections",
+        r"please use the smtp server of your isp", r"my name was rejected",
     )),
-    ("spamdetected", (
+    Entry("spamdetected", "the content was judged spam",
+          (
         r"\bspam\b", r"junk mail", r"bulk mail", r"unsolicited", r"content (?:rejected|filter)",
         r"message (?:content )?(?:rejected|refused) as", r"looks like spam", r"spamassassin",
         r"dt:spm", r"rejected by system", r"detected as (?:spam|junk)", r"scored as",
         r"垃圾邮件", r"spam score", r"high probability of being", r"uce\b",
     )),
-    ("virusdetected", (r"\bvirus", r"malware", r"infected", r"trojan", r"病毒")),
-    ("ratelimited", (
+    Entry("virusdetected", "the content carries a virus",
+          (r"\bvirus", r"malware", r"infected", r"trojan", r"病毒")),
+    Entry("ratelimited", "too many messages or connections from us: rate limits",
+          (
         r"too many (?:connections|messages|recipients|mails|concurrent)", r"rate limit",
         r"frequency limit", r"ip frequency", r"try again later.{0,30}(?:too many|rate)",
         r"exceeded .{0,30}(?:rate|limit)", r"throttl", r"too fast", r"sending (?:rate|limit)",
@@ -210,22 +257,28 @@ PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"receiving mail at a rate", r"receiving mail too quickly",
         r"limit exceeded", r"daily .{0,20}(?:quota|limit)",
     )),
-    ("badreputation", (r"reputation", r"poor(?:ly)? .{0,20}reputation",
+    Entry("badreputation", "our sending IP's reputation is poor",
+          (r"reputation", r"poor(?:ly)? .{0,20}reputation",
                        r"ip .{0,30}(?:not|poor) .{0,20}standing",
                        r"\[ts0[1-4]\]", r"temporarily deferred due to unexpected volume",
                        r"low reputation")),
-    ("contenterror", (r"header (?:error|syntax)", r"invalid header", r"headers? too large",
+    Entry("contenterror", "the message's headers or content are malformed",
+          (r"header (?:error|syntax)", r"invalid header",
                       r"content error", r"message content", r"content presents", r"8bit",
                       r"improper(?:ly)? (?:formatted|encoded)", r"line too long")),
-    ("securityerror", (r"security", r"authentication required", r"unauthenticated senders?",
+    Entry("securityerror", "authentication or a security policy is required",
+          (r"security", r"authentication required",
                        r"smtp authentication", r"auth(?:entication)? failed",
                        r"must (?:issue a )?starttls", r"encryption required", r"tls required",
                        r"certificate", r"not (?:authorized|authorised)",
                        r"submission (?:is|must be) authenticated", r"x-authority")),
-    ("failedstarttls", (r"starttls", r"tls negotiation failed", r"tls handshake")),
-    ("systemfull", (r"(?:system|disk|storage|mail system|server) (?:is )?full",
+    Entry("failedstarttls", "the TLS negotiation failed",
+          (r"starttls", r"tls negotiation failed", r"tls handshake")),
+    Entry("systemfull", "the receiving system is out of storage",
+          (r"(?:system|disk|storage|mail system|server) (?:is )?full",
                     r"insufficient system (?:storage|resources)", r"out of (?:disk )?space")),
-    ("expired", (
+    Entry("expired", "delivery gave up after retrying (time-out in the queue)",
+          (
         r"(?:retry|delivery) time(?:out)? (?:exceeded|expired)", r"timed? ?out", r"time(?:d)? out",
         r"could not be delivered (?:with)?in", r"giving up", r"gave up", r"expired",
         r"retry (?:timeout|limit)", r"too long in (?:the )?queue", r"undeliverable for \d",
@@ -233,31 +286,98 @@ PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"delivery (?:attempts?|period) (?:has )?(?:exceeded|expired|failed)",
         r"could not be delivered for", r"maximum time", r"handle timeout",
         r"was not delivered .{0,40}(?:days|hours)", r"have not been able to deliver",
-        r"still trying", r"delay(?:ed)?", r"超时", r"failed \d+ attempts", r"aborted after",
+        r"still trying", r"delay(?:ed)?", r"超时",
     )),
-    ("networkerror", (
+    Entry("networkerror", "network or DNS failure between the servers, mail loops",
+          (
         r"connection (?:refused|timed out|reset|lost|closed)", r"could not connect",
         r"can ?not connect",
-        r"unable to connect", r"no route to host", r"network (?:is )?unreachable", r"network error",
+        r"unable to connect", r"no route to host", r"network (?:is )?unreachable",
         r"lost connection", r"dns (?:query )?(?:error|failure|lookup)",
         r"temporary (?:dns |lookup |name resolution )failure",
         r"routing loop", r"mail loop", r"too many hops", r"loops back", r"mail for .{0,60}loops",
         r"host unreachable", r"connect to .{0,80}(?:refused|timed out)", r"broken pipe",
         r"无法连接", r"name serv(?:er|ice) (?:error|reply)", r"host name lookup failure",
     )),
-    ("mailererror", (r"mailer error", r"command (?:died|failed)", r"exit (?:status|code)",
-                     r"program .{0,30}(?:failed|error)", r"procmail", r"unknown mailer error",
-                     r"\|\s*/", r"pipe to")),
-    ("systemerror", (r"system error", r"internal (?:server )?error", r"server error",
+    Entry("mailererror", "a local delivery program failed",
+          (r"command (?:died|failed)", r"exit (?:status|code)",
+                     r"program .{0,30}(?:failed|error)", r"unknown mailer error",
+                     r"pipe to")),
+    Entry("systemerror", "the receiving system had an internal error",
+          (r"internal (?:server )?error", r"server error",
                      r"local error", r"temporary (?:local )?(?:problem|error)",
                      r"resources? (?:temporarily )?unavailable", r"configuration error",
                      r"service (?:currently )?(?:not available|unavailable)", r"try again later",
                      r"transaction failed",
                      r"系统(?:错误|繁忙)")),
-    ("syntaxerror", (r"syntax error", r"command unrecognized", r"unrecognized command",
+    Entry("syntaxerror", "an SMTP syntax error",
+          (r"syntax error", r"command unrecognized", r"unrecognized command",
                      r"bad sequence of commands", r"command parameter not implemented")),
 
 )
+
+# Vendor rows: the sentences of one mail system, read first when it wrote the letter.
+VENDOR_TABLE: tuple[Entry, ...] = (
+    # Coremail 系统退信 letters (NetEase 163/126, self-hosted government mail): 退信原因.
+    Entry("spamdetected", "Coremail: content judged spam", (
+        r"rejected by system", r"content rejected", r"垃圾邮件", r"spam"), "coremail"),
+    Entry("networkerror", "Coremail: the next host could not be reached", (
+        r"rcpt handle timeout", r"can ?not connect to host", r"dns query error",
+        r"connect timeout", r"无法连接"), "coremail"),
+    Entry("userunknown", "Coremail: the address does not exist", (
+        r"user not found", r"mailbox not found", r"no such user", r"用户不存在",
+        r"收件人不存在", r"账号不存在"), "coremail"),
+    Entry("mailboxfull", "Coremail: the mailbox is full", (
+        r"mailbox is full", r"quota", r"邮箱已满", r"空间不足", r"空间已满"), "coremail"),
+    Entry("suspend", "Coremail: the mailbox is frozen or retired", (
+        r"mailbox is frozen", r"user is suspended", r"已冻结", r"已停用", r"已注销", r"已过期"),
+        "coremail"),
+    Entry("ratelimited", "Coremail: sending too often", (r"frequency", r"too many", r"频率"),
+          "coremail"),
+    # QQ Mail / Tencent Exmail replies quoted in a DSN (Tencent's help pages' wording).
+    Entry("authfailure", "Tencent: SPF/DMARC/DKIM check failed", (
+        r"spf check failed", r"dmarc check failed", r"dkim check failed"), "tencent"),
+    Entry("suspend", "Tencent: the mailbox is deactivated or frozen", (
+        r"is a deactivated mailbox", r"mailbox is frozen", r"mailbox unavailable"), "tencent"),
+    Entry("ratelimited", "Tencent: frequency limits", (
+        r"ip frequency limited", r"domain frequency limited", r"sender frequency limited",
+        r"connection frequency limited", r"frequency limited",
+        r"mailbox unavailable or access denined"), "tencent"),
+    Entry("blocked", "Tencent: our IP is refused", (
+        r"suspected bounce attacks", r"suspected spam ip", r"connection denied",
+        r"ip is rejected"), "tencent"),
+    Entry("spamdetected", "Tencent: content judged spam", (
+        r"spam is embedded in the email", r"mail content denied", r"message is suspected spam"),
+        "tencent"),
+    Entry("rejected", "Tencent: the recipient refuses our mail", (
+        r"suspected spam", r"mail is rejected by recipients"), "tencent"),
+    Entry("mailboxfull", "Tencent: the mailbox is full", (r"mailbox is full", r"quota exceeded"),
+          "tencent"),
+    Entry("userunknown", "Tencent: the address does not exist", (
+        r"mailbox not found", r"user not found", r"no such user"), "tencent"),
+    Entry("emailtoolarge", "Tencent: the message is too large", (
+        r"message too large", r"mail size exceeds"), "tencent"),
+    # Aliyun / HiChina mail.
+    Entry("spamdetected", "Aliyun: content judged spam", (
+        r"rejected by anti-spam", r"spam message", r"content rejected", r"垃圾邮件"), "aliyun"),
+    Entry("ratelimited", "Aliyun: sending too often", (
+        r"frequency limit", r"too many", r"发信频率"), "aliyun"),
+    Entry("mailboxfull", "Aliyun: the mailbox is full", (
+        r"mailbox is full", r"quota", r"邮箱已满", r"空间不足"), "aliyun"),
+    Entry("suspend", "Aliyun: the mailbox is frozen or disabled", (
+        r"mailbox is frozen", r"account is disabled", r"已冻结", r"已停用"), "aliyun"),
+    Entry("userunknown", "Aliyun: the address does not exist", (
+        r"mailbox not found", r"user not found", r"用户不存在", r"收件人不存在"), "aliyun"),
+    Entry("authfailure", "Aliyun: SPF/DMARC/DKIM", (r"spf check", r"dmarc", r"dkim"), "aliyun"),
+)
+
+# Greylisting deferrals (a delay notice whose cause is greylisting, RFC 6647).
+GREYLISTING = Entry("greylisting", "a greylisting deferral (RFC 6647)", (
+    r"gr[ae]y-?list", r"try again later.{0,30}gr[ae]y"))
+
+# The general rows as (reason, phrases): the form the matcher below reads.
+PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+    (entry.reason, entry.phrases) for entry in REASON_TABLE)
 
 # Remote hosts' own error codes, decisive where present (Sisimai's Rhost tables). Orange and
 # La Poste end their replies with "OFR_506", "LPN007_416", "OUK_513": the last three digits.
@@ -372,6 +492,55 @@ def required_literals(pattern: str) -> tuple[str, ...]:
         return ()
 
 
+def phrase_id(reason: str, pattern: str, scope: str = "") -> str:
+    """A phrase rule's id: its scope, reason and pattern (stable while the phrase is unchanged)."""
+    return f"phrase:{scope + '/' if scope else ''}{reason}:{pattern}"
+
+
+_VENDOR: dict[str, tuple[tuple[str, str, re.Pattern[str]], ...]] = {}
+for _entry in VENDOR_TABLE:
+    _VENDOR[_entry.scope] = _VENDOR.get(_entry.scope, ()) + tuple(
+        (_entry.reason, phrase_id(_entry.reason, p, _entry.scope), re.compile(p))
+        for p in _entry.phrases)
+_GREY = tuple((phrase_id("greylisting", p), re.compile(p)) for p in GREYLISTING.phrases)
+
+
+def vendor_reason(scope: str, text: str) -> str | None:
+    """The reason in a ``scope`` mail system's own sentences in ``text``, or ``None``."""
+    text = " ".join(text.lower().split())
+    for reason, rid, pattern in _VENDOR.get(scope, ()):
+        if pattern.search(text) and rules.fire(rid):
+            return reason
+    return None
+
+
+def delay_reason(reason: str, text: str) -> str:
+    """The reason of a delay notice: ``greylisting``, ``delayed`` (still trying, no cause
+    given), else the temporary problem's own reason."""
+    lowered = " ".join(text.lower().split())
+    for rid, pattern in _GREY:
+        if pattern.search(lowered) and rules.fire(rid):
+            return "greylisting"
+    if reason in ("expired", "onhold") and rules.fire("delay:no-cause"):
+        return "delayed"
+    return reason
+
+
+def _declare_phrases() -> None:
+    from mailprobe.classify.provenance import DOC_CITATIONS, PHRASE_SOURCES
+    for entry in (*REASON_TABLE, *VENDOR_TABLE, GREYLISTING):
+        for pattern in entry.phrases:
+            rid = phrase_id(entry.reason, pattern, entry.scope)
+            cited = DOC_CITATIONS.get(rid, ()) + PHRASE_SOURCES.get(rid, ())
+            rules.register(rid, cited, covers=entry.covers)
+    rules.register("adjust:zh-no-such-recipient", ("fixtures",),
+                   covers="收件人不存在 with no SMTP code is userunknown, not filtered")
+    rules.register("delay:no-cause", ("doc:RFC3464",),
+                   covers="a delay notice (Action: delayed) that names no cause")
+
+
+_declare_phrases()
+
 # Per reason: (literals, pattern) per phrase; a phrase with no literal always runs.
 _COMPILED: tuple[tuple[str, tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]], ...] = tuple(
     (reason, tuple((required_literals(p), re.compile(p)) for p in phrases))
@@ -379,7 +548,8 @@ _COMPILED: tuple[tuple[str, tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]]
 )
 
 
-def _matches(phrases: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...], text: str) -> bool:
+def _matches(reason: str, phrases: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...],
+             text: str) -> bool:
     for literals, pattern in phrases:
         if literals:  # plain loops: a generator per phrase cost more than the tests themselves
             for literal in literals:
@@ -387,7 +557,7 @@ def _matches(phrases: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...], text:
                     break
             else:
                 continue
-        if pattern.search(text):
+        if pattern.search(text) and rules.fire(phrase_id(reason, pattern.pattern)):
             return True
     return False
 
@@ -416,8 +586,9 @@ def _trie_pattern(words: list[str]) -> str:
 # the literals that are prefixes of it start there too). Then only phrases with a literal in
 # the text (or none at all) run, in table order: the first that matches decides, as a loop
 # over ``_COMPILED`` with ``_matches`` would (reason_from_text_slow; the tests compare them).
-_FLAT: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (reason, pattern) for reason, phrases in _COMPILED for _, pattern in phrases)
+_FLAT: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
+    (reason, pattern, phrase_id(reason, pattern.pattern))
+    for reason, phrases in _COMPILED for _, pattern in phrases)
 _ALWAYS: frozenset[int] = frozenset(
     i for i, (lits, _) in enumerate(p for _, ps in _COMPILED for p in ps) if not lits)
 _PHRASES_OF: dict[str, set[int]] = {}
@@ -453,8 +624,8 @@ def reason_from_text(text: str, skip: frozenset[str] = frozenset()) -> str | Non
     for literal in _LITERAL_SCAN.findall(text):
         candidates |= _PHRASES_AT[literal]
     for i in sorted(candidates):
-        reason, pattern = _FLAT[i]
-        if reason not in skip and pattern.search(text):
+        reason, pattern, rid = _FLAT[i]
+        if reason not in skip and pattern.search(text) and rules.fire(rid):
             return reason
     return None
 
@@ -466,7 +637,7 @@ def reason_from_text_slow(text: str, skip: frozenset[str] = frozenset()) -> str 
     if coded is not None and coded not in skip:
         return coded
     for reason, phrases in _COMPILED:
-        if reason not in skip and _matches(phrases, text):
+        if reason not in skip and _matches(reason, phrases, text):
             return reason
     return None
 
@@ -535,6 +706,12 @@ def command_of(text: str) -> str | None:
     return last
 
 
+# "收件人不存在" in a Chinese letter that carries no SMTP code: the provider says the address
+# does not exist, and nothing suggests a content filter (Sisimai's "filtered" reading of bare
+# "user unknown" words is for MTAs that would have given a code).
+_ZH_NO_SUCH = re.compile(r"(?:用户|收件人|收信人|邮箱|帐号|账号|帐户|账户|地址)[^\n，。,]{0,6}"
+                         r"(?:不存在|未找到|无效)|查无此")
+
 GAVE_UP = frozenset({"systemerror", "onhold"})
 ADDRESS_REASONS = frozenset({"userunknown", "hostunknown", "filtered", "onhold", "suspend"})
 
@@ -555,6 +732,9 @@ def adjust(reason: str, text: str, status: str | None = None, action: str = "",
         # Sisimai: "user unknown" said to DATA means a filter refused the message after the
         # address was accepted; so do words with neither a status code nor a command to tell
         # (Sisimai calls it userunknown only when said to RCPT or with x.1.x).
+        if command is None and status is None and _ZH_NO_SUCH.search(text) and rules.fire(
+                "adjust:zh-no-such-recipient"):
+            return reason  # a Chinese letter's own words, no code to weigh them against
         if command == "DATA" and (status or "").split(".")[1:2] != ["1"] or (
                 command is None and status is None):
             return "filtered"
@@ -581,3 +761,39 @@ def is_hard(reason: str, status: str | None = None) -> bool:
     if reason == "notaccept":
         return not (status or "").startswith("4")
     return reason in HARD_REASONS
+
+
+# What staff should do, by reason (reports show it beside the outcome). Address problems ask
+# the unit to correct its published address; mailbox problems to fix the mailbox; reasons on
+# our sending side are not the unit's to fix.
+ADVICE: dict[str, str] = {
+    "userunknown": "地址不存在：请更正公开地址",
+    "hostunknown": "域名不存在或无法解析：请更正公开地址或修复域名解析",
+    "hasmoved": "邮箱已迁移：请公开新地址",
+    "notaccept": "该域名不接收邮件：请公开可用的邮箱地址",
+    "suspend": "邮箱已停用、冻结或过期：请恢复邮箱或公开新地址",
+    "mailboxfull": "邮箱已满：请清理邮箱或扩容",
+    "emailtoolarge": "邮件超过对方大小限制：请核对邮件大小限制",
+    "filtered": "邮件被收件方过滤：请检查收件规则与白名单",
+    "policyviolation": "对方策略拒收：请检查邮件系统策略",
+    "norelaying": "对方服务器不为该域名收信：请检查域名的 MX 记录",
+    "systemfull": "对方服务器存储已满：请联系邮件系统管理员",
+    "systemerror": "对方服务器出错：请联系邮件系统管理员",
+    "mailererror": "对方投递程序出错：请联系邮件系统管理员",
+    "networkerror": "网络或域名解析故障：请检查邮件服务器能否连通",
+    "expired": "多次重试仍未送达：请检查邮件服务器是否正常运行",
+    "delayed": "投递延迟，仍在重试：等待最终结果",
+    "greylisting": "对方灰名单暂缓接收，会自动重试：无需处理",
+    "syntaxerror": "通信协议错误：请联系邮件系统管理员",
+    "contenterror": "邮件内容格式被拒：发送方核查",
+    "virusdetected": "邮件被判为含病毒：发送方核查",
+}
+SENDER_SIDE_ADVICE = "发送方原因（信誉、认证或频率），不计入单位：由测评方处理"
+UNKNOWN_ADVICE = "原因不明：请人工查看退信原文"
+
+
+def advice_for(reason: str | None) -> str:
+    """What staff should do about a bounce with ``reason`` (Chinese, one line)."""
+    if reason in SENDER_SIDE:
+        return SENDER_SIDE_ADVICE
+    return ADVICE.get(reason or "", UNKNOWN_ADVICE)

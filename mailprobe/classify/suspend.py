@@ -1,9 +1,10 @@
 """Auto-replies saying the mailbox is no longer in use: a bounce with reason ``suspend``.
 
-DOMAIN.md: a "this inbox is no longer in use" auto-reply is a bounce, not a reply. Evidence:
-an auto-reply signal (``Auto-Submitted`` other than ``no``, ``X-Autoreply``,
-``X-QQ-AUTO-REPLY``, an auto-reply subject such as "自动回复:" / "Automatic reply:") and a
-phrase saying the mailbox is retired ("no longer in use", "已停用", "不再使用"). The recipient
+A "this inbox is no longer in use" auto-reply is a bounce, not a reply. Evidence: what makes
+any message automatic (autoreply.find_evidence: ``Auto-Submitted`` other than ``no``,
+``X-Autoreply``, ``X-QQ-AUTO-REPLY``, ``Precedence: auto_reply``, an auto-reply subject such
+as "自动回复:" / "自动应答：" / "Automatic reply:", automatic wording) and a phrase saying
+the mailbox is retired ("no longer in use", "已停用", "不再使用"). The recipient
 is the replying mailbox (From). Runs before autoreply.py, after every bounce detector.
 
 Sample::
@@ -18,15 +19,15 @@ from __future__ import annotations
 
 import re
 
+from mailprobe.classify import autoreply
 from mailprobe.classify.extract import Found, bounce, squeeze
 from mailprobe.classify.message import Mail
+from mailprobe.classify.quotes import split_reply
+from mailprobe.classify.textparts import body_text
 from mailprobe.model import Verdict
 
 NAME = "suspend"
 
-AUTO_HEADERS = ("x-autoreply", "x-autorespond", "x-qq-auto-reply", "x-auto-reply")
-AUTO_SUBJECT = re.compile(r"自动回复|自动答复|auto(?:matic)?[- ]?(?:reply|response)|autoreply"
-                          r"|out of (?:the )?office", re.I)
 RETIRED = re.compile(
     r"(?:mailbox|inbox|e-?mail (?:address|account)|account|address) (?:is |has been )?"
     r"(?:no longer (?:in use|used|active|monitored|valid)"
@@ -38,9 +39,8 @@ RETIRED = re.compile(
 
 
 def is_auto(msg: Mail) -> bool:
-    auto = str(msg.get("Auto-Submitted", "no")).strip().lower()
-    return (auto not in ("", "no") or any(h in msg.header_names for h in AUTO_HEADERS)
-            or bool(AUTO_SUBJECT.search(msg.subject)))
+    """The one definition of "automatic" (autoreply.find_evidence): headers, subject, wording."""
+    return autoreply.find_evidence(msg, split_reply(body_text(msg))) is not None
 
 
 def detect(msg: Mail) -> Verdict | None:

@@ -67,13 +67,24 @@ def body_text(msg: Message) -> str:
 
 def has_attachment(msg: Message) -> bool:
     """True when a leaf part is a named attachment (a file sent with the reply)."""
+    return bool(attachment_types(msg))
+
+
+def attachment_types(msg: Message) -> list[str]:
+    """The content types of the named attachments (files sent with the reply)."""
+    found: list[str] = []
     for part in msg.walk():
         if part.is_multipart():
             continue
         disposition = str(part.get("Content-Disposition", "")).lower()
         if "attachment" in disposition or part.get_filename():
-            return True
-    return False
+            found.append(part.get_content_type())
+    return found
+
+
+def has_document(msg: Message) -> bool:
+    """A file that can carry an answer (not an image: a signature logo or a photo is not one)."""
+    return any(not t.startswith("image/") for t in attachment_types(msg))
 
 
 def _first_texts(msg: Message) -> tuple[str | None, str | None]:
@@ -93,7 +104,8 @@ def _first_texts(msg: Message) -> tuple[str | None, str | None]:
             continue
         if "attachment" in str(part.get("Content-Disposition", "")).lower():
             continue
-        if ctype == "text/plain" and plain is None:
+        if (ctype == "text/plain" or ctype.startswith("multipart/")) and plain is None:
+            # a multipart without its boundary lines is one block of text (broken clients)
             plain = _leaf_text(part)
         elif ctype == "text/html" and html is None:
             html = _leaf_text(part)

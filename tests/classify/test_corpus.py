@@ -20,6 +20,8 @@ from .conftest import corpus_items
 SCORER_KIND = {Kind.BOUNCE: "bounce", Kind.DELAY: "bounce", Kind.AUTO_REPLY: "auto_reply"}
 PSEUDO = re.compile(r"[245]\.0\.9\d\d|[245]\.9\.\d{3}")
 NOT_A_BOUNCE = {"vacation", "feedback", "delivered"}
+# A delay notice's "delayed" (still trying, no cause stated) is Sisimai's "expired" there.
+SISIMAI_NAME = {"delayed": "expired"}
 
 # Files whose label we do not follow, each with the reason (kind only).
 KIND_EXCEPTIONS = {
@@ -28,14 +30,17 @@ KIND_EXCEPTIONS = {
     "lhost-fml-02.eml": "an fml mailing-list refusal ('you are not a member'), not a daemon letter",
 }
 
+# Issue 3's targets, with hard and reason lowered by issue 9's decision: phrases that decided
+# one corpus file without a public description or a second sample were removed (the list is
+# in docs/classify.md, "Rules removed"); in-sample figures fell by what they had fitted.
 TARGETS = {
     "kind": 0.99,
     "bounce_r": 0.99,
     "bounce_p": 0.995,
     "addr": 0.99,
-    "hard": 0.97,
+    "hard": 0.96,
     "status": 0.97,
-    "reason": 0.92,
+    "reason": 0.86,
 }
 # What this version reaches on the bsd+not half (a floor against regressions).
 FLOORS = {
@@ -43,9 +48,9 @@ FLOORS = {
     "bounce_r": 0.99,
     "bounce_p": 0.995,
     "addr": 0.99,
-    "hard": 0.97,
+    "hard": 0.965,
     "status": 0.98,
-    "reason": 0.92,
+    "reason": 0.87,
 }
 
 
@@ -103,7 +108,8 @@ def judge_recipients(
         n["hard"] += 1
         ok["hard"] += got is not None and got.hard == want["hard"]
         n["reason"] += 1
-        ok["reason"] += got is not None and got.reason == want["reason"]
+        reason = got.reason or "" if got is not None else ""
+        ok["reason"] += SISIMAI_NAME.get(reason, reason) == want["reason"]
         if want["status"] and not PSEUDO.fullmatch(want["status"]):
             n["status"] += 1
             ok["status"] += got is not None and got.status == want["status"]

@@ -10,6 +10,7 @@ from mailprobe.classify import DETECTORS
 
 # Helpers: no NAME/detect; each says in its docstring what it serves.
 HELPERS = {"message", "mimeparse", "reasons", "refs", "extract", "phrases_reply", "quotes",
+           "rules", "provenance", "weigh",
            "textparts"}
 
 

@@ -1,0 +1,98 @@
+"""Which groups of files each classifier rule decides, and the rules that decide one file only.
+
+    .venv/bin/python benchmarks/rule_provenance.py [--corpus DIR ...] [--write]
+
+Classifies every file of the shared bounce corpus (group ``shared:<family>``), of
+``tests/fixtures`` (group ``fixtures``) and of each ``--corpus`` folder's sources (group
+``corpus:<source>``, one per sub-folder) under ``rules.trace()``. Prints, per rule, the files
+it decided and their groups; then the rules that decide exactly one file. With ``--write`` the
+groups become the cited sources in ``mailprobe/classify/provenance.py`` (PHRASE_SOURCES; the
+hand-written ``doc:`` citations in DOC_CITATIONS are kept apart).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+from mailprobe.classify import classify, rules
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "corpus" / "bounces"
+
+
+def shared_files() -> list[tuple[str, Path]]:
+    labels = json.loads((SHARED / "labels.json").read_text())["files"]
+    return [(f"shared:{item['family']}", SHARED / item["file"]) for item in labels]
+
+
+def fixture_files() -> list[tuple[str, Path]]:
+    return [("fixtures", p) for p in sorted((ROOT / "tests" / "fixtures").rglob("*.eml"))]
+
+
+def corpus_files(folder: Path) -> list[tuple[str, Path]]:
+    return [(f"corpus:{source.name}", p) for source in sorted(folder.iterdir()) if source.is_dir()
+            for p in sorted(source.rglob("*.eml"))]
+
+
+def fired_by_rule(files: list[tuple[str, Path]]) -> dict[str, list[tuple[str, Path]]]:
+    fired: dict[str, list[tuple[str, Path]]] = defaultdict(list)
+    for group, path in files:
+        with rules.trace() as ids:
+            classify(path.read_bytes())
+        for rule_id in ids:
+            fired[rule_id].append((group, path))
+    return fired
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, action="append", default=[])
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args()
+    files = shared_files() + fixture_files()
+    for folder in args.corpus:
+        files += corpus_files(folder)
+    fired = fired_by_rule(files)
+    known = rules.rule_sources()
+    print(f"{len(files)} files, {len(known)} rules, {len(fired)} fired at least once")
+    one_file = sorted(rid for rid, hits in fired.items() if len(hits) == 1)
+    print(f"\nrules that decide exactly one file ({len(one_file)}):")
+    for rid in one_file:
+        group, path = fired[rid][0]
+        print(f"  {rid}\t{group}\t{path.name}\tcites {','.join(known.get(rid, ())) or '-'}")
+    never = sorted(rid for rid in known if rid not in fired)
+    print(f"\nrules that decide no file ({len(never)})")
+    if args.write:
+        write(fired, known)
+    return 0
+
+
+def write(fired: dict[str, list[tuple[str, Path]]], known: dict[str, tuple[str, ...]]) -> None:
+    from mailprobe.classify.provenance import PHRASE_SOURCES
+    out: dict[str, tuple[str, ...]] = {}
+    for rid in sorted(known):
+        if not rid.startswith("phrase:"):
+            continue
+        cited = PHRASE_SOURCES.get(rid, ())
+        groups = tuple(sorted({g for g, _ in fired.get(rid, [])}))
+        out[rid] = groups or cited
+    path = ROOT / "mailprobe" / "classify" / "provenance.py"
+    text = path.read_text()
+    head = text[:text.index("PHRASE_SOURCES:")]
+    lines = [head + "PHRASE_SOURCES: dict[str, tuple[str, ...]] = {"]
+    for rid, groups in out.items():
+        line = f"    {rid!r}: {groups!r},"
+        if len(line) > 100:
+            line = f"    {rid!r}:\n        {groups!r},"
+        lines.append(line)
+    lines.append("}")
+    path.write_text("\n".join(lines) + "\n")
+    print(f"wrote {path}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

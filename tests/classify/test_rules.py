@@ -1,0 +1,58 @@
+"""Rule provenance: rules cite well-formed groups; disabling a group switches its rules off."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailprobe.classify import classify, rules
+from mailprobe.classify.reasons import phrase_id, reason_from_text, reason_from_text_slow
+
+FULL = "550 5.2.2 mailbox full"
+
+
+def test_every_rule_cites_well_formed_groups() -> None:
+    sources = rules.rule_sources()
+    assert len(sources) > 100
+    for rule_id, groups in sources.items():
+        assert all(rules.valid_group(g) for g in groups), rule_id
+
+
+def test_trace_names_the_phrase_that_decided() -> None:
+    with rules.trace() as fired:
+        assert reason_from_text(FULL) == "mailboxfull"
+    assert phrase_id("mailboxfull", r"mailbox (?:is )?full") in fired
+
+
+def test_a_disabled_group_switches_off_exactly_the_rules_that_cite_it() -> None:
+    rid = phrase_id("mailboxfull", r"mailbox (?:is )?full")
+    rules.register("test:cites-only-a-test-group", ("doc:test-only",))
+    with rules.disabled({"doc:test-only"}) as off:
+        assert off == {"test:cites-only-a-test-group"}
+        assert not rules.is_on("test:cites-only-a-test-group")
+        assert rules.is_on(rid)
+    assert rules.is_on("test:cites-only-a-test-group")
+
+
+def test_disabling_the_phrase_changes_the_reason_on_both_paths() -> None:
+    rid = phrase_id("mailboxfull", r"mailbox (?:is )?full")
+    groups = rules.rule_sources()[rid]
+    text = "the mailbox is full"
+    if not groups:
+        pytest.skip("phrase cites no group")
+    with rules.disabled(groups), rules.trace() as fired:
+        assert reason_from_text(text) == reason_from_text_slow(text)
+        assert rid not in fired
+
+
+def test_malformed_group_is_refused() -> None:
+    with pytest.raises(ValueError):
+        rules.register("test:bad", ("postfix",))
+
+
+def test_classify_under_trace_records_rules() -> None:
+    raw = (b"From: MAILER-DAEMON@example.org\nTo: a@example.net\nSubject: Undelivered Mail\n"
+           b"Content-Type: text/plain\n\n<x@example.com>: host mx.example.com said: "
+           b"552 5.2.2 mailbox full (in reply to RCPT TO command)\n")
+    with rules.trace() as fired:
+        classify(raw)
+    assert fired
