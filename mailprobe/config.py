@@ -78,19 +78,33 @@ class CampaignSettings:
 
 
 @dataclass(frozen=True)
+class CorrelateSettings:
+    # Added to the shipped list of free and shared mail domains (correlate.SHARED_DOMAINS),
+    # whose senders are never matched to a probe by their domain alone.
+    shared_domains: tuple[str, ...] = ()
+
+    def all_shared_domains(self) -> tuple[str, ...]:
+        from mailprobe.correlate import SHARED_DOMAINS
+
+        return SHARED_DOMAINS + tuple(d.lower() for d in self.shared_domains)
+
+
+@dataclass(frozen=True)
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
     imap: ImapSettings = field(default_factory=ImapSettings)
     probe: ProbeSettings = field(default_factory=ProbeSettings)
     campaign: CampaignSettings = field(default_factory=CampaignSettings)
+    correlate: CorrelateSettings = field(default_factory=CorrelateSettings)
     scoring: dict[str, Any] = field(default_factory=dict)  # read by score.rubric
     calendar: dict[str, Any] = field(default_factory=dict)  # read by score.workcal
     source: str = "defaults"
 
 
 _SECTIONS = {"database": DatabaseSettings, "smtp": SmtpSettings, "imap": ImapSettings,
-             "probe": ProbeSettings, "campaign": CampaignSettings}
+             "probe": ProbeSettings, "campaign": CampaignSettings,
+             "correlate": CorrelateSettings}
 
 
 def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -> Settings:

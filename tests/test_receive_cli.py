@@ -87,9 +87,11 @@ def test_overrides_are_logged_and_change_the_score(cli, smtp_sink, tmp_path):  #
     before = json.loads(cli("score", "r1", "--json"))
     brief = next(p for p in before["probes"] if p["outcome"] == "human_non_substantive")
     [msg] = [m for m in before["messages"] if m["probe_id"] == brief["probe_id"]]
-    cli("override", "substantive", str(msg["message_id"]), "yes", "--reason", "answered by phone")
-    cli("override", "substantive", "1", "maybe", "--reason", "x", code=3)
-    cli("override", "exclude", before["units"][-1]["unit_id"], "--reason", "merged")
+    cli("override", "substantive", str(msg["message_id"]), "yes", "--reason", "answered by phone",
+        "--actor", "王芳")
+    cli("override", "substantive", "1", "maybe", "--reason", "x", "--actor", "王芳", code=3)
+    cli("override", "exclude", before["units"][-1]["unit_id"], "--reason", "merged",
+        "--actor", "王芳")
     after = json.loads(cli("score", "r1", "--json"))
     changed = next(p for p in after["probes"] if p["probe_id"] == brief["probe_id"])
     assert changed["outcome"] == "human_substantive"
@@ -103,7 +105,7 @@ def test_link_ties_a_review_message_to_a_probe(cli, smtp_sink, tmp_path):  # typ
     [stranger] = json.loads(cli("review", "--json"))
     [probe] = json.loads(cli("campaign", "preview", "r1", "--limit", "1", "--json"))
     cli("override", "link", str(stranger["message"]), probe["matched_on"]["code"],
-        "--reason", "forwarded by the unit")
+        "--reason", "forwarded by the unit", "--actor", "王芳")
     assert json.loads(cli("review", "--json")) == []
     assert json.loads(cli("explain", str(stranger["message"]), "--json"))["match"]["by"] == "staff"
 
