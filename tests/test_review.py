@@ -15,6 +15,7 @@ from mailprobe.pipeline import process_messages
 from mailprobe.review import decide, decision_log, explain, resolve, review_items
 from mailprobe.score import Rubric
 from mailprobe.store import Database, queries
+from mailprobe.store import review as stored
 from mailprobe.store.session import open_database
 
 SENT = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -173,3 +174,51 @@ def test_explain_shows_confidence_evidence_and_the_decisions(world) -> None:  # 
         "MP-CCCCC-CCCCC"
     assert [(d.action, d.value, d.actor) for d in after.decisions] == [
         ("link", "MP-CCCCC-CCCCC", "王芳")]
+
+
+def test_upgrade_judges_existing_sender_matches_by_the_new_rules(db_url: str) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    from mailprobe.store.session import alembic_config, make_engine
+
+    engine = make_engine(db_url)
+    command.upgrade(alembic_config(engine), "0002")
+    rows = [  # message: sender, verdict kind, match evidence
+        (1, "someone@163.com", "human_reply", "sender+window"),  # a stranger on free mail
+        (2, "clerk@c.gov.cn", "human_reply", "sender+window"),  # a colleague: domain only
+        (3, "pub@c.gov.cn", "human_reply", "sender+window"),  # the probed address itself
+        (4, "x@y.cn", "unknown", "in_reply_to"),  # tied, but what is it?
+    ]
+    with engine.begin() as conn:
+        run = conn.execute
+        run(text("INSERT INTO unit (id, unit_id, name, category, updated_at) "
+                 "VALUES (1, 'U2', '单位U2', 'city_department', :t)"), {"t": SENT})
+        run(text("INSERT INTO mailbox (id, unit_pk, type, address) "
+                 "VALUES (1, 1, 'public', 'pub@c.gov.cn')"))
+        run(text("INSERT INTO campaign (id, name, template, mailbox_types, window_days, "
+                 "created_at) VALUES (1, 'r1', 't1', 'public', 20, :t)"), {"t": SENT})
+        run(text("INSERT INTO probe (id, campaign_id, mailbox_id, address, token, message_id, "
+                 "template, subject, state, attempts, reply_text, accepted_at, updated_at) "
+                 "VALUES (1, 1, 1, 'pub@c.gov.cn', 'cccccccccc', '<mp.cccccccccc@example.org>',"
+                 " 't1', 's', 'accepted', 1, '', :t, :t)"), {"t": SENT})
+        for pk, sender, kind, evidence in rows:
+            run(text("INSERT INTO message (id, sha256, raw, size, source, received_at, "
+                     "fetched_at) VALUES (:pk, :sha, :raw, 1, 't', :t, :t)"),
+                {"pk": pk, "sha": f"{pk:064d}", "raw": b"x", "t": LATER})
+            run(text("INSERT INTO verdict (message_pk, is_current, created_at, kind, detector, "
+                     "is_sender_side, sender, subject, evidence, detail_json) VALUES "
+                     "(:pk, :yes, :t, :kind, 'human', :no, :sender, '', '', '{}')"),
+                {"pk": pk, "yes": True, "no": False, "t": LATER, "kind": kind,
+                 "sender": sender})
+            run(text("INSERT INTO match (message_pk, probe_id, evidence, matched_by, "
+                     "updated_at) VALUES (:pk, 1, :evidence, 'auto', :t)"),
+                {"pk": pk, "evidence": evidence, "t": LATER})
+    factory = open_database(db_url)  # upgrades to head, as every command does
+    with factory() as s:
+        found = {m.message: (m.probe_id, m.correlation, m.confidence, m.review)
+                 for m in stored.matched_messages(s)}
+    assert found == {1: (None, "review", None, "unmatched"),
+                     2: (1, "domain+window", "low", "low_confidence"),
+                     3: (1, "sender+window", "high", None),
+                     4: (1, "in_reply_to", "high", "unknown_kind")}
