@@ -20,6 +20,7 @@ from mailprobe.config import Settings
 from mailprobe.correlate import CONFLICT, LOW_CONFIDENCE
 from mailprobe.decisions import LINK, Credited, Decisions, LogEntry, settle, token_of
 from mailprobe.model import Kind
+from mailprobe.pipeline import CORRELATION_HORIZON
 from mailprobe.score import (
     CampaignScore,
     Rubric,
@@ -162,9 +163,12 @@ _CONFLICTING = (Kind.HUMAN_REPLY, Kind.BOUNCE)
 
 
 def _unmatched_in_window(session: Session, probes: list[ProbeFacts]) -> int:
-    """Messages tied to no probe, received from the campaign's first send on."""
+    """Messages tied to no probe, received while replies to the campaign still count
+    (from its first send to the correlation horizon after its last)."""
     sent = [p.accepted_at for p in probes if p.accepted_at is not None]
-    return stored.unmatched_received(session, min(sent), None) if sent else 0
+    if not sent:
+        return 0
+    return stored.unmatched_received(session, min(sent), max(sent) + CORRELATION_HORIZON)
 
 
 def _probe_facts(campaign: str, record: queries.ProbeRecord,

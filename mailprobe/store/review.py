@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mailprobe.store.schema import (
@@ -115,8 +115,9 @@ def probe_by_token(session: Session, token: str) -> ProbeRef | None:
 
 def unmatched_received(session: Session, start: datetime, end: datetime | None) -> int:
     """Messages tied to no probe and awaiting review, received in [start, end]."""
-    stmt = (select(MessageRow.id).join(MatchRow, MatchRow.message_pk == MessageRow.id)
+    stmt = (select(func.count()).select_from(MessageRow)
+            .join(MatchRow, MatchRow.message_pk == MessageRow.id)
             .where(MatchRow.review == "unmatched", MessageRow.received_at >= start))
     if end is not None:
         stmt = stmt.where(MessageRow.received_at <= end)
-    return len(list(session.scalars(stmt)))
+    return int(session.scalar(stmt) or 0)
