@@ -1,9 +1,9 @@
 """Tie a classified message to the probe it answers, by evidence in a fixed order. Pure.
 
-Order (Mailman's, VERP first; DOMAIN.md): token in our return address → token or
-Message-ID inside the returned original → In-Reply-To/References → the code in subject
-or body → the failed recipient of a bounce, or the sender, within the campaign window →
-otherwise the review list. Every match carries its evidence and a confidence (docs/design.md
+Order (VERP first, as Mailman does): token in our return address → token or Message-ID
+inside the returned original → In-Reply-To/References → the code in subject or body → the
+failed recipient of a bounce, or the sender, within the campaign window → otherwise the
+review list. Every match carries its evidence and a confidence (docs/design.md
 §3): direct evidence is ``high``; a sender who only shares the probed unit's own domain is
 ``low`` and goes to review. Shared and free-mail domains never match by domain: a stranger
 writing from 163.com is not the unit that publishes a 163.com mailbox.

@@ -1,4 +1,4 @@
-"""The outcome of one probe, decided in the fixed order of DOMAIN.md ("A default rubric").
+"""The outcome of one probe, decided in a fixed order (docs/scoring.md, "Outcomes").
 
 not published · invalid address · hard bounce · soft bounce unresolved after the retry
 window · rejected by a sender-side reason (re-probe, not charged) · delivered, no reply ·
@@ -7,8 +7,8 @@ auto-acknowledgement only · human reply, non-substantive · human reply, substa
 Two additions keep our own failures off the unit's account: ``uncertain`` (the SMTP line
 dropped after the final dot; never resent automatically) and ``not_sent`` (pending, sending,
 or deferred while the window is open). A reply proves delivery, so it outranks a soft
-bounce and a bounce that staff let stand (DOMAIN.md: an auto-acknowledgement is evidence
-the mailbox is alive). A human reply and a hard bounce for the same probe that no staff
+bounce and a bounce that staff let stand (an auto-acknowledgement is evidence the mailbox
+is alive). A human reply and a hard bounce for the same probe that no staff
 decision covers are a *conflict* (docs/scoring.md, "Review and conflicts"): both wait for
 review and neither counts, so the outcome is what the probe's other evidence says.
 """
