@@ -68,7 +68,8 @@ class _Review:
 
     pending: Counter[int] = field(default_factory=Counter)
     low: Counter[int] = field(default_factory=Counter)
-    conflicts: set[int] = field(default_factory=set)
+    conflicts: set[int] = field(default_factory=set)  # probes
+    conflicting: set[int] = field(default_factory=set)  # their messages
 
 
 def campaign_input(session: Session, campaign: CampaignRow, rubric: Rubric,
@@ -131,6 +132,7 @@ def _credit(matched: list[stored.MatchedMessage], decisions: Decisions
                                   decisions.is_decided(s.message)) for s in seen])
     for probe_id, conflicting in settlement.conflicts.items():
         review.conflicts.add(probe_id)
+        review.conflicting.update(conflicting)
         review.pending[probe_id] += len(conflicting)
     waiting = settlement.pending() | settlement.set_aside
     return [s for s in seen if s.message not in waiting], review
@@ -150,16 +152,11 @@ def _seen(m: stored.MatchedMessage, decisions: Decisions) -> _Seen:
 
 def _message_facts(m: stored.MatchedMessage, decisions: Decisions,
                    review: _Review) -> MessageFacts:
-    credited = m.probe_id if m.review is None else None
+    waiting = m.review or (CONFLICT if m.message in review.conflicting else None)
     return MessageFacts(
         m.message, m.received_at, m.sender or "", m.subject,
         decisions.kinds.get(m.message, m.kind), m.subkind, m.reason, m.detector, m.evidence,
-        None, credited, m.correlation, m.confidence,
-        m.review or (CONFLICT if m.probe_id in review.conflicts and m.kind in _CONFLICTING
-                     else None))
-
-
-_CONFLICTING = (Kind.HUMAN_REPLY, Kind.BOUNCE)
+        None, None if waiting else m.probe_id, m.correlation, m.confidence, waiting)
 
 
 def _unmatched_in_window(session: Session, probes: list[ProbeFacts]) -> int:

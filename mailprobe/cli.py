@@ -796,12 +796,12 @@ def _decide(action: str, target: str, value: str, actor: str, reason: str) -> No
 
 
 def _print_logged(entry: Any) -> None:
+    what = f"{entry.action} {entry.target}" + (f" = {entry.value}" if entry.value else "")
     if entry.added:
-        out.print(f"override #{entry.entry} logged: {entry.action} {entry.target} = "
-                  f"{entry.value} ({entry.reason})", markup=False)
+        out.print(f"override #{entry.entry} logged: {what} ({entry.reason})", markup=False)
     else:
-        out.print(f"already in force (override #{entry.entry}): {entry.action} {entry.target}"
-                  f" = {entry.value}; nothing logged", markup=False)
+        out.print(f"already in force (override #{entry.entry}): {what}; nothing logged",
+                  markup=False)
 
 
 @override_app.command("substantive")
@@ -874,8 +874,9 @@ def override_list(json_out: JsonFlag = False) -> None:
         emit(rows)
         return
     for r in rows:
-        out.print(f"#{r['id']} {r['at'][:16]} {r['actor']}: {r['action']} {r['target']} = "
-                  f"{r['value']} ({r['reason']})", markup=False)
+        value = f" = {r['value']}" if r["value"] else ""
+        out.print(f"#{r['id']} {r['at'][:16]} {r['actor']}: {r['action']} {r['target']}{value} "
+                  f"({r['reason']})", markup=False)
 
 
 @app.command()

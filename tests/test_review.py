@@ -222,3 +222,13 @@ def test_upgrade_judges_existing_sender_matches_by_the_new_rules(db_url: str) ->
                      2: (1, "domain+window", "low", "low_confidence"),
                      3: (1, "sender+window", "high", None),
                      4: (1, "in_reply_to", "high", "unknown_kind")}
+
+
+def test_report_messages_say_why_they_wait_and_name_no_probe(world) -> None:  # type: ignore[no-untyped-def]
+    factory, n = world
+    with factory() as s:
+        inp = campaign_input(s, queries.get_campaign(s, "r1"), Rubric(), ("city_department",))
+    shown = {m.message_id: (m.probe_id is None, m.confidence, m.review) for m in inp.messages}
+    assert shown[n["reply"]] == (True, "high", "conflict")
+    assert shown[n["colleague"]] == (True, "low", "low_confidence")
+    assert shown[n["typed"]] == (False, "high", None)
