@@ -28,7 +28,7 @@ from mailprobe.config import Settings, from_domain, load_settings, template_dir
 from mailprobe.errors import Busy, ExitCode, InputError, MailprobeError
 from mailprobe.model import MAILBOX_TYPES
 from mailprobe.resources import config_template
-from mailprobe.store import Database, Session, queries
+from mailprobe.store import Database, queries
 from mailprobe.store.session import open_database
 
 app = typer.Typer(
@@ -547,10 +547,12 @@ def poll(
                 on_cycle=lambda p, s: err.print(
                     f"poll: {p.new} new, {s.matched} matched, {s.review} to review"
                 ),
+                shared_domains=settings().correlate.all_shared_domains(),
             )
             return
         polled = poll_once(factory, settings().imap, utcnow)
-        processed = process_messages(factory, utcnow)
+        processed = process_messages(
+            factory, utcnow, shared_domains=settings().correlate.all_shared_domains())
     data = {
         "fetched": polled.fetched,
         "new": polled.new,
@@ -584,7 +586,8 @@ def ingest(
     with handled():
         factory = database()
         new, dup = store_found(factory, iter_messages(paths), utcnow)
-        processed = process_messages(factory, utcnow)
+        processed = process_messages(
+            factory, utcnow, shared_domains=settings().correlate.all_shared_domains())
     data = {
         "new": new,
         "duplicates": dup,
@@ -630,32 +633,74 @@ def classify_cmd(
         out.print(f"{r['path']}: {r['kind']} ({r['detector']}) {recips}", markup=False)
 
 
-@app.command()
-def review(json_out: JsonFlag = False) -> None:
-    """Messages that could not be matched to a probe (link them with `override link`)."""
-    with handled(), database()() as session:
-        rows: list[dict[str, Any]] = [
-            {
-                "message": m.id,
-                "received_at": m.received_at.isoformat(),
-                "kind": v.kind,
-                "detector": v.detector,
-                "sender": v.sender,
-                "subject": v.subject,
-                "source": m.source,
-            }
-            for m, v, _ in queries.messages_with_verdicts(session, unmatched_only=True)
-        ]
-    if json_out:
-        emit(rows)
+review_app = typer.Typer(
+    help="Messages waiting for staff: list them, and decide each in one step (resolve).",
+    invoke_without_command=True,
+)
+app.add_typer(review_app, name="review")
+
+
+@review_app.callback()
+def review(ctx: typer.Context, json_out: JsonFlag = False) -> None:
+    """Messages waiting for staff, with the reason: unmatched, low_confidence (only the
+    unit's domain ties it), unknown_kind, conflict (a human reply and a hard bounce for
+    one probe). None of them counts for any probe until decided (mailprobe review resolve)."""
+    from mailprobe.review import review_items
+
+    if ctx.invoked_subcommand is not None:
         return
-    if not rows:
-        out.print("nothing to review: every message is matched to a probe")
-    for r in rows:
-        out.print(
-            f"#{r['message']}\t{r['received_at'][:16]}\t{r['kind']}\t{r['sender']}\t{r['subject']}",
-            markup=False,
-        )
+    with handled():
+        items = review_items(database())
+    if json_out:
+        emit([dataclasses.asdict(i) for i in items])
+        return
+    if not items:
+        out.print("nothing to review: every message is decided")
+    for i in items:
+        probe = f"{i.candidate} {i.unit_name}" if i.candidate else "-"
+        out.print(f"#{i.message}\t{i.reason}\t{i.received_at.isoformat()[:16]}\t{i.kind}\t"
+                  f"{i.sender}\t{i.subject}\t{probe}\t{i.evidence}", markup=False)
+
+
+Actor = Annotated[
+    str, typer.Option(help="Who decided (kept in the log); default $USER.",
+                      envvar=["MAILPROBE_ACTOR", "USER"])
+]
+Reason = Annotated[str, typer.Option(help="Why; reports cite it.")]
+
+
+@review_app.command("resolve")
+def review_resolve(
+    message: Annotated[int, typer.Argument(help="Stored message number (see review).")],
+    accept: Annotated[bool, typer.Option(
+        "--accept", help="It belongs to the candidate probe shown by review.")] = False,
+    link: Annotated[str | None, typer.Option(
+        help="It belongs to this probe: its code MP-XXXXX-XXXXX, as typed.")] = None,
+    unlink: Annotated[bool, typer.Option(
+        "--unlink", help="It belongs to no probe (e.g. a stranger's mail).")] = False,
+    kind: Annotated[str | None, typer.Option(
+        help="What it is: bounce, auto_reply, human_reply or not_a_reply.")] = None,
+    substantive: Annotated[str | None, typer.Option(
+        help="A human reply with a real answer: yes or no.")] = None,
+    reason: Reason = "",
+    actor: Actor = "",
+    json_out: JsonFlag = False,
+) -> None:
+    """Decide one review item in one step; every decision goes into the override log."""
+    from mailprobe.review import resolve
+
+    with handled():
+        done = resolve(database(), utcnow, message, accept=accept, link=link, unlink=unlink,
+                       kind=kind, substantive=substantive, actor=actor, reason=reason,
+                       shared_domains=settings().correlate.all_shared_domains())
+    if json_out:
+        emit(dataclasses.asdict(done))
+        return
+    for entry in done.logged:
+        _print_logged(entry)
+    now = f"counts for {done.probe}" if done.probe else "counts for no probe"
+    still = f"; still waiting for review ({done.review})" if done.review else ""
+    out.print(f"message {message}: {now}{still}", markup=False)
 
 
 @app.command()
@@ -674,7 +719,8 @@ def reclassify(
             campaign_id = queries.get_campaign(session, campaign).id if campaign else None
             ids = queries.all_message_ids(session, campaign_id)
             before = {pk: kind for pk, kind in queries.current_kinds(session, ids)}
-        summary = process_messages(factory, utcnow, ids)
+        summary = process_messages(factory, utcnow, ids,
+                                   settings().correlate.all_shared_domains())
         with factory() as session:
             changed = [
                 pk for pk, kind in queries.current_kinds(session, ids) if before.get(pk) != kind
@@ -691,48 +737,40 @@ def explain(
     message: Annotated[int, typer.Argument(help="Stored message number (see review).")],
     json_out: JsonFlag = False,
 ) -> None:
-    """Why a message was classified and matched as it was, with its verdict history."""
-    with handled(), database()() as session:
-        history = queries.verdict_history(session, message)
-        if not history:
-            raise InputError(f"no stored message {message}; see `mailprobe review`")
-        match = queries.message_match(session, message)
-        data: dict[str, Any] = {
-            "message": message,
-            "verdicts": [
-                {
-                    "at": v.created_at.isoformat(),
-                    "current": v.is_current,
-                    "kind": v.kind,
-                    "detector": v.detector,
-                    "reason": v.reason,
-                    "status": v.status,
-                    "evidence": v.evidence,
-                    "detail": json.loads(v.detail_json),
-                }
-                for v in history
-            ],
-            "match": match,
-        }
+    """Why a message was classified and matched as it was, with its verdict history and
+    the staff decisions about it."""
+    from mailprobe.review import explain as explain_message
+
+    with handled():
+        found = explain_message(database(), message)
     if json_out:
-        emit(data)
+        emit(dataclasses.asdict(found))
         return
-    current = data["verdicts"][-1]
-    out.print(
-        f"message {message}: {current['kind']} decided by {current['detector']}", markup=False
-    )
+    current = found.verdicts[-1]
+    out.print(f"message {message}: {current['kind']} decided by {current['detector']}",
+              markup=False)
     if current["evidence"]:
         out.print(f"  evidence: {current['evidence']}", markup=False)
     for r in current["detail"].get("recipients", []):
-        out.print(
-            f"  recipient {r['address']}: status {r['status']}, reason {r['reason']}, "
-            f"hard {r['hard']}",
-            markup=False,
-        )
-    out.print(f"  match: {match or 'none (in review)'}", markup=False)
-    if len(history) > 1:
-        steps = " → ".join(f"{v['kind']}/{v['detector']}" for v in data["verdicts"])
+        out.print(f"  recipient {r['address']}: status {r['status']}, reason {r['reason']}, "
+                  f"hard {r['hard']}", markup=False)
+    out.print(f"  match: {_match_line(found.match)}", markup=False)
+    for entry in found.decisions:
+        out.print(f"  decision #{entry.entry} {entry.at.isoformat()[:16]} {entry.actor}: "
+                  f"{entry.action} {entry.value} ({entry.reason})", markup=False)
+    if len(found.verdicts) > 1:
+        steps = " → ".join(f"{v['kind']}/{v['detector']}" for v in found.verdicts)
         out.print(f"  history: {steps}", markup=False)
+
+
+def _match_line(match: dict[str, Any] | None) -> str:
+    if match is None:
+        return "not correlated yet"
+    where = f"{match['code']} ({match['unit_id']}, {match['campaign']})" if match["code"] \
+        else "no probe"
+    waiting = f"; waiting for review: {match['review']}" if match["review"] else ""
+    return (f"{where} by {match['evidence']}, confidence {match['confidence'] or '-'}"
+            f"{waiting} — {match['note']}")
 
 
 # ---------------------------------------------------------------- working time, scores, reports
@@ -778,30 +816,22 @@ def worktime(
     out.print(f"{data['working_hours']} working hours, {span.working_days:g} working days{flag}")
 
 
-Actor = Annotated[
-    str, typer.Option(help="Who decided (kept in the log).", envvar=["MAILPROBE_ACTOR", "USER"])
-]
-Reason = Annotated[str, typer.Option(help="Why; reports cite it.")]
+def _decide(action: str, target: str, value: str, actor: str, reason: str) -> None:
+    from mailprobe.review import decide
 
-
-def _log_override(
-    action: str,
-    target: str,
-    value: str,
-    actor: str,
-    reason: str,
-    apply: Callable[[Session], None] | None = None,
-) -> None:
     with handled():
-        if not reason.strip():
-            raise InputError("--reason is required: reports cite every override")
-        with database()() as session, session.begin():
-            if apply is not None:
-                apply(session)
-            row = queries.add_override(
-                session, utcnow(), actor or "unknown", action, target, value, reason
-            )
-    out.print(f"override #{row.id} logged: {action} {target} = {value} ({reason})", markup=False)
+        entry = decide(database(), utcnow, action, target, value, actor=actor, reason=reason,
+                       shared_domains=settings().correlate.all_shared_domains())
+    _print_logged(entry)
+
+
+def _print_logged(entry: Any) -> None:
+    what = f"{entry.action} {entry.target}" + (f" = {entry.value}" if entry.value else "")
+    if entry.added:
+        out.print(f"override #{entry.entry} logged: {what} ({entry.reason})", markup=False)
+    else:
+        out.print(f"already in force (override #{entry.entry}): {what}; nothing logged",
+                  markup=False)
 
 
 @override_app.command("substantive")
@@ -811,38 +841,42 @@ def override_substantive(
     reason: Reason = "",
     actor: Actor = "",
 ) -> None:
-    """Mark a human reply substantive (yes) or not (no), overriding the classifier's hint."""
-    if value not in ("yes", "no"):
-        fail(InputError("VALUE must be yes or no"))
-
-    def check(session: Session) -> None:
-        if not queries.verdict_history(session, message):
-            raise InputError(f"no stored message {message}; see `mailprobe review`")
-
-    _log_override("substantive", str(message), value, actor, reason, check)
+    """Mark a human reply substantive (yes) or not (no); refused for any other kind."""
+    _decide("substantive", str(message), value, actor, reason)
 
 
 @override_app.command("link")
 def override_link(
     message: Annotated[int, typer.Argument(help="Stored message number (see review).")],
-    probe_code: Annotated[str, typer.Argument(help="The probe's code MP-XXXXX-XXXXX or token.")],
+    probe_code: Annotated[str, typer.Argument(
+        help="The probe's code MP-XXXXX-XXXXX, as typed (full-width forms are fine).")],
     reason: Reason = "",
     actor: Actor = "",
 ) -> None:
-    """Tie an unmatched message to a probe by hand."""
-    from mailprobe.correlate import Match
+    """Tie a message to a probe by hand (it then counts for that probe)."""
+    _decide("link", str(message), probe_code, actor, reason)
 
-    found = tokens.tokens_in_codes(probe_code) or [probe_code.lower()]
 
-    def link(session: Session) -> None:
-        probe_id = queries.probe_id_by_token(session, found[0])
-        if probe_id is None:
-            raise InputError(f"no probe with code or token {probe_code}")
-        if not queries.verdict_history(session, message):
-            raise InputError(f"no stored message {message}; see `mailprobe review`")
-        queries.save_match(session, message, Match(probe_id, "staff"), utcnow(), "staff")
+@override_app.command("unlink")
+def override_unlink(
+    message: Annotated[int, typer.Argument(help="Stored message number (see review).")],
+    reason: Reason = "",
+    actor: Actor = "",
+) -> None:
+    """Say a message belongs to no probe (it then counts for none and leaves review)."""
+    _decide("unlink", str(message), "", actor, reason)
 
-    _log_override("link", str(message), found[0], actor, reason, link)
+
+@override_app.command("kind")
+def override_kind(
+    message: Annotated[int, typer.Argument(help="Stored message number (see review).")],
+    kind: Annotated[str, typer.Argument(
+        help="bounce, auto_reply, human_reply or not_a_reply.")],
+    reason: Reason = "",
+    actor: Actor = "",
+) -> None:
+    """Say what a message is, over the classifier's verdict (kept across reclassify)."""
+    _decide("kind", str(message), kind, actor, reason)
 
 
 @override_app.command("exclude")
@@ -853,39 +887,26 @@ def override_exclude(
     undo: Annotated[bool, typer.Option("--undo", help="Include the unit again.")] = False,
 ) -> None:
     """Leave a unit out of scoring and rankings (e.g. merged, under reorganisation)."""
-
-    def check(session: Session) -> None:
-        if not any(u.unit_id == unit for u in queries.list_units(session)):
-            raise InputError(f"no unit {unit}; see `mailprobe units list`")
-
-    _log_override("exclude", unit, "no" if undo else "yes", actor, reason, check)
+    _decide("exclude", unit, "no" if undo else "yes", actor, reason)
 
 
 @override_app.command("list")
 def override_list(json_out: JsonFlag = False) -> None:
-    """The append-only log of staff decisions."""
-    with handled(), database()() as session:
-        rows: list[dict[str, Any]] = [
-            {
-                "id": r.id,
-                "at": r.at.isoformat(),
-                "actor": r.actor,
-                "action": r.action,
-                "target": r.target,
-                "value": r.value,
-                "reason": r.reason,
-            }
-            for r in queries.overrides(session)
-        ]
+    """The append-only log of staff decisions (a link shows the probe's code)."""
+    from mailprobe.review import decision_log
+
+    with handled():
+        entries = decision_log(database())
+    rows: list[dict[str, Any]] = [
+        {"id": e.entry, "at": e.at.isoformat(), "actor": e.actor, "action": e.action,
+         "target": e.target, "value": e.value, "reason": e.reason} for e in entries]
     if json_out:
         emit(rows)
         return
     for r in rows:
-        out.print(
-            f"#{r['id']} {r['at'][:16]} {r['actor']}: {r['action']} {r['target']} = "
-            f"{r['value']} ({r['reason']})",
-            markup=False,
-        )
+        value = f" = {r['value']}" if r["value"] else ""
+        out.print(f"#{r['id']} {r['at'][:16]} {r['actor']}: {r['action']} {r['target']}{value} "
+                  f"({r['reason']})", markup=False)
 
 
 @app.command()

@@ -89,6 +89,18 @@ class CampaignSettings:
 
 
 @dataclass(frozen=True)
+class CorrelateSettings:
+    # Added to the shipped list of free and shared mail domains (correlate.SHARED_DOMAINS),
+    # whose senders are never matched to a probe by their domain alone.
+    shared_domains: tuple[str, ...] = ()
+
+    def all_shared_domains(self) -> tuple[str, ...]:
+        from mailprobe.correlate import SHARED_DOMAINS
+
+        return SHARED_DOMAINS + tuple(d.lower() for d in self.shared_domains)
+
+
+@dataclass(frozen=True)
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     smtp: SmtpSettings = field(default_factory=SmtpSettings)
@@ -96,13 +108,15 @@ class Settings:
     probe: ProbeSettings = field(default_factory=ProbeSettings)
     campaign: CampaignSettings = field(default_factory=CampaignSettings)
     dns: DnsSettings = field(default_factory=DnsSettings)
+    correlate: CorrelateSettings = field(default_factory=CorrelateSettings)
     scoring: dict[str, Any] = field(default_factory=dict)  # read by score.rubric
     calendar: dict[str, Any] = field(default_factory=dict)  # read by score.workcal
     source: str = "defaults"
 
 
 _SECTIONS = {"database": DatabaseSettings, "smtp": SmtpSettings, "imap": ImapSettings,
-             "probe": ProbeSettings, "campaign": CampaignSettings, "dns": DnsSettings}
+             "probe": ProbeSettings, "campaign": CampaignSettings, "dns": DnsSettings,
+             "correlate": CorrelateSettings}
 _FREE_SECTIONS = ("scoring", "calendar")  # checked by score.rubric and score.workcal
 
 

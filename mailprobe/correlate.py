@@ -1,14 +1,19 @@
 """Tie a classified message to the probe it answers, by evidence in a fixed order. Pure.
 
-Order (Mailman's, VERP first; DOMAIN.md): token in our return address → token or
-Message-ID inside the returned original → In-Reply-To/References → the code in subject
-or body → the sender (or a bounce's failed recipient) within the campaign window →
-otherwise the review list. The evidence used is returned with every match.
+Order (VERP first, as Mailman does): token in our return address → token or Message-ID
+inside the returned original → In-Reply-To/References → the code in subject or body → the
+failed recipient of a bounce, or the sender, within the campaign window → otherwise the
+review list. Every match carries its evidence and a confidence (docs/design.md
+§3): direct evidence is ``high``; a sender who only shares the probed unit's own domain is
+``low`` and goes to review. Shared and free-mail domains never match by domain: a stranger
+writing from 163.com is not the unit that publishes a 163.com mailbox.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -16,6 +21,32 @@ from mailprobe.model import Kind, RefKind, Verdict
 
 REVIEW = "review"
 RECIPIENT_WINDOW = "recipient+window"
+DOMAIN_WINDOW = "domain+window"
+STAFF = "staff"
+
+HIGH = "high"
+LOW = "low"
+
+# Review reasons (docs/design.md §3); an item with a reason is credited to no probe.
+UNMATCHED = "unmatched"
+LOW_CONFIDENCE = "low_confidence"
+CONFLICT = "conflict"
+UNKNOWN_KIND = "unknown_kind"
+REVIEW_REASONS = (UNMATCHED, LOW_CONFIDENCE, CONFLICT, UNKNOWN_KIND)
+
+# Free and shared mail services whose users are strangers to each other: a sender there
+# says nothing about the unit. `[correlate] shared_domains` adds to this list.
+SHARED_DOMAINS: tuple[str, ...] = (
+    "163.com", "126.com", "yeah.net", "vip.163.com", "vip.126.com", "188.com",
+    "qq.com", "vip.qq.com", "foxmail.com", "sina.com", "sina.cn", "vip.sina.com",
+    "sohu.com", "aliyun.com", "139.com", "189.cn", "wo.cn", "21cn.com", "263.net",
+    "tom.com", "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com",
+    "msn.com", "yahoo.com", "ymail.com", "icloud.com", "me.com", "mac.com", "aol.com",
+    "proton.me", "protonmail.com", "gmx.com", "gmx.net", "mail.com", "yandex.com",
+    "zoho.com",
+)
+
+_REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv|答复|回复|转发)\s*[:：]\s*)+", re.I)
 
 
 @dataclass(frozen=True)
@@ -28,6 +59,7 @@ class ProbeKey:
     address: str  # lower case
     sent_at: datetime | None
     window_ends_at: datetime | None
+    subject: str = ""  # the probe's subject as sent, for "the reply quotes the probe"
 
 
 @dataclass
@@ -38,10 +70,12 @@ class ProbeIndex:
     by_message_id: dict[str, ProbeKey] = field(default_factory=dict)
     by_address: dict[str, list[ProbeKey]] = field(default_factory=lambda: defaultdict(list))
     by_domain: dict[str, list[ProbeKey]] = field(default_factory=lambda: defaultdict(list))
+    shared_domains: frozenset[str] = frozenset(SHARED_DOMAINS)
 
     @classmethod
-    def build(cls, probes: list[ProbeKey]) -> ProbeIndex:
-        index = cls()
+    def build(cls, probes: list[ProbeKey],
+              shared_domains: Iterable[str] = SHARED_DOMAINS) -> ProbeIndex:
+        index = cls(shared_domains=frozenset(d.strip().lower() for d in shared_domains))
         for probe in probes:
             index.by_token[probe.token] = probe
             index.by_message_id[probe.message_id] = probe
@@ -49,11 +83,29 @@ class ProbeIndex:
             index.by_domain[probe.address.rpartition("@")[2]].append(probe)
         return index
 
+    def is_shared(self, domain: str) -> bool:
+        """True for a listed domain or any subdomain of one (e.g. vip.163.com)."""
+        parts = domain.lower().split(".")
+        return any(".".join(parts[i:]) in self.shared_domains for i in range(len(parts) - 1))
+
 
 @dataclass(frozen=True)
 class Match:
+    """The probe a message belongs to (or would, pending review) and why.
+
+    ``review`` names the review reason; a match with a reason is credited to no probe,
+    ``probe_id`` then being the candidate staff are asked about (None when unmatched)."""
+
     probe_id: int | None
-    evidence: str  # a RefKind value, RECIPIENT_WINDOW, or REVIEW
+    evidence: str  # a RefKind value, RECIPIENT_WINDOW, DOMAIN_WINDOW, STAFF, or REVIEW
+    confidence: str | None = HIGH  # HIGH, LOW, or None when nothing ties it
+    review: str | None = None  # one of REVIEW_REASONS
+    note: str = ""  # the evidence in words, for `mailprobe explain`
+
+    @property
+    def credited(self) -> int | None:
+        """The probe this message counts for now (None while it awaits review)."""
+        return None if self.review else self.probe_id
 
 
 _REF_ORDER = (RefKind.RETURN_PATH, RefKind.RETURNED_ORIGINAL, RefKind.IN_REPLY_TO, RefKind.CODE)
@@ -61,6 +113,14 @@ _REF_ORDER = (RefKind.RETURN_PATH, RefKind.RETURNED_ORIGINAL, RefKind.IN_REPLY_T
 
 def correlate(verdict: Verdict, received_at: datetime, index: ProbeIndex) -> Match:
     """Return the probe ``verdict`` belongs to, or a review entry when nothing ties it."""
+    match = _match_by_ref(verdict, index) or _match_by_address(verdict, received_at, index)
+    if verdict.kind == Kind.UNKNOWN and match.review is None:
+        # What it is decides the credit; staff say it (override kind) before it counts.
+        return Match(match.probe_id, match.evidence, match.confidence, UNKNOWN_KIND, match.note)
+    return match
+
+
+def _match_by_ref(verdict: Verdict, index: ProbeIndex) -> Match | None:
     for ref_kind in _REF_ORDER:
         for ref in verdict.refs:
             if ref.kind != ref_kind:
@@ -68,29 +128,57 @@ def correlate(verdict: Verdict, received_at: datetime, index: ProbeIndex) -> Mat
             probe = index.by_token.get(ref.value.lower()) or index.by_message_id.get(
                 ref.value.strip("<>").lower())
             if probe is not None:
-                return Match(probe.probe_id, ref_kind.value)
-    return _match_by_address(verdict, received_at, index)
+                return Match(probe.probe_id, ref_kind.value, HIGH, None,
+                             f"{ref_kind.value} {ref.value}")
+    return None
 
 
 def _match_by_address(verdict: Verdict, received_at: datetime, index: ProbeIndex) -> Match:
     if verdict.kind in (Kind.BOUNCE, Kind.DELAY):
         for recipient in verdict.recipients:
-            probe = _one_in_window(index.by_address.get(recipient.address.lower(), []),
-                                   received_at)
+            address = recipient.address.lower()
+            probe = _one_in_window(index.by_address.get(address, []), received_at)
             if probe is not None:
-                return Match(probe.probe_id, RECIPIENT_WINDOW)
-        return Match(None, REVIEW)
+                return Match(probe.probe_id, RECIPIENT_WINDOW, HIGH, None,
+                             f"failed recipient {address} is the probed address")
+        return unmatched("no probe token, and no failed recipient probed in the window")
     sender = (verdict.sender or "").lower()
     if not sender or verdict.kind in (Kind.UNPARSEABLE, Kind.FEEDBACK_REPORT):
-        return Match(None, REVIEW)
+        return unmatched("no probe token and no usable sender")
     probe = _one_in_window(index.by_address.get(sender, []), received_at)
+    if probe is not None:
+        return Match(probe.probe_id, RefKind.SENDER_WINDOW.value, HIGH, None,
+                     f"sent by the probed address {sender}")
+    return _match_by_domain(verdict, sender, received_at, index)
+
+
+def _match_by_domain(verdict: Verdict, sender: str, received_at: datetime,
+                     index: ProbeIndex) -> Match:
+    domain = sender.rpartition("@")[2]
+    if index.is_shared(domain):
+        return unmatched(f"{sender}: {domain} is a shared mail domain, never matched by domain")
+    # A colleague at the unit's own domain often answers; only a domain with a single
+    # probe in the window is unambiguous, and even then it is a guess for staff to confirm.
+    probe = _one_in_window(index.by_domain.get(domain, []), received_at)
     if probe is None:
-        # Replies often come from a colleague's address at the same unit domain; only
-        # a domain with a single probe in the window is unambiguous.
-        probe = _one_in_window(index.by_domain.get(sender.rpartition("@")[2], []), received_at)
-    if probe is None:
-        return Match(None, REVIEW)
-    return Match(probe.probe_id, RefKind.SENDER_WINDOW.value)
+        return unmatched(f"{sender}: no single probe to {domain} in the window")
+    if _quotes_subject(verdict.subject, probe.subject):
+        return Match(probe.probe_id, DOMAIN_WINDOW, HIGH, None,
+                     f"{sender} at the probed domain, and the subject quotes the probe's")
+    return Match(probe.probe_id, DOMAIN_WINDOW, LOW, LOW_CONFIDENCE,
+                 f"only the domain {domain} ties {sender} to the probe")
+
+
+def _quotes_subject(subject: str, probe_subject: str) -> bool:
+    """True when a reply's subject, without Re:/回复: prefixes, is the probe's subject."""
+    if not probe_subject.strip():
+        return False
+    bare = _REPLY_PREFIX.sub("", subject).strip()
+    return bool(bare) and bare == probe_subject.strip()
+
+
+def unmatched(note: str) -> Match:
+    return Match(None, REVIEW, None, UNMATCHED, note)
 
 
 def _one_in_window(candidates: list[ProbeKey], received_at: datetime) -> ProbeKey | None:

@@ -13,15 +13,17 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mailprobe.classify import classify
 from mailprobe.config import ImapSettings
-from mailprobe.correlate import REVIEW, ProbeIndex, correlate
+from mailprobe.correlate import SHARED_DOMAINS, Match, ProbeIndex, correlate
+from mailprobe.decisions import Decisions, decided_match, effective_verdict
 from mailprobe.errors import AuthError, ServerUnreachable
 from mailprobe.ingest import FoundMessage
-from mailprobe.model import Verdict
+from mailprobe.model import Kind, Recipient, Ref, RefKind, Verdict
 from mailprobe.store import Database, Session, queries
+from mailprobe.store import review as stored
 
 if TYPE_CHECKING:
     from mailprobe.poll import FetchBatch
@@ -69,33 +71,78 @@ def verdict_detail(verdict: Verdict) -> dict[str, object]:
     return dataclasses.asdict(verdict)
 
 
-def process_messages(factory: Database, clock: Clock,
-                     message_ids: list[int] | None = None) -> ProcessSummary:
+def verdict_from_detail(detail: dict[str, Any]) -> Verdict:
+    """The verdict back from its stored detail (the inverse of :func:`verdict_detail`)."""
+    fields = {f.name for f in dataclasses.fields(Verdict)}
+    values = {k: v for k, v in detail.items() if k in fields}
+    values["kind"] = Kind(values["kind"])
+    values["recipients"] = tuple(Recipient(**r) for r in values.get("recipients", ()))
+    values["refs"] = tuple(Ref(RefKind(r["kind"]), r["value"]) for r in values.get("refs", ()))
+    return Verdict(**values)
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """Correlation with the staff decisions in force (they survive every re-run)."""
+
+    index: ProbeIndex
+    decisions: Decisions
+    linked_probes: dict[str, int]  # token -> probe id, for every staff link in force
+
+    @classmethod
+    def load(cls, session: Session, shared_domains: Iterable[str]) -> Matcher:
+        index = ProbeIndex.build(queries.probe_keys(session, CORRELATION_HORIZON),
+                                 shared_domains)
+        decisions = Decisions.from_log(queries.overrides(session))
+        linked = {link.token: probe_id for link in decisions.links.values() if link.token
+                  for probe_id in [queries.probe_id_by_token(session, link.token)]
+                  if probe_id is not None}
+        return cls(index, decisions, linked)
+
+    def match(self, message: int, verdict: Verdict, received_at: datetime) -> Match:
+        effective = effective_verdict(message, verdict, self.decisions)
+        automatic = correlate(effective, received_at, self.index)
+        return decided_match(message, automatic, self.linked_probes, self.decisions)
+
+
+def process_messages(factory: Database, clock: Clock, message_ids: list[int] | None = None,
+                     shared_domains: Iterable[str] = SHARED_DOMAINS) -> ProcessSummary:
     """Classify and correlate ``message_ids`` (default: those without a verdict yet)."""
     summary = ProcessSummary()
     with factory() as session:
         ids = queries.unclassified_message_ids(session) if message_ids is None else message_ids
-        index = ProbeIndex.build(queries.probe_keys(session, CORRELATION_HORIZON))
+        matcher = Matcher.load(session, shared_domains)
     for start in range(0, len(ids), 200):
         with factory() as session, session.begin():
-            _process_chunk(session, ids[start:start + 200], index, clock(), summary)
+            _process_chunk(session, ids[start:start + 200], matcher, clock(), summary)
     return summary
 
 
-def _process_chunk(session: Session, ids: list[int], index: ProbeIndex, now: datetime,
+def rematch_messages(factory: Database, clock: Clock, message_ids: list[int],
+                     shared_domains: Iterable[str] = SHARED_DOMAINS) -> list[Match]:
+    """Correlate stored verdicts again (after a staff decision), without reclassifying."""
+    with factory() as session, session.begin():
+        matcher = Matcher.load(session, shared_domains)
+        matches = [(pk, matcher.match(pk, verdict_from_detail(detail), received_at))
+                   for pk, detail, received_at in stored.current_details(session, message_ids)]
+        queries.save_matches(session, matches, clock())
+    return [m for _, m in matches]
+
+
+def _process_chunk(session: Session, ids: list[int], matcher: Matcher, now: datetime,
                    summary: ProcessSummary) -> None:
     verdicts = []
     matches = []
     for pk, raw, received_at in queries.message_raws(session, ids):
         verdict = classify(raw)
-        match = correlate(verdict, received_at, index)
+        match = matcher.match(pk, verdict, received_at)
         verdicts.append((pk, verdict, verdict_detail(verdict)))
         matches.append((pk, match))
         summary.classified += 1
         summary.by_kind[verdict.kind.value] = summary.by_kind.get(verdict.kind.value, 0) + 1
-        if match.evidence == REVIEW:
+        if match.review is not None:
             summary.review += 1
-        else:
+        elif match.probe_id is not None:
             summary.matched += 1
     queries.save_verdicts(session, verdicts, now)
     queries.save_matches(session, matches, now)
@@ -153,7 +200,8 @@ def _store_fetched(factory: Database, account: str, batch: FetchBatch,
 def watch_loop(factory: Database, settings: ImapSettings, clock: Clock, *,
                max_seconds: float | None = None,
                on_cycle: Callable[[PollSummary, ProcessSummary], None] | None = None,
-               max_backoff: float = 300.0) -> None:
+               max_backoff: float = 300.0,
+               shared_domains: Iterable[str] = SHARED_DOMAINS) -> None:
     """Poll, then wait for new mail (IDLE where offered), forever or for ``max_seconds``.
 
     A lost connection is retried with exponential back-off (1 s doubling to
@@ -165,7 +213,7 @@ def watch_loop(factory: Database, settings: ImapSettings, clock: Clock, *,
     while deadline is None or time.monotonic() < deadline:
         try:
             polled = poll_once(factory, settings, clock)
-            processed = process_messages(factory, clock)
+            processed = process_messages(factory, clock, shared_domains=shared_domains)
             if on_cycle is not None:
                 on_cycle(polled, processed)
             backoff = 1.0

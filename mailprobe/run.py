@@ -58,7 +58,8 @@ def run_due(factory: Database, settings: Settings, calendar: WorkCalendar,
         _step(summary, f"send {name}", partial(_send, factory, name, settings, clock, summary))
     if settings.imap.username:
         _step(summary, "poll", lambda: _poll(factory, settings, clock, summary))
-    processed = process_messages(factory, clock)
+    processed = process_messages(factory, clock,
+                                 shared_domains=settings.correlate.all_shared_domains())
     summary.classified, summary.matched = processed.classified, processed.matched
     summary.review = processed.review
     for name in open_names:

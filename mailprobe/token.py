@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from collections.abc import Iterable
 
 ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford: no i, l, o, u
@@ -20,7 +21,18 @@ TOKEN_LEN = 10
 
 _MSGID_RE = re.compile(r"mp\.([0-9a-hjkmnp-tv-z]{10})@", re.IGNORECASE)
 _VERP_RE = re.compile(r"\+([0-9a-hjkmnp-tv-z]{10})@", re.IGNORECASE)
-_CODE_RE = re.compile(r"MP-([0-9A-HJKMNP-TV-Z]{5})-([0-9A-HJKMNP-TV-Z]{5})", re.IGNORECASE)
+# Codes as people type them (after NFKC and lower case): dashes of any kind or blanks
+# between the parts, blanks or line breaks inside a group, "编号:" instead of "mp-".
+# Letters are any a-z here; look-alikes are folded afterwards (_fold_look_alikes).
+_SEP = r"[\s\-]*"
+_GROUP = r"((?:[0-9a-z]\s*){4}[0-9a-z])"
+_TYPED_CODE_RE = re.compile(
+    rf"(?<![0-9a-z])(?:mp{_SEP}|编号:?\s*(?:mp{_SEP})?){_GROUP}{_SEP}{_GROUP}(?![0-9a-z])")
+# Dashes people and input methods produce; NFKC already maps the full-width hyphen U+FF0D.
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc"
+                                 "\ufe58\ufe63\uff70"), "-")
+# Crockford base32 reads O as 0 and I, L as 1 (https://www.crockford.com/base32.html).
+_LOOK_ALIKES = str.maketrans({"o": "0", "i": "1", "l": "1"})
 
 
 def new_token() -> str:
@@ -59,8 +71,35 @@ def tokens_in_verp(text: str) -> list[str]:
 
 
 def tokens_in_codes(text: str) -> list[str]:
-    """Tokens of the human-readable codes found in ``text``."""
-    return _unique((m.group(1) + m.group(2)).lower() for m in _CODE_RE.finditer(text))
+    """Tokens of the human-readable codes found in ``text``, typed variants included:
+    full-width forms, any dash, blanks or line breaks inside, look-alike letters, lower
+    case, ``编号：`` before it (e.g. ``关于来信（编号MP－B4Y25－EQMC3）的答复``)."""
+    if not may_hold_code(text):
+        return []
+    plain = unicodedata.normalize("NFKC", text).translate(_DASHES).lower()
+    found = (_fold_look_alikes(m.group(1) + m.group(2)) for m in _TYPED_CODE_RE.finditer(plain))
+    return _unique(t for t in found if t is not None)
+
+
+def normalise_code(typed: str) -> str | None:
+    """The token of one code as staff typed it (``MP-…`` in any form, or a bare token)."""
+    found = tokens_in_codes(typed)
+    if found:
+        return found[0]
+    bare = _fold_look_alikes(re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", typed)
+                                    .translate(_DASHES).lower()))
+    return bare
+
+
+def may_hold_code(text: str) -> bool:
+    """A cheap screen before the code pattern: "mp" in any width or case, or "编号"."""
+    lowered = text.lower()
+    return "mp" in lowered or "ｍｐ" in lowered or "编号" in text
+
+
+def _fold_look_alikes(chars: str) -> str | None:
+    folded = re.sub(r"\s", "", chars).translate(_LOOK_ALIKES)
+    return folded if is_token(folded) else None
 
 
 def _unique(values: Iterable[str]) -> list[str]:

@@ -85,3 +85,13 @@ def test_secret_comes_from_the_named_variable_or_command(monkeypatch: pytest.Mon
     assert secret("", "printf hunter2", "smtp") == "hunter2"
     with pytest.raises(InputError, match="MP_TEST_MISSING is not set"):
         secret("MP_TEST_MISSING", "", "smtp")
+
+
+def test_shared_domains_extend_the_shipped_list(tmp_path: Path) -> None:
+    path = tmp_path / "mailprobe.toml"
+    path.write_text('[correlate]\nshared_domains = ["Unit-Mail.CN"]\n', encoding="utf-8")
+    from_file = load_settings(path, {}).correlate.all_shared_domains()
+    assert {"163.com", "qq.com", "unit-mail.cn"} <= set(from_file)
+    env = {"MAILPROBE_CORRELATE_SHARED_DOMAINS": "post.example.net, x.org"}
+    from_env = load_settings(path, env).correlate.all_shared_domains()
+    assert {"163.com", "post.example.net", "x.org"} <= set(from_env)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from mailprobe.correlate import ProbeIndex, ProbeKey, correlate
+from mailprobe.correlate import SHARED_DOMAINS, ProbeIndex, ProbeKey, correlate
 from mailprobe.model import Kind, Recipient, Ref, RefKind, Verdict
 
 SENT = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -46,9 +46,12 @@ def test_colleague_at_a_domain_with_two_probes_goes_to_review() -> None:
     assert correlate(verdict, LATER, INDEX).evidence == "review"
 
 
-def test_colleague_at_a_domain_with_one_probe_matches_by_domain() -> None:
+def test_colleague_at_a_domain_with_one_probe_is_a_low_confidence_candidate() -> None:
     verdict = Verdict(Kind.HUMAN_REPLY, "human", sender="clerk@c.gov.cn")
-    assert correlate(verdict, LATER, INDEX).probe_id == 3
+    match = correlate(verdict, LATER, INDEX)
+    assert (match.probe_id, match.evidence, match.confidence, match.review) == (
+        3, "domain+window", "low", "low_confidence")
+    assert match.credited is None  # waits for staff: counts for no probe meanwhile
 
 
 def test_sender_outside_the_window_goes_to_review() -> None:
@@ -67,3 +70,61 @@ def test_bounce_without_token_matches_its_failed_recipient() -> None:
 def test_bounce_never_matches_by_its_mailer_daemon_sender() -> None:
     verdict = Verdict(Kind.BOUNCE, "postfix", sender="pub@c.gov.cn")
     assert correlate(verdict, LATER, INDEX).evidence == "review"
+
+
+FREE = ProbeIndex.build([key(1, "aaaaaaaaaa", "xfj_office@163.com"),
+                         key(2, "bbbbbbbbbb", "pub@c.gov.cn")])
+
+
+def test_stranger_at_the_free_mail_domain_of_the_only_probe_there_is_unmatched() -> None:
+    verdict = Verdict(Kind.HUMAN_REPLY, "human", sender="someone@163.com")
+    match = correlate(verdict, LATER, FREE)
+    assert (match.probe_id, match.evidence, match.confidence, match.review) == (
+        None, "review", None, "unmatched")
+    assert "163.com" in match.note
+
+
+def test_subdomains_of_a_free_mail_domain_are_shared_too() -> None:
+    verdict = Verdict(Kind.HUMAN_REPLY, "human", sender="someone@vip.163.com")
+    index = ProbeIndex.build([key(1, "aaaaaaaaaa", "box@vip.163.com")])
+    assert correlate(verdict, LATER, index).review == "unmatched"
+
+
+def test_reply_from_the_very_free_mail_address_probed_is_a_direct_match() -> None:
+    verdict = Verdict(Kind.HUMAN_REPLY, "human", sender="XFJ_office@163.com")
+    match = correlate(verdict, LATER, FREE)
+    assert (match.probe_id, match.evidence, match.confidence, match.review) == (
+        1, "sender+window", "high", None)
+
+
+def test_configured_shared_domain_is_never_matched_by_domain() -> None:
+    verdict = Verdict(Kind.HUMAN_REPLY, "human", sender="clerk@c.gov.cn")
+    index = ProbeIndex.build([key(2, "bbbbbbbbbb", "pub@c.gov.cn")],
+                             (*SHARED_DOMAINS, "C.gov.cn"))
+    assert correlate(verdict, LATER, index).review == "unmatched"
+
+
+def test_domain_match_whose_subject_quotes_the_probe_is_high() -> None:
+    probe = ProbeKey(2, "bbbbbbbbbb", "mp.bbbbbbbbbb@example.org", "pub@c.gov.cn", SENT,
+                     SENT + timedelta(days=40), "关于办事时间的咨询")
+    verdict = Verdict(Kind.HUMAN_REPLY, "human", sender="clerk@c.gov.cn",
+                      subject="回复：Re: 关于办事时间的咨询")
+    match = correlate(verdict, LATER, ProbeIndex.build([probe]))
+    assert (match.probe_id, match.confidence, match.review) == (2, "high", None)
+    other = Verdict(Kind.HUMAN_REPLY, "human", sender="clerk@c.gov.cn", subject="来信已收到")
+    assert correlate(other, LATER, ProbeIndex.build([probe])).review == "low_confidence"
+
+
+def test_code_match_is_high_whatever_the_sender() -> None:
+    verdict = Verdict(Kind.HUMAN_REPLY, "human", sender="clerk@qq.com",
+                      refs=(Ref(RefKind.CODE, "aaaaaaaaaa"),))
+    match = correlate(verdict, LATER, FREE)
+    assert (match.probe_id, match.evidence, match.confidence, match.review) == (
+        1, "code", "high", None)
+
+
+def test_message_of_unknown_kind_tied_by_token_waits_for_review() -> None:
+    verdict = Verdict(Kind.UNKNOWN, "none", refs=(Ref(RefKind.IN_REPLY_TO, "aaaaaaaaaa"),))
+    match = correlate(verdict, LATER, FREE)
+    assert (match.probe_id, match.confidence, match.review) == (1, "high", "unknown_kind")
+    assert match.credited is None

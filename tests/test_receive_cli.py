@@ -87,9 +87,11 @@ def test_overrides_are_logged_and_change_the_score(cli, smtp_sink, tmp_path):  #
     before = json.loads(cli("score", "r1", "--json"))
     brief = next(p for p in before["probes"] if p["outcome"] == "human_non_substantive")
     [msg] = [m for m in before["messages"] if m["probe_id"] == brief["probe_id"]]
-    cli("override", "substantive", str(msg["message_id"]), "yes", "--reason", "answered by phone")
-    cli("override", "substantive", "1", "maybe", "--reason", "x", code=3)
-    cli("override", "exclude", before["units"][-1]["unit_id"], "--reason", "merged")
+    cli("override", "substantive", str(msg["message_id"]), "yes", "--reason", "answered by phone",
+        "--actor", "王芳")
+    cli("override", "substantive", "1", "maybe", "--reason", "x", "--actor", "王芳", code=3)
+    cli("override", "exclude", before["units"][-1]["unit_id"], "--reason", "merged",
+        "--actor", "王芳")
     after = json.loads(cli("score", "r1", "--json"))
     changed = next(p for p in after["probes"] if p["probe_id"] == brief["probe_id"])
     assert changed["outcome"] == "human_substantive"
@@ -103,7 +105,7 @@ def test_link_ties_a_review_message_to_a_probe(cli, smtp_sink, tmp_path):  # typ
     [stranger] = json.loads(cli("review", "--json"))
     [probe] = json.loads(cli("campaign", "preview", "r1", "--limit", "1", "--json"))
     cli("override", "link", str(stranger["message"]), probe["matched_on"]["code"],
-        "--reason", "forwarded by the unit")
+        "--reason", "forwarded by the unit", "--actor", "王芳")
     assert json.loads(cli("review", "--json")) == []
     assert json.loads(cli("explain", str(stranger["message"]), "--json"))["match"]["by"] == "staff"
 
@@ -126,3 +128,50 @@ def test_secret_never_reaches_database_outputs_or_reports(cli, smtp_sink, tmp_pa
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert all(SECRET not in text for text in outputs)
     assert all(SECRET.encode() not in p.read_bytes() for p in files)
+
+
+def test_review_resolve_links_a_typed_code_once_and_the_log_shows_the_code(  # type: ignore[no-untyped-def]
+        cli, smtp_sink, tmp_path):
+    cli("ingest", str(sent_campaign(cli, smtp_sink, tmp_path)))
+    [stranger] = json.loads(cli("review", "--json"))
+    assert (stranger["reason"], stranger["candidate"]) == ("unmatched", None)
+    [probe] = json.loads(cli("campaign", "preview", "r1", "--limit", "1", "--json"))
+    code = probe["matched_on"]["code"]
+    typed = code.replace("-", "－").lower()  # as a clerk's input method gives it
+    args = ("review", "resolve", str(stranger["message"]), "--link", typed,
+            "--reason", "单位转来的回复", "--actor", "王芳")
+    assert f"counts for {code}" in cli(*args)
+    assert "already in force" in cli(*args)
+    log = json.loads(cli("override", "list", "--json"))
+    assert [(e["action"], e["value"], e["actor"]) for e in log] == [("link", code, "王芳")]
+    assert json.loads(cli("review", "--json")) == []
+
+
+def test_decisions_that_do_not_fit_exit_3_and_log_nothing(  # type: ignore[no-untyped-def]
+        cli, smtp_sink, tmp_path, monkeypatch):
+    cli("ingest", str(sent_campaign(cli, smtp_sink, tmp_path)))
+    kinds = {n: json.loads(cli("explain", str(n), "--json"))["verdicts"][-1]["kind"]
+             for n in range(1, 6)}
+    bounce = next(n for n, k in kinds.items() if k == "bounce")
+    who = ("--reason", "checked", "--actor", "王芳")
+    cli("override", "substantive", str(bounce), "yes", *who, code=3)
+    cli("override", "kind", str(bounce), "spam", *who, code=3)
+    cli("override", "link", str(bounce), "MP-ZZZZZ-ZZZZZ", *who, code=3)
+    cli("review", "resolve", str(bounce), "--accept", "--unlink", *who, code=3)
+    monkeypatch.delenv("USER", raising=False)
+    monkeypatch.delenv("MAILPROBE_ACTOR", raising=False)
+    cli("override", "unlink", str(bounce), "--reason", "spam", code=3)
+    assert json.loads(cli("override", "list", "--json")) == []
+
+
+def test_unlink_takes_a_message_out_of_review_and_explain_says_why(  # type: ignore[no-untyped-def]
+        cli, smtp_sink, tmp_path):
+    cli("ingest", str(sent_campaign(cli, smtp_sink, tmp_path)))
+    [stranger] = json.loads(cli("review", "--json"))
+    cli("override", "unlink", str(stranger["message"]), "--reason", "与测评无关",
+        "--actor", "王芳")
+    assert json.loads(cli("review", "--json")) == []
+    explained = json.loads(cli("explain", str(stranger["message"]), "--json"))
+    assert (explained["match"]["by"], explained["match"]["credited"]) == ("staff", False)
+    assert [d["action"] for d in explained["decisions"]] == ["unlink"]
+    assert "belongs to no probe" in cli("explain", str(stranger["message"]))

@@ -30,3 +30,33 @@ def test_token_search_never_raises_and_finds_only_valid_tokens(text: str) -> Non
     found = (token.tokens_in_message_ids(text) + token.tokens_in_verp(text)
              + token.tokens_in_codes(text))
     assert all(token.is_token(t) for t in found)
+
+
+def test_codes_typed_by_hand_are_still_codes() -> None:
+    typed = [
+        "关于来信（编号MP－B4Y25－EQMC3）的答复",  # full-width hyphens, in a clerk's new subject
+        "ＭＰ-Ｂ4Ｙ25-ＥＱＭＣ3",  # full-width letters and digits
+        "re: mp-b4y25-eqmc3",  # lower case
+        "MP-B4Y25-\nEQMC3",  # a line break where the mail client wrapped
+        "MP – B4Y 25 — EQMC3",  # spaces, en and em dashes
+        "编号：B4Y25-EQMC3",  # "编号：" in place of "MP-"
+    ]
+    assert [token.tokens_in_codes(t) for t in typed] == [["b4y25eqmc3"]] * len(typed)
+
+
+def test_look_alike_letters_fold_to_the_digits_the_alphabet_keeps() -> None:
+    assert token.tokens_in_codes("MP-B4YL5-EQMCO") == ["b4y15eqmc0"]
+    assert token.tokens_in_codes("MP-B4YI5-EQMC3") == ["b4y15eqmc3"]
+
+
+def test_near_codes_are_not_codes() -> None:
+    assert token.tokens_in_codes("MP-B4Y25-EQMU3") == []  # U is not in Crockford's alphabet
+    assert token.tokens_in_codes("MP-B4Y25-EQMC3X") == []  # too long
+    assert token.tokens_in_codes("SMP-B4Y25-EQMC3") == []  # inside a longer word
+    assert token.tokens_in_codes("MP3 player, 2 pieces") == []
+
+
+def test_a_code_staff_type_normalises_to_its_token() -> None:
+    assert token.normalise_code("ｍｐ－b4y25－eqmc3") == "b4y25eqmc3"
+    assert token.normalise_code("b4y25eqmc3") == "b4y25eqmc3"
+    assert token.normalise_code("no such code") is None

@@ -36,6 +36,5 @@ def find_refs(msg: Mail, returned_text: str = "") -> tuple[Ref, ...]:
     threads = " ".join(str(msg.get(h) or "") for h in ("In-Reply-To", "References"))
     refs += [Ref(RefKind.IN_REPLY_TO, t) for t in tokens_in_message_ids(threads)]
     text = msg.subject + "\n" + msg.body
-    if "mp-" in text.lower():
-        refs += [Ref(RefKind.CODE, t) for t in tokens_in_codes(text)]
+    refs += [Ref(RefKind.CODE, t) for t in tokens_in_codes(text)]  # screens cheaply itself
     return tuple(dict.fromkeys(refs))

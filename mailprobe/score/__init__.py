@@ -7,13 +7,14 @@ same inputs always give the same score.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
 from mailprobe.score.metrics import group_stats, score_probe, score_unit
 from mailprobe.score.outcome import Outcome
 from mailprobe.score.rank import Comparison, compare_rounds, order_categories, rank_units
-from mailprobe.score.result import CampaignScore, ProbeScore, UnitScore
+from mailprobe.score.result import CampaignScore, GroupStats, ProbeScore, UnitScore
 from mailprobe.score.rubric import Rubric, rubric_from_settings
 from mailprobe.score.types import (
     BounceFacts,
@@ -57,7 +58,9 @@ def score_campaign(inp: CampaignInput, now: datetime, calendar: WorkCalendar) ->
     by_unit: dict[str, list[ProbeScore]] = defaultdict(list)
     for p in probes:
         by_unit[p.unit_id].append(p)
-    units = [score_unit(ps, rubric, now) for ps in by_unit.values()]
+    review = _review_by_unit(inp.probes)
+    units = [_with_review(score_unit(ps, rubric, now), *review.get(unit_id, (0, 0, 0)))
+             for unit_id, ps in by_unit.items()]
     if is_open:  # ranks can still move while any window is open
         units = [replace(u, is_provisional=True) for u in units]
     categories = order_categories((u.category for u in units), inp.categories)
@@ -65,9 +68,12 @@ def score_campaign(inp: CampaignInput, now: datetime, calendar: WorkCalendar) ->
     for cat in categories:
         ranked.extend(rank_units(u for u in units if u.category == cat))
     cat_stats = tuple(
-        group_stats(cat, [p for p in probes if p.category == cat],
-                    [u for u in ranked if u.category == cat], rubric, calendar, now)
+        _group_review(group_stats(cat, [p for p in probes if p.category == cat],
+                                  [u for u in ranked if u.category == cat], rubric, calendar,
+                                  now), [u for u in ranked if u.category == cat])
         for cat in categories)
+    stats = _group_review(group_stats("all", probes, ranked, rubric, calendar, now), ranked)
+    stats = replace(stats, pending_review=stats.pending_review + inp.unmatched_review)
     years = {d.year for p in inp.probes for d in (p.accepted_at, p.first_human_reply_at,
                                                   p.first_auto_reply_at) if d is not None}
     return CampaignScore(
@@ -75,7 +81,28 @@ def score_campaign(inp: CampaignInput, now: datetime, calendar: WorkCalendar) ->
         window_closes_at=close, is_provisional=is_open,
         calendar=calendar.describe(years | {now.year}), rubric=rubric.to_dict(),
         categories=categories,
-        stats=group_stats("all", probes, ranked, rubric, calendar, now),
+        stats=stats,
         category_stats=cat_stats, units=tuple(ranked), probes=tuple(probes),
         messages=tuple(sorted(inp.messages, key=lambda m: m.received_at)),
         overrides=tuple(inp.overrides), excluded_units=tuple(inp.excluded_units))
+
+
+def _review_by_unit(facts: Sequence[ProbeFacts]) -> dict[str, tuple[int, int, int]]:
+    """Per unit: (messages awaiting review, low-confidence matches, conflicts)."""
+    counts: dict[str, tuple[int, int, int]] = {}
+    for p in facts:
+        pending, low, conflicts = counts.get(p.unit_id, (0, 0, 0))
+        counts[p.unit_id] = (pending + p.pending_review, low + p.low_confidence_matches,
+                             conflicts + p.conflict)
+    return counts
+
+
+def _with_review(unit: UnitScore, pending: int, low: int, conflicts: int) -> UnitScore:
+    return replace(unit, pending_review=pending, low_confidence_matches=low,
+                   conflicts=conflicts)
+
+
+def _group_review(stats: GroupStats, units: Sequence[UnitScore]) -> GroupStats:
+    return replace(stats, pending_review=sum(u.pending_review for u in units),
+                   low_confidence_matches=sum(u.low_confidence_matches for u in units),
+                   conflicts=sum(u.conflicts for u in units))

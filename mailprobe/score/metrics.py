@@ -99,6 +99,10 @@ def _probe_flags(p: ProbeFacts, outcome: Outcome, human: WorkSpan | None,
         flags.append("BOUNCE_THEN_REPLY")
     if p.delayed:
         flags.append("DELAY_NOTICE")
+    if p.conflict:
+        flags.append("REVIEW_CONFLICT")
+    elif p.pending_review:
+        flags.append("REVIEW_PENDING")
     if any(s is not None and s.estimated for s in (human, auto)):
         flags.append("ESTIMATED_CALENDAR")
     return tuple(flags)

@@ -1,4 +1,4 @@
-"""The outcome of one probe, decided in the fixed order of DOMAIN.md ("A default rubric").
+"""The outcome of one probe, decided in a fixed order (docs/scoring.md, "Outcomes").
 
 not published · invalid address · hard bounce · soft bounce unresolved after the retry
 window · rejected by a sender-side reason (re-probe, not charged) · delivered, no reply ·
@@ -6,12 +6,16 @@ auto-acknowledgement only · human reply, non-substantive · human reply, substa
 
 Two additions keep our own failures off the unit's account: ``uncertain`` (the SMTP line
 dropped after the final dot; never resent automatically) and ``not_sent`` (pending, sending,
-or deferred while the window is open). A reply, automatic or human, proves delivery, so it
-outranks any bounce (DOMAIN.md: an auto-acknowledgement is evidence the mailbox is alive).
+or deferred while the window is open). A reply proves delivery, so it outranks a soft
+bounce and a bounce that staff let stand (an auto-acknowledgement is evidence the mailbox
+is alive). A human reply and a hard bounce for the same probe that no staff
+decision covers are a *conflict* (docs/scoring.md, "Review and conflicts"): both wait for
+review and neither counts, so the outcome is what the probe's other evidence says.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 
 from mailprobe.classify.reasons import SENDER_SIDE
@@ -92,6 +96,9 @@ def decide_outcome(probe: ProbeFacts, window_open: bool, unreviewed_substantive:
         return Outcome.INVALID_ADDRESS
     if probe.send_state == "unusable":
         return Outcome.CHANNEL_UNUSABLE  # never sent, so nothing can have come back
+    if probe.conflict:  # pending review: neither the human reply nor the hard bounce counts
+        probe = replace(probe, first_human_reply_at=None, human_substantive=None,
+                        bounce=None if probe.bounce and probe.bounce.hard else probe.bounce)
     if probe.first_human_reply_at is not None:
         substantive = probe.human_substantive
         if substantive is None:

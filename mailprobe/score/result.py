@@ -74,6 +74,11 @@ class UnitScore:
     median_latency_hours: float | None
     flags: tuple[str, ...]
     is_provisional: bool
+    # Schema 2: messages awaiting review (credited to no probe), low-confidence matches
+    # among them, and probes with a human reply + hard bounce conflict.
+    pending_review: int = 0
+    low_confidence_matches: int = 0
+    conflicts: int = 0
 
 
 @dataclass(frozen=True)
@@ -150,6 +155,10 @@ class GroupStats:
     units_scored: int
     mean_unit_score: float | None
     by_type: tuple[TypeStats, ...]
+    # Schema 2, as for units; "all" adds the messages tied to no probe (unit unknown).
+    pending_review: int = 0
+    low_confidence_matches: int = 0
+    conflicts: int = 0
 
 
 @dataclass(frozen=True)

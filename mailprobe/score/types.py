@@ -53,6 +53,11 @@ class ProbeFacts:
     human_substantive: bool | None = None  # staff overrides already applied
     token: str = ""
     code: str = ""
+    # Messages for this probe awaiting staff review (credited to no probe meanwhile), the
+    # low-confidence matches among them, and a human reply + hard bounce conflict.
+    pending_review: int = 0
+    low_confidence_matches: int = 0
+    conflict: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,8 @@ class MessageFacts:
     probe_token: str | None = None
     probe_id: int | None = None
     correlation: str | None = None  # model.RefKind value that tied it to the probe
+    confidence: str | None = None  # high | low (None: tied to no probe)
+    review: str | None = None  # why it awaits staff review (None: decided or credited)
 
 
 @dataclass(frozen=True)
@@ -106,3 +113,4 @@ class CampaignInput:
     overrides: Sequence[OverrideEntry] = ()
     excluded_units: Sequence[ExcludedUnit] = ()
     categories: Sequence[str] = field(default=())  # report order; others follow sorted
+    unmatched_review: int = 0  # messages tied to no probe, received since the first send

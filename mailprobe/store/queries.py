@@ -299,7 +299,7 @@ def probe_keys(session: Session, horizon: timedelta) -> list[ProbeKey]:
          SendState.SENDING])))
     return [ProbeKey(p.id, p.token, p.message_id.strip("<>").lower(), p.address.lower(),
                      p.accepted_at or p.updated_at,
-                     (p.accepted_at or p.updated_at) + horizon)
+                     (p.accepted_at or p.updated_at) + horizon, p.subject)
             for p in session.scalars(stmt)]
 
 
@@ -407,18 +407,20 @@ def _verdict_row(message_pk: int, verdict: Verdict, detail: dict[str, object],
 
 def save_matches(session: Session, matches: Sequence[tuple[int, Match]], now: datetime,
                  matched_by: str = "auto") -> None:
-    """Record each message's probe; a staff link survives automatic re-matching."""
+    """Record each message's match, its confidence and review reason (one row a message)."""
     pks = [pk for pk, _ in matches]
     existing = {m.message_pk: m for m in session.scalars(
         select(MatchRow).where(MatchRow.message_pk.in_(pks)))}
     for pk, match in matches:
         row = existing.get(pk)
         if row is None:
-            session.add(MatchRow(message_pk=pk, probe_id=match.probe_id,
-                                 evidence=match.evidence, matched_by=matched_by, updated_at=now))
-        elif row.matched_by != "staff" or matched_by == "staff":
-            row.probe_id, row.evidence = match.probe_id, match.evidence
-            row.matched_by, row.updated_at = matched_by, now
+            row = MatchRow(message_pk=pk, matched_by=matched_by)
+            session.add(row)
+        # Staff decisions come from the override log, applied before every save
+        # (mailprobe/decisions.py), and arrive as evidence "staff".
+        row.matched_by = "staff" if match.evidence == "staff" else matched_by
+        row.probe_id, row.evidence, row.updated_at = match.probe_id, match.evidence, now
+        row.confidence, row.review, row.note = match.confidence, match.review, match.note
 
 
 def save_match(session: Session, message_pk: int, match: Match, now: datetime,
@@ -545,7 +547,8 @@ def reply_counts(session: Session, campaign_id: int) -> dict[str, int]:
     stmt = (select(VerdictRow.kind, func.count())
             .join(MatchRow, MatchRow.message_pk == VerdictRow.message_pk)
             .join(ProbeRow, ProbeRow.id == MatchRow.probe_id)
-            .where(VerdictRow.is_current, ProbeRow.campaign_id == campaign_id)
+            .where(VerdictRow.is_current, ProbeRow.campaign_id == campaign_id,
+                   MatchRow.review.is_(None))  # items awaiting review count for no probe
             .group_by(VerdictRow.kind))
     return {kind: n for kind, n in session.execute(stmt)}
 

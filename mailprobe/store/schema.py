@@ -166,6 +166,10 @@ class MatchRow(Base):
     evidence: Mapped[str] = mapped_column(String(32))
     matched_by: Mapped[str] = mapped_column(String(16), default="auto")
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # db/versions/0004: high | low (None: unmatched); why it waits for staff (None: credited)
+    confidence: Mapped[str | None] = mapped_column(String(8))
+    review: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class FolderStateRow(Base):

@@ -142,3 +142,24 @@ def test_campaign_statistics_by_hand() -> None:
     assert (s.latency_hours.median, s.latency_days.median) == (20.5, 3.0)
     assert s.within_days == {"1": 0.0, "3": 0.25, "5": 0.5, "7": 0.5, "15": 0.5, "20": 0.5}
     assert s.auto_latency_hours.median == pytest.approx(1 / 60)
+
+
+def test_review_counts_add_up_per_unit_category_and_campaign() -> None:
+    result = score_campaign(campaign([
+        probe(1, "A", pending_review=2, low_confidence_matches=1),
+        probe(2, "A", "leader", conflict=True, pending_review=2, bounce=HARD,
+              first_human_reply_at=cst(2025, 3, 5, 10), human_substantive=True),
+        probe(3, "B", category="county_district"),
+    ], unmatched_review=3), NOW, calendar())
+    a = next(u for u in result.units if u.unit_id == "A")
+    b = next(u for u in result.units if u.unit_id == "B")
+    assert (a.pending_review, a.low_confidence_matches, a.conflicts) == (4, 1, 1)
+    assert (b.pending_review, b.low_confidence_matches, b.conflicts) == (0, 0, 0)
+    city = next(s for s in result.category_stats if s.label == "city_department")
+    assert (city.pending_review, city.conflicts) == (4, 1)
+    # the campaign adds the 3 messages that no probe claims (their unit is unknown)
+    assert (result.stats.pending_review, result.stats.low_confidence_matches,
+            result.stats.conflicts) == (7, 1, 1)
+    leader = next(p for p in result.probes if p.probe_id == 2)
+    assert leader.outcome == Outcome.NO_REPLY and "REVIEW_CONFLICT" in leader.flags
+    assert "REVIEW_PENDING" in next(p for p in result.probes if p.probe_id == 1).flags

@@ -31,8 +31,13 @@ CASES = [
      Outcome.HUMAN_NON_SUBSTANTIVE),
     ("human", dict(first_human_reply_at=REPLY, human_substantive=True),
      Outcome.HUMAN_SUBSTANTIVE),
-    ("reply-beats-bounce", dict(bounce=HARD, first_human_reply_at=REPLY, human_substantive=True),
+    ("staff-kept-reply-beats-bounce",
+     dict(bounce=HARD, first_human_reply_at=REPLY, human_substantive=True),
      Outcome.HUMAN_SUBSTANTIVE),
+    ("conflict-counts-neither", dict(bounce=HARD, first_human_reply_at=REPLY,
+                                     human_substantive=True, conflict=True), Outcome.NO_REPLY),
+    ("conflict-keeps-auto-reply", dict(bounce=HARD, first_human_reply_at=REPLY, conflict=True,
+                                       first_auto_reply_at=REPLY), Outcome.AUTO_ACK),
     ("auto-beats-bounce", dict(bounce=SOFT, first_auto_reply_at=REPLY), Outcome.AUTO_ACK),
 ]
 
