@@ -8,12 +8,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import os
-import socket
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -22,12 +20,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from mailprobe import __version__
-from mailprobe import token as tokens
-from mailprobe.config import Settings, from_domain, load_settings, template_dir
+from mailprobe.config import Settings, load_settings
 from mailprobe.errors import Busy, ExitCode, InputError, MailprobeError
-from mailprobe.model import MAILBOX_TYPES
-from mailprobe.store import Database, Session, queries
-from mailprobe.store.session import open_database
+from mailprobe.service import Database, open_db
 
 app = typer.Typer(
     help="Measure how well units answer their published mailboxes.",
@@ -95,7 +90,7 @@ def settings() -> Settings:
 
 
 def database() -> Database:
-    return open_database(settings().database.url)
+    return open_db(settings())
 
 
 def emit(data: Any) -> None:
@@ -121,10 +116,11 @@ def handled() -> Iterator[None]:
 
 
 @contextmanager
-def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr (hidden when stderr is not a terminal)."""
+def progress_bars() -> Iterator[Callable[[int, str], Callable[[int], None]]]:
+    """``bar(total, label)`` starts a progress bar on stderr (hidden when stderr is not a
+    terminal) and returns its step function; the bars end with the block."""
     bar = Progress(
-        TextColumn(label),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
@@ -132,43 +128,30 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
         transient=True,
         disable=not err.is_terminal,
     )
-    with bar:
+
+    def start(total: int, label: str) -> Callable[[int], None]:
         task = bar.add_task(label, total=total)
-        yield lambda n: bar.advance(task, n)
+        return lambda n: bar.advance(task, n)
+
+    with bar:
+        yield start
 
 
 # ---------------------------------------------------------------- init and units
-
-CONFIG_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "mailprobe.toml"
 
 
 @app.command()
 def init(json_out: JsonFlag = False) -> None:
     """Write a commented mailprobe.toml if none exists and create or migrate the database."""
+    from mailprobe.service.setup import initialise
+
     with handled():
-        path = STATE.get("config") or Path("mailprobe.toml")
-        wrote = not path.exists()
-        if wrote:
-            path.write_text(CONFIG_TEMPLATE.read_text(encoding="utf-8"), encoding="utf-8")
-            STATE.pop("settings", None)
-        database()
-        result = {
-            "config": str(path),
-            "config_written": wrote,
-            "database": _safe_db_url(),
-            "schema": "head",
-        }
-        if json_out:
-            emit(result)
-        else:
-            verb = "wrote" if wrote else "kept"
-            out.print(f"{verb} {path}; database {result['database']} is at the newest schema")
-
-
-def _safe_db_url() -> str:
-    from mailprobe.store.session import safe_url
-
-    return safe_url(settings().database.url)
+        result = initialise(STATE.get("config") or Path("mailprobe.toml"))
+    if json_out:
+        emit(dataclasses.asdict(result))
+    else:
+        verb = "wrote" if result.config_written else "kept"
+        out.print(f"{verb} {result.config}; database {result.database} is at the newest schema")
 
 
 @units_app.command("import")
@@ -178,46 +161,37 @@ def units_import(
     json_out: JsonFlag = False,
 ) -> None:
     """Import units; one bad row rejects the whole file (nothing stored), with file:line."""
-    from mailprobe.registry import load_registry
+    from mailprobe.service.setup import import_units
 
     with handled():
-        result = load_registry(path, settings().campaign.categories)
+        result = import_units(path, settings(), dry_run=dry_run)
         if result.errors:
             for problem in result.errors[:50]:
-                err.print(str(problem), markup=False)
+                err.print(problem, markup=False)
             more = len(result.errors) - 50
             if more > 0:
                 err.print(f"... and {more} more")
             raise InputError(f"{path}: {len(result.errors)} bad row(s); nothing was imported")
-        summary = None
-        if not dry_run:
-            with database()() as session, session.begin():
-                summary = queries.import_units(session, result.units, str(path), utcnow())
-        data = {
-            "file": str(path),
-            "units": len(result.units),
-            "dry_run": dry_run,
-            **(summary.__dict__ if summary else {}),
-        }
-        if json_out:
-            emit(data)
-        elif dry_run:
-            out.print(
-                f"{path}: {len(result.units)} units, all rows valid (dry run: nothing stored)"
-            )
-        else:
-            assert summary is not None
-            out.print(
-                f"{path}: {summary.added} added, {summary.updated} updated, "
-                f"{summary.unchanged} unchanged, {summary.address_changes} address changes"
-            )
+    summary = result.summary
+    if json_out:
+        emit({"file": result.file, "units": result.units, "dry_run": dry_run,
+              **(dataclasses.asdict(summary) if summary else {})})
+    elif summary is None:
+        out.print(f"{path}: {result.units} units, all rows valid (dry run: nothing stored)")
+    else:
+        out.print(
+            f"{path}: {summary.added} added, {summary.updated} updated, "
+            f"{summary.unchanged} unchanged, {summary.address_changes} address changes"
+        )
 
 
 @units_app.command("list")
 def units_list(json_out: JsonFlag = False) -> None:
     """List the registry."""
-    with handled(), database()() as session:
-        units = queries.list_units(session)
+    from mailprobe.service.setup import list_units
+
+    with handled():
+        units = list_units(settings())
     if json_out:
         emit(
             [
@@ -253,50 +227,18 @@ def campaign_create(
     json_out: JsonFlag = False,
 ) -> None:
     """Create a campaign: one pending probe per published mailbox of the chosen types."""
-    from mailprobe.render import list_templates
+    from mailprobe.service.campaigns import create
 
+    templates = [t.strip() for t in (template or "").split(",") if t.strip()]
+    types = [t.strip() for t in mailboxes.split(",") if t.strip()]
     with handled():
-        cfg = settings()
-        templates = [t.strip() for t in (template or cfg.campaign.template).split(",") if t]
-        available = list_templates(template_dir(cfg.campaign))
-        missing = [t for t in templates if t not in available]
-        if missing:
-            raise InputError(
-                f"no probe template {', '.join(missing)}; available: {', '.join(available)}"
-            )
-        types = [t.strip() for t in mailboxes.split(",") if t.strip()]
-        if not types or any(t not in MAILBOX_TYPES for t in types):
-            raise InputError(f"--mailboxes takes {', '.join(MAILBOX_TYPES)}; got {mailboxes!r}")
-        window_days = window if window is not None else cfg.campaign.window_days
-        if window_days < 1:
-            raise InputError("--window must be at least 1 working day")
-        domain = from_domain(cfg.probe)
-        with database()() as session, session.begin():
-            row = queries.create_campaign(
-                session,
-                name,
-                templates,
-                types,
-                window_days,
-                utcnow(),
-                tokens.new_token,
-                lambda t: tokens.message_id(t, domain),
-            )
-            counts = queries.state_counts(session, row.id)
+        created = create(settings(), name, templates, types, window)
     if json_out:
-        emit(
-            {
-                "campaign": name,
-                "templates": templates,
-                "mailboxes": types,
-                "window_days": window_days,
-                "probes": counts["pending"],
-            }
-        )
+        emit(dataclasses.asdict(created))
     else:
         out.print(
-            f'campaign "{name}": {counts["pending"]} probes pending '
-            f"({', '.join(types)}; window {window_days} working days). "
+            f'campaign "{name}": {created.probes} probes pending '
+            f"({', '.join(created.mailboxes)}; window {created.window_days} working days). "
             f"Next: mailprobe campaign preview {name}"
         )
 
@@ -309,39 +251,10 @@ def campaign_preview(
     json_out: JsonFlag = False,
 ) -> None:
     """Show rendered probes and what a reply or bounce will be matched on."""
-    from mailprobe.campaign import render_target
-    from mailprobe.token import code, return_path
+    from mailprobe.service.campaigns import preview
 
     with handled():
-        cfg = settings()
-        with database()() as session:
-            campaign = queries.get_campaign(session, name)
-            targets = queries.probe_targets(session, campaign.id, unit_id=unit)[:limit]
-        if not targets:
-            raise InputError(
-                f'campaign "{name}" has no probe' + (f" for unit {unit}" if unit else "")
-            )
-        items: list[dict[str, Any]] = []
-        for target in targets:
-            rendered = render_target(target, cfg)
-            items.append(
-                {
-                    "unit_id": target.unit.unit_id,
-                    "mailbox": target.mailbox_type,
-                    "to": target.address,
-                    "template": target.template,
-                    "subject": rendered.subject,
-                    "body": rendered.body,
-                    "matched_on": {
-                        "return_path": return_path(cfg.probe.return_path, target.token)
-                        if "{token}" in cfg.probe.return_path
-                        else None,
-                        "message_id": rendered.message_id,
-                        "code": code(target.token),
-                        "sender_window": target.address,
-                    },
-                }
-            )
+        items = preview(settings(), name, unit, limit)
     if json_out:
         emit(items)
         return
@@ -364,26 +277,11 @@ def campaign_send(
     json_out: JsonFlag = False,
 ) -> None:
     """Send the due probes (pending, or deferred and due for retry); never one twice."""
-    from mailprobe.campaign import send_campaign
+    from mailprobe.service.campaigns import send
 
-    with handled():
-        factory = database()
-        with run_lock(factory, "run"):
-            with factory() as session:
-                total = sum(
-                    queries.state_counts(session, queries.get_campaign(session, name).id).get(s, 0)
-                    for s in ("pending", "deferred")
-                )
-            with progress_bar(min(total, limit or total), "sending") as advance:
-                summary = send_campaign(
-                    factory,
-                    name,
-                    settings(),
-                    utcnow,
-                    limit=limit,
-                    dry_run=dry_run,
-                    progress=advance,
-                )
+    with handled(), progress_bars() as bar:
+        summary = send(settings(), name, limit=limit, dry_run=dry_run,
+                       progress=lambda total: bar(total, "sending"))
     if json_out:
         emit(summary.__dict__)
     elif dry_run:
@@ -406,87 +304,38 @@ def campaign_status(
     name: Annotated[str, typer.Argument(help="Campaign name.")], json_out: JsonFlag = False
 ) -> None:
     """Counts of probes per send state, and of replies matched so far."""
-    with handled(), database()() as session:
-        campaign = queries.get_campaign(session, name)
-        counts = queries.state_counts(session, campaign.id)
-        replies = queries.reply_counts(session, campaign.id)
-        uncertain = [
-            p.address for p in queries.probe_rows(session, campaign.id) if p.state == "uncertain"
-        ]
-    data = {
-        "campaign": name,
-        "window_days": campaign.window_days,
-        "created_at": campaign.created_at.isoformat(),
-        "closed_at": campaign.closed_at.isoformat() if campaign.closed_at else None,
-        "counts": counts,
-        "messages": replies,
-        "uncertain": uncertain,
-    }
+    from mailprobe.service.campaigns import status
+
+    with handled():
+        data = status(settings(), name)
     if json_out:
-        emit(data)
+        emit(dataclasses.asdict(data))
         return
-    out.print(f"{name}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    out.print(f"{name}: " + ", ".join(f"{k} {v}" for k, v in data.counts.items()))
     out.print(
-        "messages matched: " + (", ".join(f"{k} {v}" for k, v in replies.items()) or "none yet")
+        "messages matched: "
+        + (", ".join(f"{k} {v}" for k, v in data.messages.items()) or "none yet")
     )
-    if uncertain:
-        out.print(f"uncertain (may have been delivered; not resent): {', '.join(uncertain)}")
+    if data.uncertain:
+        out.print(f"uncertain (may have been delivered; not resent): {', '.join(data.uncertain)}")
 
 
 @campaign_app.command("list")
 def campaign_list(json_out: JsonFlag = False) -> None:
     """List campaigns."""
-    with handled(), database()() as session:
-        rows: list[dict[str, Any]] = [
-            {
-                "name": c.name,
-                "template": c.template,
-                "mailboxes": c.mailbox_types,
-                "window_days": c.window_days,
-                "created_at": c.created_at.isoformat(),
-                "closed": c.closed_at is not None,
-            }
-            for c in queries.list_campaigns(session)
-        ]
+    from mailprobe.service.campaigns import list_all
+
+    with handled():
+        rows = list_all(settings())
     if json_out:
-        emit(rows)
+        emit([dataclasses.asdict(row) for row in rows])
         return
     for row in rows:
         out.print(
-            f"{row['name']}\t{row['created_at'][:16]}\t{row['mailboxes']}\t"
-            f"{'closed' if row['closed'] else 'open'}",
+            f"{row.name}\t{row.created_at[:16]}\t{row.mailboxes}\t"
+            f"{'closed' if row.closed else 'open'}",
             markup=False,
         )
-
-
-@contextmanager
-def run_lock(factory: Database, name: str) -> Iterator[None]:
-    """Hold the named lock for the block; another holder makes this run exit cleanly."""
-    holder = f"{socket.gethostname()}:{os.getpid()}"
-    with factory() as session, session.begin():
-        queries.acquire_lock(session, name, holder, utcnow(), timedelta(hours=6),
-                             holder_is_gone=_holder_is_gone)
-    try:
-        yield
-    finally:
-        with factory() as session, session.begin():
-            queries.release_lock(session, name, holder)
-
-
-def _holder_is_gone(holder: str) -> bool:
-    """True when ``host:pid`` names a process of this host that no longer exists.
-
-    A holder on another host is never judged: only its lock's expiry frees it."""
-    host, _, pid = holder.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False  # alive, owned by another user
-    return False
 
 
 # ---------------------------------------------------------------- receive side
@@ -504,23 +353,20 @@ def poll(
     json_out: JsonFlag = False,
 ) -> None:
     """Fetch new mail over IMAP (read-only), store it, classify it and match it to probes."""
-    from mailprobe.pipeline import poll_once, process_messages, watch_loop
+    from mailprobe.service import receive
 
     with handled():
-        factory = database()
         if watch:
-            watch_loop(
-                factory,
-                settings().imap,
-                utcnow,
-                max_seconds=max_seconds,
+            receive.watch(
+                settings(),
+                max_seconds,
                 on_cycle=lambda p, s: err.print(
                     f"poll: {p.new} new, {s.matched} matched, {s.review} to review"
                 ),
             )
             return
-        polled = poll_once(factory, settings().imap, utcnow)
-        processed = process_messages(factory, utcnow)
+        result = receive.poll(settings())
+    polled, processed = result.polled, result.processed
     data = {
         "fetched": polled.fetched,
         "new": polled.new,
@@ -548,16 +394,14 @@ def ingest(
     json_out: JsonFlag = False,
 ) -> None:
     """Feed exported mail through the same store → classify → match path as polled mail."""
-    from mailprobe.ingest import iter_messages
-    from mailprobe.pipeline import process_messages, store_found
+    from mailprobe.service import receive
 
     with handled():
-        factory = database()
-        new, dup = store_found(factory, iter_messages(paths), utcnow)
-        processed = process_messages(factory, utcnow)
+        result = receive.ingest(settings(), paths)
+    processed = result.processed
     data = {
-        "new": new,
-        "duplicates": dup,
+        "new": result.new,
+        "duplicates": result.duplicates,
         "classified": processed.by_kind,
         "matched": processed.matched,
         "review": processed.review,
@@ -566,8 +410,8 @@ def ingest(
         emit(data)
     else:
         out.print(
-            f"stored {new} new ({dup} already known); matched {processed.matched}, "
-            f"to review {processed.review}"
+            f"stored {result.new} new ({result.duplicates} already known); "
+            f"matched {processed.matched}, to review {processed.review}"
         )
 
 
@@ -603,19 +447,14 @@ def classify_cmd(
 @app.command()
 def review(json_out: JsonFlag = False) -> None:
     """Messages that could not be matched to a probe (link them with `override link`)."""
-    with handled(), database()() as session:
-        rows: list[dict[str, Any]] = [
-            {
-                "message": m.id,
-                "received_at": m.received_at.isoformat(),
-                "kind": v.kind,
-                "detector": v.detector,
-                "sender": v.sender,
-                "subject": v.subject,
-                "source": m.source,
-            }
-            for m, v, _ in queries.messages_with_verdicts(session, unmatched_only=True)
-        ]
+    from mailprobe.service import messages
+
+    with handled():
+        items = messages.review(settings())
+    rows: list[dict[str, Any]] = [
+        dataclasses.asdict(item) | {"received_at": item.received_at.isoformat()}
+        for item in items
+    ]
     if json_out:
         emit(rows)
         return
@@ -636,24 +475,16 @@ def reclassify(
     json_out: JsonFlag = False,
 ) -> None:
     """Re-run classification over stored raw messages; earlier verdicts stay as history."""
-    from mailprobe.pipeline import process_messages
+    from mailprobe.service import messages
 
     with handled():
-        factory = database()
-        with factory() as session:
-            campaign_id = queries.get_campaign(session, campaign).id if campaign else None
-            ids = queries.all_message_ids(session, campaign_id)
-            before = {pk: kind for pk, kind in queries.current_kinds(session, ids)}
-        summary = process_messages(factory, utcnow, ids)
-        with factory() as session:
-            changed = [
-                pk for pk, kind in queries.current_kinds(session, ids) if before.get(pk) != kind
-            ]
-    data = {"reclassified": summary.classified, "changed": changed, "by_kind": summary.by_kind}
+        result = messages.reclassify(settings(), campaign)
     if json_out:
-        emit(data)
+        emit(dataclasses.asdict(result))
     else:
-        out.print(f"reclassified {summary.classified} messages; {len(changed)} changed kind")
+        out.print(
+            f"reclassified {result.reclassified} messages; {len(result.changed)} changed kind"
+        )
 
 
 @app.command()
@@ -662,32 +493,14 @@ def explain(
     json_out: JsonFlag = False,
 ) -> None:
     """Why a message was classified and matched as it was, with its verdict history."""
-    with handled(), database()() as session:
-        history = queries.verdict_history(session, message)
-        if not history:
-            raise InputError(f"no stored message {message}; see `mailprobe review`")
-        match = queries.message_match(session, message)
-        data: dict[str, Any] = {
-            "message": message,
-            "verdicts": [
-                {
-                    "at": v.created_at.isoformat(),
-                    "current": v.is_current,
-                    "kind": v.kind,
-                    "detector": v.detector,
-                    "reason": v.reason,
-                    "status": v.status,
-                    "evidence": v.evidence,
-                    "detail": json.loads(v.detail_json),
-                }
-                for v in history
-            ],
-            "match": match,
-        }
+    from mailprobe.service import messages
+
+    with handled():
+        data = messages.explain(settings(), message)
     if json_out:
-        emit(data)
+        emit(dataclasses.asdict(data))
         return
-    current = data["verdicts"][-1]
+    current = data.verdicts[-1]
     out.print(
         f"message {message}: {current['kind']} decided by {current['detector']}", markup=False
     )
@@ -699,9 +512,9 @@ def explain(
             f"hard {r['hard']}",
             markup=False,
         )
-    out.print(f"  match: {match or 'none (in review)'}", markup=False)
-    if len(history) > 1:
-        steps = " → ".join(f"{v['kind']}/{v['detector']}" for v in data["verdicts"])
+    out.print(f"  match: {data.match or 'none (in review)'}", markup=False)
+    if len(data.verdicts) > 1:
+        steps = " → ".join(f"{v['kind']}/{v['detector']}" for v in data.verdicts)
         out.print(f"  history: {steps}", markup=False)
 
 
@@ -754,24 +567,11 @@ Actor = Annotated[
 Reason = Annotated[str, typer.Option(help="Why; reports cite it.")]
 
 
-def _log_override(
-    action: str,
-    target: str,
-    value: str,
-    actor: str,
-    reason: str,
-    apply: Callable[[Session], None] | None = None,
-) -> None:
-    with handled():
-        if not reason.strip():
-            raise InputError("--reason is required: reports cite every override")
-        with database()() as session, session.begin():
-            if apply is not None:
-                apply(session)
-            row = queries.add_override(
-                session, utcnow(), actor or "unknown", action, target, value, reason
-            )
-    out.print(f"override #{row.id} logged: {action} {target} = {value} ({reason})", markup=False)
+def _print_override(row: Any) -> None:
+    out.print(
+        f"override #{row.id} logged: {row.action} {row.target} = {row.value} ({row.reason})",
+        markup=False,
+    )
 
 
 @override_app.command("substantive")
@@ -782,14 +582,10 @@ def override_substantive(
     actor: Actor = "",
 ) -> None:
     """Mark a human reply substantive (yes) or not (no), overriding the classifier's hint."""
-    if value not in ("yes", "no"):
-        fail(InputError("VALUE must be yes or no"))
+    from mailprobe.service import overrides
 
-    def check(session: Session) -> None:
-        if not queries.verdict_history(session, message):
-            raise InputError(f"no stored message {message}; see `mailprobe review`")
-
-    _log_override("substantive", str(message), value, actor, reason, check)
+    with handled():
+        _print_override(overrides.substantive(settings(), message, value, actor, reason))
 
 
 @override_app.command("link")
@@ -800,19 +596,10 @@ def override_link(
     actor: Actor = "",
 ) -> None:
     """Tie an unmatched message to a probe by hand."""
-    from mailprobe.correlate import Match
+    from mailprobe.service import overrides
 
-    found = tokens.tokens_in_codes(probe_code) or [probe_code.lower()]
-
-    def link(session: Session) -> None:
-        probe_id = queries.probe_id_by_token(session, found[0])
-        if probe_id is None:
-            raise InputError(f"no probe with code or token {probe_code}")
-        if not queries.verdict_history(session, message):
-            raise InputError(f"no stored message {message}; see `mailprobe review`")
-        queries.save_match(session, message, Match(probe_id, "staff"), utcnow(), "staff")
-
-    _log_override("link", str(message), found[0], actor, reason, link)
+    with handled():
+        _print_override(overrides.link(settings(), message, probe_code, actor, reason))
 
 
 @override_app.command("exclude")
@@ -823,29 +610,21 @@ def override_exclude(
     undo: Annotated[bool, typer.Option("--undo", help="Include the unit again.")] = False,
 ) -> None:
     """Leave a unit out of scoring and rankings (e.g. merged, under reorganisation)."""
+    from mailprobe.service import overrides
 
-    def check(session: Session) -> None:
-        if not any(u.unit_id == unit for u in queries.list_units(session)):
-            raise InputError(f"no unit {unit}; see `mailprobe units list`")
-
-    _log_override("exclude", unit, "no" if undo else "yes", actor, reason, check)
+    with handled():
+        _print_override(overrides.exclude(settings(), unit, actor, reason, undo=undo))
 
 
 @override_app.command("list")
 def override_list(json_out: JsonFlag = False) -> None:
     """The append-only log of staff decisions."""
-    with handled(), database()() as session:
-        rows: list[dict[str, Any]] = [
-            {
-                "id": r.id,
-                "at": r.at.isoformat(),
-                "actor": r.actor,
-                "action": r.action,
-                "target": r.target,
-                "value": r.value,
-                "reason": r.reason,
-            }
-            for r in queries.overrides(session)
+    from mailprobe.service import overrides
+
+    with handled():
+        rows = [
+            dataclasses.asdict(r) | {"at": r.at.isoformat()}
+            for r in overrides.list_overrides(settings())
         ]
     if json_out:
         emit(rows)
@@ -899,12 +678,10 @@ def run(
     json_out: JsonFlag = False,
 ) -> None:
     """Do everything due: send, poll, classify, match, close ended windows, score."""
-    from mailprobe.run import run_due
+    from mailprobe.service.runs import run as run_once
 
     with handled():
-        factory = database()
-        with run_lock(factory, "run"):
-            summary = run_due(factory, settings(), calendar(), utcnow)
+        summary = run_once(settings(), calendar())
     if json_out:
         emit(dataclasses.asdict(summary) | {"exit_code": int(summary.exit_code())})
     else:

@@ -114,7 +114,7 @@ def address_history(session: Session) -> list[tuple[str, str, str | None, str | 
 
 def create_campaign(session: Session, name: str, templates: Sequence[str],
                     mailbox_types: Sequence[str], window_days: int, now: datetime,
-                    new_token: Callable[[], str], message_id: Callable[[str], str]) -> CampaignRow:
+                    new_token: Callable[[], str], message_id: Callable[[str], str]) -> Campaign:
     """Create a campaign and its ledger: one pending probe per published mailbox."""
     if session.scalar(select(CampaignRow).where(CampaignRow.name == name)) is not None:
         raise InputError(f'campaign "{name}" exists; choose another name or use it')
@@ -139,7 +139,7 @@ def create_campaign(session: Session, name: str, templates: Sequence[str],
         # first send with a sequential scan of all probes (EXPLAIN on a 3,200-probe ledger:
         # 0.65 ms vs 0.37 ms, growing with the campaign) until autovacuum catches up.
         session.execute(text("ANALYZE probe"))
-    return campaign
+    return _campaign(campaign)
 
 
 def pick_template(templates: Sequence[str], unit_id: str) -> str:
@@ -148,7 +148,25 @@ def pick_template(templates: Sequence[str], unit_id: str) -> str:
     return templates[digest[0] % len(templates)]
 
 
-def get_campaign(session: Session, name: str) -> CampaignRow:
+@dataclass(frozen=True)
+class Campaign:
+    """A campaign as the rest of mailprobe sees it (never the ORM row)."""
+
+    id: int
+    name: str
+    template: str
+    mailbox_types: str
+    window_days: int
+    created_at: datetime
+    closed_at: datetime | None
+
+
+def _campaign(row: CampaignRow) -> Campaign:
+    return Campaign(row.id, row.name, row.template, row.mailbox_types, row.window_days,
+                    row.created_at, row.closed_at)
+
+
+def _campaign_row(session: Session, name: str) -> CampaignRow:
     row = session.scalar(select(CampaignRow).where(CampaignRow.name == name))
     if row is None:
         names = ", ".join(session.scalars(select(CampaignRow.name))) or "none yet"
@@ -157,8 +175,13 @@ def get_campaign(session: Session, name: str) -> CampaignRow:
     return row
 
 
-def list_campaigns(session: Session) -> list[CampaignRow]:
-    return list(session.scalars(select(CampaignRow).order_by(CampaignRow.created_at)))
+def get_campaign(session: Session, name: str) -> Campaign:
+    return _campaign(_campaign_row(session, name))
+
+
+def list_campaigns(session: Session) -> list[Campaign]:
+    rows = session.scalars(select(CampaignRow).order_by(CampaignRow.created_at))
+    return [_campaign(row) for row in rows]
 
 
 def state_counts(session: Session, campaign_id: int) -> dict[str, int]:
@@ -290,6 +313,12 @@ def _outcome_update(columns: tuple[str, ...]) -> Update:
 def probe_rows(session: Session, campaign_id: int) -> list[ProbeRow]:
     return list(session.scalars(select(ProbeRow).where(ProbeRow.campaign_id == campaign_id)
                                 .order_by(ProbeRow.id)))
+
+
+def probe_addresses(session: Session, campaign_id: int, state: str) -> list[str]:
+    """The addresses of a campaign's probes in ``state``, in ledger order."""
+    return list(session.scalars(select(ProbeRow.address).where(
+        ProbeRow.campaign_id == campaign_id, ProbeRow.state == state).order_by(ProbeRow.id)))
 
 
 def probe_keys(session: Session, horizon: timedelta) -> list[ProbeKey]:
@@ -426,9 +455,43 @@ def save_match(session: Session, message_pk: int, match: Match, now: datetime,
     save_matches(session, [(message_pk, match)], now, matched_by)
 
 
-def verdict_history(session: Session, message_pk: int) -> list[VerdictRow]:
-    return list(session.scalars(select(VerdictRow).where(VerdictRow.message_pk == message_pk)
-                                .order_by(VerdictRow.id)))
+@dataclass(frozen=True)
+class VerdictEntry:
+    """One stored classification of a message (reclassify appends; one is current)."""
+
+    created_at: datetime
+    is_current: bool
+    kind: str
+    detector: str
+    reason: str | None
+    status: str | None
+    evidence: str
+    detail_json: str
+
+
+def verdict_history(session: Session, message_pk: int) -> list[VerdictEntry]:
+    rows = session.scalars(select(VerdictRow).where(VerdictRow.message_pk == message_pk)
+                           .order_by(VerdictRow.id))
+    return [VerdictEntry(v.created_at, v.is_current, v.kind, v.detector, v.reason, v.status,
+                         v.evidence, v.detail_json) for v in rows]
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """A classified message that no probe claims yet."""
+
+    message: int
+    received_at: datetime
+    kind: str
+    detector: str
+    sender: str | None
+    subject: str
+    source: str
+
+
+def unmatched_messages(session: Session) -> list[ReviewItem]:
+    return [ReviewItem(m.id, m.received_at, v.kind, v.detector, v.sender, v.subject, m.source)
+            for m, v, _ in messages_with_verdicts(session, unmatched_only=True)]
 
 
 def messages_with_verdicts(session: Session, campaign_id: int | None = None,
@@ -478,17 +541,39 @@ def set_folder_mark(session: Session, account: str, folder: str, uidvalidity: in
 # ---------------------------------------------------------------- overrides, scores, lock
 
 
+@dataclass(frozen=True)
+class Override:
+    """One entry of the append-only log of staff decisions."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    target: str
+    value: str
+    reason: str
+
+
+def _override(row: OverrideRow) -> Override:
+    return Override(row.id, row.at, row.actor, row.action, row.target, row.value, row.reason)
+
+
 def add_override(session: Session, now: datetime, actor: str, action: str, target: str,
-                 value: str, reason: str) -> OverrideRow:
+                 value: str, reason: str) -> Override:
     row = OverrideRow(at=now, actor=actor, action=action, target=target, value=value,
                       reason=reason)
     session.add(row)
     session.flush()
-    return row
+    return _override(row)
 
 
-def overrides(session: Session) -> list[OverrideRow]:
-    return list(session.scalars(select(OverrideRow).order_by(OverrideRow.id)))
+def overrides(session: Session) -> list[Override]:
+    return [_override(row) for row in
+            session.scalars(select(OverrideRow).order_by(OverrideRow.id))]
+
+
+def unit_exists(session: Session, unit_id: str) -> bool:
+    return session.scalar(select(UnitRow.id).where(UnitRow.unit_id == unit_id)) is not None
 
 
 def save_score(session: Session, campaign_id: int, now: datetime, is_provisional: bool,
@@ -582,7 +667,7 @@ class ProbeRecord:
     probe: ProbeRow | None
 
 
-def campaign_mailboxes(session: Session, campaign: CampaignRow) -> list[ProbeRecord]:
+def campaign_mailboxes(session: Session, campaign: Campaign) -> list[ProbeRecord]:
     """Every unit's mailbox of the campaign's types: probed ones with their ledger row,
     unpublished ones without (units added after the campaign was created are left out)."""
     types = campaign.mailbox_types.split(",")
@@ -604,4 +689,4 @@ def probe_id_by_token(session: Session, token: str) -> int | None:
 
 
 def close_campaign(session: Session, name: str, now: datetime) -> None:
-    get_campaign(session, name).closed_at = now
+    _campaign_row(session, name).closed_at = now
