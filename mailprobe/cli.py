@@ -17,6 +17,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from mailprobe import __version__
@@ -99,7 +100,7 @@ def emit(data: Any) -> None:
 
 
 def fail(error: MailprobeError) -> NoReturn:
-    err.print(f"[red]error:[/red] {error}", markup=True, highlight=False)
+    err.print(f"[red]error:[/red] {escape(str(error))}", markup=True, highlight=False)
     raise typer.Exit(code=int(error.exit_code))
 
 
@@ -217,30 +218,127 @@ def units_list(json_out: JsonFlag = False) -> None:
 def campaign_create(
     name: Annotated[str, typer.Argument(help="Campaign name, e.g. 2026H2-round1.")],
     template: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
-            help="Probe template(s) under templates/probe, comma-separated to vary wording."
+            help="Probe template under templates/probe; repeat it (or comma-separate) to "
+            "vary the wording between mailboxes."
         ),
     ] = None,
     mailboxes: Annotated[str, typer.Option(help="Mailbox types to probe.")] = "public,leader",
     window: Annotated[int | None, typer.Option(help="Reply window in working days.")] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(help="Seed of the template deal (default: random, recorded)."),
+    ] = None,
     json_out: JsonFlag = False,
 ) -> None:
-    """Create a campaign: one pending probe per published mailbox of the chosen types."""
+    """Create a draft campaign: one probe per published mailbox; nothing is sent until launch."""
     from mailprobe.service.campaigns import create
 
-    templates = [t.strip() for t in (template or "").split(",") if t.strip()]
+    templates = [t.strip() for item in template or [] for t in item.split(",") if t.strip()]
     types = [t.strip() for t in mailboxes.split(",") if t.strip()]
     with handled():
-        created = create(settings(), name, templates, types, window)
+        created = create(settings(), name, templates, types, window, seed)
+    for warning in created.warnings:
+        err.print(f"warning: {warning}", markup=False)
     if json_out:
         emit(dataclasses.asdict(created))
     else:
         out.print(
-            f'campaign "{name}": {created.probes} probes pending '
-            f"({', '.join(created.mailboxes)}; window {created.window_days} working days). "
-            f"Next: mailprobe campaign preview {name}"
+            f'campaign "{name}" (draft): {created.probes} probes '
+            f"({', '.join(created.mailboxes)}; window {created.window_days} working days; "
+            f"templates {', '.join(created.templates)}, seed {created.seed}). "
+            f"Next: mailprobe campaign preview {name}, then mailprobe campaign launch {name}",
+            markup=False,
         )
+
+
+@campaign_app.command("launch")
+def campaign_launch(
+    name: Annotated[str, typer.Argument(help="Campaign name.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    allow_overlap: Annotated[
+        bool,
+        typer.Option(
+            "--allow-overlap",
+            help="Launch even when mailboxes are in another open campaign.",
+        ),
+    ] = False,
+    json_out: JsonFlag = False,
+) -> None:
+    """Launch a draft: from now on `send` and `run` send its probes."""
+    from mailprobe.service.lifecycle import launch
+
+    with handled():
+        launched = launch(settings(), name, allow_overlap=allow_overlap,
+                          confirm=None if yes else _confirm_launch)
+    if json_out:
+        emit(dataclasses.asdict(launched))
+    else:
+        out.print(
+            f'campaign "{name}" launched: {launched.plan.probes} probes will be sent by '
+            f"`mailprobe run` (or now: mailprobe campaign send {name})",
+            markup=False,
+        )
+
+
+def _confirm_launch(plan: Any) -> bool:
+    err.print(_launch_summary(plan), markup=False)
+    try:
+        return typer.confirm("Launch it?", default=False, err=True)
+    except typer.Abort:  # no answer (stdin closed, Ctrl-C): not launched
+        err.print()
+        return False
+
+
+def _launch_summary(plan: Any) -> str:
+    lines = [
+        f'campaign "{plan.campaign}": {plan.probes} probes to {plan.units} units '
+        f"({', '.join(plan.mailboxes)}), reply window {plan.window_days} working days",
+        f"  from {plan.sender}; Message-ID domain {plan.message_id_domain} (fixed at launch)",
+        f"  sends to one unit {plan.unit_spacing_minutes} minutes apart",
+    ]
+    for mtype, counts in plan.templates.items():
+        lines.append(f"  {mtype}: " + ", ".join(f"{t} {n}" for t, n in counts.items()))
+    if plan.overlaps:
+        lines.append(f"  {len(plan.overlaps)} mailboxes also in an open campaign (allowed)")
+    return "\n".join(lines)
+
+
+@campaign_app.command("cancel")
+def campaign_cancel(
+    name: Annotated[str, typer.Argument(help="Campaign name.")],
+    reason: Annotated[str, typer.Option(help="Why (kept with the campaign).")] = "",
+    json_out: JsonFlag = False,
+) -> None:
+    """Cancel a campaign: nothing more is sent (deferred retries too); what was sent stays."""
+    from mailprobe.service.lifecycle import cancel
+
+    with handled():
+        cancelled = cancel(settings(), name, reason)
+    if json_out:
+        emit(dataclasses.asdict(cancelled))
+    else:
+        out.print(
+            f'campaign "{name}" cancelled: {cancelled.cancelled_probes} unsent probes will '
+            "never be sent (not charged); sent ones stay measured",
+            markup=False,
+        )
+
+
+@campaign_app.command("delete")
+def campaign_delete(
+    name: Annotated[str, typer.Argument(help="Campaign name.")], json_out: JsonFlag = False
+) -> None:
+    """Delete a draft campaign (drafts only; the name becomes free again)."""
+    from mailprobe.service.lifecycle import delete
+
+    with handled():
+        deleted = delete(settings(), name)
+    if json_out:
+        emit(dataclasses.asdict(deleted))
+    else:
+        out.print(f'draft "{name}" deleted ({deleted.probes} probes)', markup=False)
 
 
 @campaign_app.command("preview")
@@ -291,6 +389,12 @@ def campaign_send(
         )
     else:
         out.print(f"{name}: " + ", ".join(f"{k} {v}" for k, v in summary.counts.items() if v))
+        if summary.spaced:
+            err.print(
+                f"note: {summary.spaced} probes wait for unit spacing ([campaign] "
+                "unit_spacing_minutes); `mailprobe run` sends them later",
+                markup=False,
+            )
         for failure in summary.failed[:20]:
             err.print(
                 f"  {failure['state']}: {failure['address']} {failure['reply']}", markup=False
@@ -311,7 +415,9 @@ def campaign_status(
     if json_out:
         emit(dataclasses.asdict(data))
         return
-    out.print(f"{name}: " + ", ".join(f"{k} {v}" for k, v in data.counts.items()))
+    out.print(f"{name} ({data.state}): " + ", ".join(f"{k} {v}" for k, v in data.counts.items()))
+    if data.cancel_reason:
+        out.print(f"cancelled: {data.cancel_reason}", markup=False)
     out.print(
         "messages matched: "
         + (", ".join(f"{k} {v}" for k, v in data.messages.items()) or "none yet")
@@ -332,8 +438,8 @@ def campaign_list(json_out: JsonFlag = False) -> None:
         return
     for row in rows:
         out.print(
-            f"{row.name}\t{row.created_at[:16]}\t{row.mailboxes}\t"
-            f"{'closed' if row.closed else 'open'}",
+            f"{row.name}\t{row.state}\t{row.created_at[:16]}\t{row.mailboxes}\t"
+            f"{row.probes} probes",
             markup=False,
         )
 

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from mailprobe import token as tokens
-from mailprobe.campaign import SendSummary, render_target, send_campaign
+from mailprobe.campaign import SendSummary, render_target, require_launched, send_campaign
 from mailprobe.config import Settings, from_domain, template_dir
 from mailprobe.errors import InputError
 from mailprobe.model import MAILBOX_TYPES
 from mailprobe.render import list_templates
+from mailprobe.sender import check_sender
 from mailprobe.service import Clock, open_db, utcnow
 from mailprobe.service.lock import run_lock
 from mailprobe.store import queries
+from mailprobe.variants import new_seed
 
 
 @dataclass(frozen=True)
@@ -24,12 +27,18 @@ class Created:
     mailboxes: list[str]
     window_days: int
     probes: int
+    seed: int
+    state: str
+    unit_spacing_minutes: int
+    by_template: dict[str, dict[str, int]]  # mailbox type -> template -> probes
+    warnings: list[str]
 
 
 def create(settings: Settings, name: str, templates: list[str] | None, mailboxes: list[str],
-           window: int | None, clock: Clock = utcnow) -> Created:
-    """One pending probe per published mailbox of the chosen types; nothing is sent."""
-    chosen = templates or [settings.campaign.template]
+           window: int | None, seed: int | None = None, clock: Clock = utcnow) -> Created:
+    """A draft: one pending probe per published mailbox of the chosen types, templates dealt
+    per mailbox with ``seed`` (random when None, recorded). Nothing is sent before launch."""
+    chosen = list(dict.fromkeys(templates or [settings.campaign.template]))
     available = list_templates(template_dir(settings.campaign))
     missing = [t for t in chosen if t not in available]
     if missing:
@@ -42,12 +51,23 @@ def create(settings: Settings, name: str, templates: list[str] | None, mailboxes
     if window_days < 1:
         raise InputError("--window must be at least 1 working day")
     domain = from_domain(settings.probe)
+    seed = new_seed() if seed is None else seed
+    spacing = max(0, settings.campaign.unit_spacing_minutes)
     with open_db(settings)() as session, session.begin():
         campaign = queries.create_campaign(
             session, name, chosen, mailboxes, window_days, clock(), tokens.new_token,
-            lambda t: tokens.message_id(t, domain))
+            lambda t: tokens.message_id(t, domain), seed=seed, unit_spacing_minutes=spacing)
         counts = queries.state_counts(session, campaign.id)
-    return Created(name, chosen, mailboxes, window_days, counts["pending"])
+        dealt = queries.template_counts(session, campaign.id)
+    by_template: dict[str, dict[str, int]] = {}
+    for (mtype, template), n in sorted(dealt.items()):
+        by_template.setdefault(mtype, {})[template] = n
+    warnings = []
+    if len(chosen) == 1 and len(mailboxes) > 1:
+        warnings.append(f"only one template ({chosen[0]}): a unit's {' and '.join(mailboxes)} "
+                        "mailboxes get the same text; give a second with --template")
+    return Created(name, chosen, mailboxes, window_days, counts["pending"], seed,
+                   campaign.state, spacing, by_template, warnings)
 
 
 def preview(settings: Settings, name: str, unit: str | None, limit: int) -> list[dict[str, Any]]:
@@ -84,6 +104,10 @@ def send(settings: Settings, name: str, *, limit: int | None = None, dry_run: bo
          clock: Clock = utcnow) -> SendSummary:
     """Send the due probes under the run lock; ``progress(total)`` gives a step callback."""
     factory = open_db(settings)
+    with factory() as session:
+        require_launched(queries.get_campaign(session, name))
+    if not dry_run:
+        check_sender(settings)
     with run_lock(factory, "run", clock):
         with factory() as session:
             campaign = queries.get_campaign(session, name)
@@ -98,8 +122,15 @@ def send(settings: Settings, name: str, *, limit: int | None = None, dry_run: bo
 class Status:
     campaign: str
     window_days: int
+    state: str
     created_at: str
+    launched_at: str | None
     closed_at: str | None
+    cancelled_at: str | None
+    cancel_reason: str | None
+    seed: int | None
+    message_id_domain: str | None
+    unit_spacing_minutes: int
     counts: dict[str, int]
     messages: dict[str, int]
     uncertain: list[str]
@@ -112,9 +143,15 @@ def status(settings: Settings, name: str) -> Status:
         counts = queries.state_counts(session, campaign.id)
         replies = queries.reply_counts(session, campaign.id)
         uncertain = queries.probe_addresses(session, campaign.id, "uncertain")
-    return Status(name, campaign.window_days, campaign.created_at.isoformat(),
-                  campaign.closed_at.isoformat() if campaign.closed_at else None,
-                  counts, replies, uncertain)
+    return Status(name, campaign.window_days, campaign.state, campaign.created_at.isoformat(),
+                  _iso(campaign.launched_at), _iso(campaign.closed_at),
+                  _iso(campaign.cancelled_at), campaign.cancel_reason, campaign.seed,
+                  campaign.message_id_domain, campaign.unit_spacing_minutes, counts, replies,
+                  uncertain)
+
+
+def _iso(when: datetime | None) -> str | None:
+    return when.isoformat() if when else None
 
 
 @dataclass(frozen=True)
@@ -125,10 +162,13 @@ class Listed:
     window_days: int
     created_at: str
     closed: bool
+    state: str
+    probes: int
 
 
 def list_all(settings: Settings) -> list[Listed]:
     with open_db(settings)() as session:
         campaigns = queries.list_campaigns(session)
+        sizes = {c.id: sum(queries.state_counts(session, c.id).values()) for c in campaigns}
     return [Listed(c.name, c.template, c.mailbox_types, c.window_days, c.created_at.isoformat(),
-                   c.closed_at is not None) for c in campaigns]
+                   c.closed_at is not None, c.state, sizes[c.id]) for c in campaigns]

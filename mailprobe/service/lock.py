@@ -1,9 +1,15 @@
-"""The run lock: one `mailprobe run` or `campaign send` at a time, on any backend."""
+"""The run lock as a lease: one `mailprobe run` or `campaign send` at a time, on any backend.
+
+The holder renews its lease while it works; another run takes the lock over only when the
+lease has expired (its holder hung or its host died), or at once when the holder's PID is
+gone on this host (killed, rebooted)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -11,7 +17,9 @@ from datetime import timedelta
 from mailprobe.service import Clock, Database, utcnow
 from mailprobe.store import queries
 
-LOCK_TTL = timedelta(hours=6)
+LEASE = timedelta(minutes=5)
+RENEW_EVERY = timedelta(minutes=1)
+log = logging.getLogger(__name__)
 
 
 def this_holder() -> str:
@@ -19,17 +27,38 @@ def this_holder() -> str:
 
 
 @contextmanager
-def run_lock(factory: Database, name: str = "run", clock: Clock = utcnow) -> Iterator[None]:
-    """Hold the named lock for the block; another holder raises Busy (exit 0)."""
-    holder = this_holder()
+def run_lock(factory: Database, name: str = "run", clock: Clock = utcnow, *,
+             lease: timedelta = LEASE, renew_every: timedelta = RENEW_EVERY,
+             holder: str | None = None) -> Iterator[None]:
+    """Hold the named lock for the block, renewing the lease; another holder raises Busy."""
+    holder = holder or this_holder()
     with factory() as session, session.begin():
-        queries.acquire_lock(session, name, holder, clock(), LOCK_TTL,
+        queries.acquire_lock(session, name, holder, clock(), lease,
                              holder_is_gone=holder_is_gone)
+    stop = threading.Event()
+    renewer = threading.Thread(target=_renew_until, daemon=True, name=f"lease-{name}",
+                               args=(factory, name, holder, clock, lease, renew_every, stop))
+    renewer.start()
     try:
         yield
     finally:
+        stop.set()
+        renewer.join()
         with factory() as session, session.begin():
             queries.release_lock(session, name, holder)
+
+
+def _renew_until(factory: Database, name: str, holder: str, clock: Clock, lease: timedelta,
+                 every: timedelta, stop: threading.Event) -> None:
+    while not stop.wait(every.total_seconds()):
+        try:
+            with factory() as session, session.begin():
+                if not queries.renew_lock(session, name, holder, clock(), lease):
+                    # Taken over after expiry; mark_sending still never claims a probe twice.
+                    log.error("the %s lock is no longer held by %s", name, holder)
+                    return
+        except Exception:  # a database hiccup: try again at the next tick
+            log.exception("renewing the %s lock failed", name)
 
 
 def holder_is_gone(holder: str) -> bool:
