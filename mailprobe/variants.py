@@ -1,11 +1,11 @@
 """Which probe template each mailbox gets (docs/design.md §4). Pure.
 
-Blocked randomisation: within each category the units are shuffled with the campaign's seed
-and dealt templates in turn, the public mailbox of the i-th unit getting template i and its
-leader mailbox template i+1 (mod the number of templates). Each template then goes to as
-many mailboxes of each role as any other, give or take one per category (exactly so when
-every unit publishes both mailboxes), and a unit's two mailboxes get different texts
-whenever a second template exists. The same seed deals the same way again.
+Blocked randomisation: within each category the units are shuffled with the campaign's
+seed, those publishing both mailboxes first. Each role's mailboxes, in that order, are dealt
+the templates in turn, the leader deal starting one template further on; so within a
+category each template goes to as many mailboxes of each role as any other, give or take
+one, and a unit's two mailboxes (dealt at the same position) get different texts whenever
+a second template exists. The same seed deals the same way again.
 """
 
 from __future__ import annotations
@@ -39,18 +39,23 @@ def assign_templates(slots: Sequence[Slot], templates: Sequence[str],
     if not templates:
         raise ValueError("at least one template is needed")
     rng = random.Random(seed)
-    by_category: dict[str, list[str]] = {}
+    roles_of: dict[str, dict[str, set[str]]] = {}  # category -> unit -> roles
     for slot in slots:
-        units = by_category.setdefault(slot.category, [])
-        if slot.unit_id not in units:
-            units.append(slot.unit_id)
-    position: dict[str, int] = {}
-    for category in sorted(by_category):
-        units = sorted(by_category[category])  # the deal depends on the seed, not on row order
+        roles_of.setdefault(slot.category, {}).setdefault(slot.unit_id, set()).add(slot.role)
+    position: dict[tuple[str, str], int] = {}  # (unit, role) -> place in the role's deal
+    for category in sorted(roles_of):
+        units = sorted(roles_of[category])  # the deal depends on the seed, not on row order
         rng.shuffle(units)
-        position.update((unit_id, i) for i, unit_id in enumerate(units))
+        most = max(len(roles) for roles in roles_of[category].values())
+        units.sort(key=lambda u: len(roles_of[category][u]) < most)  # stable: both first
+        dealt: dict[str, int] = {}
+        for unit_id in units:
+            for role in sorted(roles_of[category][unit_id]):
+                position[(unit_id, role)] = dealt.get(role, 0)
+                dealt[role] = dealt.get(role, 0) + 1
     count = len(templates)
-    return {slot.key: templates[(position[slot.unit_id] + _role_offset(slot.role)) % count]
+    return {slot.key: templates[(position[(slot.unit_id, slot.role)]
+                                 + _role_offset(slot.role)) % count]
             for slot in slots}
 
 

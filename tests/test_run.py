@@ -49,6 +49,8 @@ def test_run_sends_scores_provisionally_then_closes_after_the_window(smtp_sink, 
     clock.advance(days=10)  # three working days have passed
     second = run_due(factory, settings, calendar, clock)  # type: ignore[arg-type]
     assert second.closed == ["c"] and second.scored == {"c": False}
+    with factory() as s:  # type: ignore[attr-defined]
+        assert queries.get_campaign(s, "c").state == "closed"
     assert len(smtp_sink.received) == 2
     third = run_due(factory, settings, calendar, clock)  # type: ignore[arg-type]
     assert third.sent == {} and third.scored == {}
