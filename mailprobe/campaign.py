@@ -40,6 +40,7 @@ class SendSummary:
     dry_run: bool = False
     spaced: int = 0  # due, but held back by [campaign] unit_spacing_minutes for a later run
     taken_elsewhere: int = 0  # claimed by another run (or cancelled) after they were read
+    state: str = CampaignState.LAUNCHED  # the campaign's; a dry run also checks a draft
 
 
 @dataclass(frozen=True)
@@ -58,24 +59,27 @@ class Prepared:
     recovered: int
     spacing: timedelta | None
     spaced: int
+    state: str
 
 
 def prepare(factory: Database, name: str, settings: Settings, clock: Clock,
-            limit: int | None) -> Prepared:
+            limit: int | None, *, dry_run: bool = False) -> Prepared:
     """Recover interrupted probes, pick the due ones and build every message's bytes.
 
-    Only a launched campaign sends. With unit spacing, one probe per unit goes in a pass;
-    its unit's other probes wait (``not_before``, set when it is claimed)."""
+    Only a launched campaign sends (a dry run checks a draft too). With unit spacing, one
+    probe per unit goes in a pass; its unit's other probes wait (``not_before``, set when
+    it is claimed)."""
     with factory() as session, session.begin():
         campaign = queries.get_campaign(session, name)
-        require_launched(campaign)
+        if not (dry_run and campaign.state == CampaignState.DRAFT):
+            require_launched(campaign)
         recovered = queries.recover_interrupted(session, campaign.id, clock())
+        spacing = timedelta(minutes=campaign.unit_spacing_minutes) or None
         ids = queries.due_probe_ids(session, campaign.id, clock(), settings.smtp.max_attempts,
-                                    None if campaign.unit_spacing_minutes else limit)
+                                    None if spacing and not dry_run else limit)
         targets = queries.probe_targets(session, campaign.id, ids)
-    spacing = timedelta(minutes=campaign.unit_spacing_minutes) or None
     due = len(targets)
-    if spacing:
+    if spacing and not dry_run:  # a dry run renders every due probe
         targets = _one_per_unit(targets)[:limit]
     now = clock()
     # The bytes are built here, before the first claim: a message that cannot be built stops
@@ -85,7 +89,7 @@ def prepare(factory: Database, name: str, settings: Settings, clock: Clock,
         rendered = render_target(target, settings, now)
         work.append(Outgoing(target, rendered, rendered.as_bytes()))
     spaced = due - len(targets) if spacing else 0
-    return Prepared(campaign.id, work, recovered, spacing, spaced)
+    return Prepared(campaign.id, work, recovered, spacing, spaced, campaign.state)
 
 
 def require_launched(campaign: queries.Campaign) -> None:
@@ -123,10 +127,10 @@ def send_campaign(factory: Database, name: str, settings: Settings, clock: Clock
                   *, limit: int | None = None, dry_run: bool = False,
                   progress: Progress | None = None) -> SendSummary:
     """Send what is due in campaign ``name``; rendering errors stop it before any SMTP."""
-    prepared = prepare(factory, name, settings, clock, limit)
+    prepared = prepare(factory, name, settings, clock, limit, dry_run=dry_run)
     summary = SendSummary(name, planned=len(prepared.work),
                           recovered_uncertain=prepared.recovered, dry_run=dry_run,
-                          spaced=prepared.spaced)
+                          spaced=prepared.spaced, state=prepared.state)
     if not dry_run and prepared.work:
         deliver(factory, prepared.work, settings, clock, summary, progress, prepared.spacing)
     with factory() as session:

@@ -383,9 +383,10 @@ def campaign_send(
     if json_out:
         emit(summary.__dict__)
     elif dry_run:
+        step = "launch" if summary.state == "draft" else "send"
         out.print(
             f"dry run: {summary.planned} probes rendered and checked; nothing sent. "
-            f"Send for real with: mailprobe campaign send {name}"
+            f"Next: mailprobe campaign {step} {name}"
         )
     else:
         out.print(f"{name}: " + ", ".join(f"{k} {v}" for k, v in summary.counts.items() if v))

@@ -37,7 +37,9 @@ def test_a_created_campaign_is_not_sent_by_run_until_launched(cli, smtp_sink) ->
     assert status(cli, "r1")["counts"]["pending"] == PUBLIC
     refused = CliRunner().invoke(app, ["campaign", "send", "r1"])
     assert refused.exit_code == 3 and "campaign launch r1" in refused.stderr
-    assert smtp_sink.received == []
+    checked = json.loads(cli("campaign", "send", "r1", "--dry-run", "--json"))
+    assert checked["planned"] == PUBLIC and checked["state"] == "draft"
+    assert smtp_sink.received == [] and status(cli, "r1")["counts"]["pending"] == PUBLIC
 
     launched = json.loads(cli("campaign", "launch", "r1", "--yes", "--json"))
     assert launched["state"] == "launched" and launched["plan"]["probes"] == PUBLIC

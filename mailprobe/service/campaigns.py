@@ -104,9 +104,9 @@ def send(settings: Settings, name: str, *, limit: int | None = None, dry_run: bo
          clock: Clock = utcnow) -> SendSummary:
     """Send the due probes under the run lock; ``progress(total)`` gives a step callback."""
     factory = open_db(settings)
-    with factory() as session:
-        require_launched(queries.get_campaign(session, name))
-    if not dry_run:
+    if not dry_run:  # a dry run checks a draft before launch, too
+        with factory() as session:
+            require_launched(queries.get_campaign(session, name))
         check_sender(settings)
     with run_lock(factory, "run", clock):
         with factory() as session:
