@@ -811,6 +811,31 @@ def run(
 
 
 @app.command()
+def runs(
+    limit: Annotated[int, typer.Option(help="At most this many runs.")] = 10,
+    json_out: JsonFlag = False,
+) -> None:
+    """The last `mailprobe run`s, newest first: what each sent, polled and closed."""
+    from mailprobe.service.runs import recent_runs
+
+    with handled():
+        records = recent_runs(settings(), limit)
+    if json_out:
+        emit([dataclasses.asdict(r) for r in records])
+        return
+    if not records:
+        out.print("no run recorded yet")
+    for r in records:
+        polled = "-" if r.polled is None else r.polled
+        out.print(
+            f"{r.started_at:%Y-%m-%d %H:%M} UTC  exit {r.exit_code}  sent {r.sent}  "
+            f"polled {polled}  classified {r.classified}  closed {r.closed}  "
+            f"errors {r.errors}",
+            markup=False,
+        )
+
+
+@app.command()
 def demo(
     seed: Annotated[int, typer.Option(help="Seed of the simulated world.")] = 2008,
     out_dir: Annotated[Path, typer.Option("--out", help="Where reports go.")] = Path(

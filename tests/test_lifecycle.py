@@ -48,6 +48,8 @@ def test_a_created_campaign_is_not_sent_by_run_until_launched(cli, smtp_sink) ->
     assert status(cli, "r1")["counts"]["accepted"] == PUBLIC
     listed = {c["name"]: c["state"] for c in json.loads(cli("campaign", "list", "--json"))}
     assert listed == {"r1": "launched"}
+    runs = json.loads(cli("runs", "--json"))  # newest first
+    assert [r["sent"] for r in runs] == [PUBLIC, 0] and runs[0]["exit_code"] == 0
 
 
 def test_launch_without_yes_asks_and_a_no_leaves_a_draft(cli, smtp_sink) -> None:  # type: ignore[no-untyped-def]

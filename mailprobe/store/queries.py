@@ -445,9 +445,36 @@ def _outcome_update(columns: tuple[str, ...]) -> Update:
             .values({name: bindparam(f"b_{name}") for name in columns}))
 
 
-def probe_rows(session: Session, campaign_id: int) -> list[ProbeRow]:
-    return list(session.scalars(select(ProbeRow).where(ProbeRow.campaign_id == campaign_id)
-                                .order_by(ProbeRow.id)))
+@dataclass(frozen=True)
+class Probe:
+    """One ledger row, as the rest of mailprobe sees it (never the ORM row)."""
+
+    id: int
+    campaign_id: int
+    mailbox_id: int
+    address: str
+    token: str
+    message_id: str
+    template: str
+    subject: str
+    state: str
+    attempts: int
+    next_attempt_at: datetime | None
+    not_before: datetime | None
+    reply_code: int | None
+    reply_text: str
+    queue_id: str | None
+    accepted_at: datetime | None
+    updated_at: datetime
+
+
+def probe_rows(session: Session, campaign_id: int) -> list[Probe]:
+    rows = session.scalars(select(ProbeRow).where(ProbeRow.campaign_id == campaign_id)
+                           .order_by(ProbeRow.id))
+    return [Probe(p.id, p.campaign_id, p.mailbox_id, p.address, p.token, p.message_id,
+                  p.template, p.subject, p.state, p.attempts, p.next_attempt_at, p.not_before,
+                  p.reply_code, p.reply_text, p.queue_id, p.accepted_at, p.updated_at)
+            for p in rows]
 
 
 def probe_addresses(session: Session, campaign_id: int, state: str) -> list[str]:
@@ -844,7 +871,7 @@ class ProbeRecord:
     category: str
     mailbox_type: str
     address: str | None
-    probe: ProbeRow | None
+    probe: Probe | None
 
 
 def campaign_mailboxes(session: Session, campaign: Campaign) -> list[ProbeRecord]:
