@@ -83,6 +83,8 @@ def test_cancel_stops_pending_and_deferred_probes_and_keeps_what_was_sent(cli, s
     assert after["state"] == "cancelled" and after["cancel_reason"] == "wrong template"
     assert after["counts"]["accepted"] == PUBLIC - 1 and after["counts"]["cancelled"] == 1
     assert after["counts"]["deferred"] == 0
+    stats = json.loads(cli("score", "r1", "--json"))["stats"]
+    assert (stats["sent"], stats["not_sent"], stats["soft_bounces"]) == (PUBLIC - 1, 1, 0)
     cli("campaign", "launch", "r1", "--yes", code=3)  # a cancelled campaign stays cancelled
 
 
