@@ -130,7 +130,8 @@ def one_repeat(factory: Database, settings: Settings, port: int, name: str,
 
     new_campaign(factory, name, clock())
     began = time.perf_counter()
-    campaign_id, work, _ = campaign.prepare(factory, name, settings, clock, None)
+    prepared = campaign.prepare(factory, name, settings, clock, None)
+    campaign_id, work = prepared.campaign_id, prepared.work
     render_s = time.perf_counter() - began
     messages = [(w.rendered.envelope_from, w.rendered.to, w.data) for w in work]
 

@@ -50,6 +50,7 @@ class Outgoing:
     target: ProbeTarget
     rendered: RenderedProbe
     data: bytes
+    siblings: tuple[int, ...] = ()  # the unit's probes held back by the spacing
 
 
 @dataclass(frozen=True)
@@ -79,15 +80,18 @@ def prepare(factory: Database, name: str, settings: Settings, clock: Clock,
                                     None if spacing and not dry_run else limit)
         targets = queries.probe_targets(session, campaign.id, ids)
     due = len(targets)
+    siblings: dict[int, tuple[int, ...]] = {}
     if spacing and not dry_run:  # a dry run renders every due probe
-        targets = _one_per_unit(targets)[:limit]
+        targets, siblings = _one_per_unit(targets)
+        targets = targets[:limit]
     now = clock()
     # The bytes are built here, before the first claim: a message that cannot be built stops
     # the run before any SMTP, and the send loop only writes bytes (benchmarks/send_bench.py).
     work = []
     for target in targets:
         rendered = render_target(target, settings, now)
-        work.append(Outgoing(target, rendered, rendered.as_bytes()))
+        work.append(Outgoing(target, rendered, rendered.as_bytes(),
+                             siblings.get(target.probe_id, ())))
     spaced = due - len(targets) if spacing else 0
     return Prepared(campaign.id, work, recovered, spacing, spaced, campaign.state)
 
@@ -101,14 +105,16 @@ def require_launched(campaign: queries.Campaign) -> None:
                          "is sent")
 
 
-def _one_per_unit(targets: list[ProbeTarget]) -> list[ProbeTarget]:
-    seen: set[str] = set()
-    kept = []
+def _one_per_unit(targets: list[ProbeTarget]
+                  ) -> tuple[list[ProbeTarget], dict[int, tuple[int, ...]]]:
+    """The first due probe of each unit, and for each of those its unit's other due ones."""
+    first: dict[str, ProbeTarget] = {}
+    held: dict[int, list[int]] = {}
     for target in targets:
-        if target.unit.unit_id not in seen:
-            seen.add(target.unit.unit_id)
-            kept.append(target)
-    return kept
+        kept = first.setdefault(target.unit.unit_id, target)
+        if kept is not target:
+            held.setdefault(kept.probe_id, []).append(target.probe_id)
+    return list(first.values()), {pk: tuple(ids) for pk, ids in held.items()}
 
 
 def render_target(target: ProbeTarget, settings: Settings,
@@ -254,8 +260,9 @@ def _commit(factory: Database, done: list[tuple[Outgoing, SendOutcome]],
         if not chunk:
             return []
         # Commit SENDING before the SMTP call: after a crash we report, never resend.
+        hold = {item.target.probe_id: item.siblings for item in chunk if item.siblings}
         claimed = queries.mark_sending(session, [item.target.probe_id for item in chunk], now,
-                                       spacing)
+                                       hold, now + spacing if spacing else None)
     mine = [item for item in chunk if item.target.probe_id in claimed]
     if len(mine) < len(chunk):
         summary.taken_elsewhere += len(chunk) - len(mine)

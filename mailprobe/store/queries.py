@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -356,18 +356,20 @@ def due_probe_ids(session: Session, campaign_id: int, now: datetime, max_attempt
 
 
 def mark_sending(session: Session, probe_ids: Sequence[int], now: datetime,
-                 spacing: timedelta | None = None) -> set[int]:
+                 hold: Mapping[int, Sequence[int]] | None = None,
+                 hold_until: datetime | None = None) -> set[int]:
     """Claim the probes still due among ``probe_ids`` and return their ids; the caller
     commits before any SMTP (a crash never resends) and sends only the returned ones.
 
     The UPDATE moves only rows still ``pending`` or ``deferred``, so a probe another run
     claimed, or that a cancel stopped, since it was read is never sent: "never twice" does
-    not rest on the run lock alone. With ``spacing``, the other unsent probes of the units
-    claimed wait that long (``not_before``)."""
+    not rest on the run lock alone. ``hold`` maps a probe to its unit's other unsent probes,
+    which wait until ``hold_until`` once it is claimed (the unit spacing)."""
     claimed = {pk for (pk,) in session.execute(
         _claim_update(), {"b_ids": list(probe_ids), "b_now": now})}
-    if spacing and claimed:
-        _space_siblings(session, claimed, now + spacing)
+    held = [other for pk in claimed for other in (hold or {}).get(pk, ())]
+    if held and hold_until is not None:
+        session.execute(_hold_update(), {"b_ids": held, "b_until": hold_until})
     return claimed
 
 
@@ -384,19 +386,13 @@ def _claim_update() -> Update:
             .returning(table.c.id))
 
 
-def _space_siblings(session: Session, claimed: set[int], not_before: datetime) -> None:
-    claimed_box = MailboxRow.__table__.alias("claimed_box")
-    units = (select(claimed_box.c.unit_pk)
-             .join(ProbeRow, ProbeRow.mailbox_id == claimed_box.c.id)
-             .where(ProbeRow.id.in_(list(claimed))))
-    sibling_boxes = select(MailboxRow.id).where(MailboxRow.unit_pk.in_(units))
-    campaigns = select(ProbeRow.campaign_id).where(ProbeRow.id.in_(list(claimed))).distinct()
-    session.execute(
-        update(ProbeRow)
-        .where(ProbeRow.campaign_id.in_(campaigns), ProbeRow.mailbox_id.in_(sibling_boxes),
-               ProbeRow.id.not_in(list(claimed)), ProbeRow.state.in_(DUE_STATES),
-               ProbeRow.not_before.is_(None) | (ProbeRow.not_before < not_before))
-        .values(not_before=not_before).execution_options(synchronize_session=False))
+@functools.cache
+def _hold_update() -> Update:
+    table = ProbeRow.__table__
+    return (update(table)  # type: ignore[arg-type]
+            .where(table.c.id.in_(bindparam("b_ids", expanding=True)),
+                   table.c.state.in_([str(s) for s in DUE_STATES]))
+            .values(not_before=bindparam("b_until")))
 
 
 @dataclass(frozen=True)
