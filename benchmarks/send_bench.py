@@ -102,6 +102,8 @@ def new_campaign(factory: Database, name: str, now: datetime) -> None:
     with factory() as s, s.begin():
         queries.create_campaign(s, name, ["consult_office_hours"], ["public"], 20, now,
                                 new_token, lambda t: message_id(t, "example.org"))
+        queries.launch_campaign(s, name, now, "example.org",
+                                lambda t: message_id(t, "example.org"))
 
 
 async def bare_loop(port: int, messages: list[tuple[str, str, bytes]], connections: int) -> None:
@@ -128,7 +130,8 @@ def one_repeat(factory: Database, settings: Settings, port: int, name: str,
 
     new_campaign(factory, name, clock())
     began = time.perf_counter()
-    campaign_id, work, _ = campaign.prepare(factory, name, settings, clock, None)
+    prepared = campaign.prepare(factory, name, settings, clock, None)
+    campaign_id, work = prepared.campaign_id, prepared.work
     render_s = time.perf_counter() - began
     messages = [(w.rendered.envelope_from, w.rendered.to, w.data) for w in work]
 

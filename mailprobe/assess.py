@@ -38,7 +38,7 @@ from mailprobe.score.types import (
 )
 from mailprobe.store import Database, Session, queries
 from mailprobe.store import review as stored
-from mailprobe.store.schema import CampaignRow
+from mailprobe.store.queries import Campaign
 from mailprobe.token import code, is_token
 
 _STATUS = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
@@ -72,7 +72,7 @@ class _Review:
     conflicting: set[int] = field(default_factory=set)  # their messages
 
 
-def campaign_input(session: Session, campaign: CampaignRow, rubric: Rubric,
+def campaign_input(session: Session, campaign: Campaign, rubric: Rubric,
                    categories: tuple[str, ...]) -> CampaignInput:
     """Everything scoring needs about ``campaign``, staff decisions and review applied."""
     log = queries.overrides(session)

@@ -10,6 +10,7 @@ left alone for the rest of the run.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
@@ -17,7 +18,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from mailprobe.config import Settings, template_dir
-from mailprobe.model import SendOutcome, SendState
+from mailprobe.errors import InputError
+from mailprobe.model import CampaignState, SendOutcome, SendState
 from mailprobe.preflight import check_sender
 from mailprobe.render import RenderedProbe, render_probe
 from mailprobe.send import SmtpClient
@@ -26,6 +28,7 @@ from mailprobe.store.queries import ProbeTarget
 
 Clock = Callable[[], datetime]
 Progress = Callable[[int], None]
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -36,6 +39,9 @@ class SendSummary:
     counts: dict[str, int] = field(default_factory=dict)
     failed: list[dict[str, str]] = field(default_factory=list)
     dry_run: bool = False
+    spaced: int = 0  # due, but held back by [campaign] unit_spacing_minutes for a later run
+    taken_elsewhere: int = 0  # claimed by another run (or cancelled) after they were read
+    state: str = CampaignState.LAUNCHED  # the campaign's; a dry run also checks a draft
 
 
 @dataclass(frozen=True)
@@ -45,25 +51,71 @@ class Outgoing:
     target: ProbeTarget
     rendered: RenderedProbe
     data: bytes
+    siblings: tuple[int, ...] = ()  # the unit's probes held back by the spacing
+
+
+@dataclass(frozen=True)
+class Prepared:
+    campaign_id: int
+    work: list[Outgoing]
+    recovered: int
+    spacing: timedelta | None
+    spaced: int
+    state: str
 
 
 def prepare(factory: Database, name: str, settings: Settings, clock: Clock,
-            limit: int | None) -> tuple[int, list[Outgoing], int]:
-    """Recover interrupted probes, pick the due ones and build every message's bytes."""
+            limit: int | None, *, dry_run: bool = False) -> Prepared:
+    """Recover interrupted probes, pick the due ones and build every message's bytes.
+
+    Only a launched campaign sends (a dry run checks a draft too). With unit spacing, one
+    probe per unit goes in a pass; its unit's other probes wait (``not_before``, set when
+    it is claimed)."""
     with factory() as session, session.begin():
         campaign = queries.get_campaign(session, name)
+        if not (dry_run and campaign.state == CampaignState.DRAFT):
+            require_launched(campaign)
         recovered = queries.recover_interrupted(session, campaign.id, clock())
+        spacing = timedelta(minutes=campaign.unit_spacing_minutes) or None
         ids = queries.due_probe_ids(session, campaign.id, clock(), settings.smtp.max_attempts,
-                                    limit)
+                                    None if spacing and not dry_run else limit)
         targets = queries.probe_targets(session, campaign.id, ids)
+    due = len(targets)
+    siblings: dict[int, tuple[int, ...]] = {}
+    if spacing and not dry_run:  # a dry run renders every due probe
+        targets, siblings = _one_per_unit(targets)
+        targets = targets[:limit]
     now = clock()
     # The bytes are built here, before the first claim: a message that cannot be built stops
     # the run before any SMTP, and the send loop only writes bytes (benchmarks/send_bench.py).
     work = []
     for target in targets:
         rendered = render_target(target, settings, now)
-        work.append(Outgoing(target, rendered, rendered.as_bytes()))
-    return campaign.id, work, recovered
+        work.append(Outgoing(target, rendered, rendered.as_bytes(),
+                             siblings.get(target.probe_id, ())))
+    spaced = due - len(targets) if spacing else 0
+    return Prepared(campaign.id, work, recovered, spacing, spaced, campaign.state)
+
+
+def require_launched(campaign: queries.Campaign) -> None:
+    if campaign.state == CampaignState.DRAFT:
+        raise InputError(f'campaign "{campaign.name}" is a draft: nothing is sent before '
+                         f"`mailprobe campaign launch {campaign.name}`")
+    if campaign.state != CampaignState.LAUNCHED:
+        raise InputError(f'campaign "{campaign.name}" is {campaign.state}: nothing more '
+                         "is sent")
+
+
+def _one_per_unit(targets: list[ProbeTarget]
+                  ) -> tuple[list[ProbeTarget], dict[int, tuple[int, ...]]]:
+    """The first due probe of each unit, and for each of those its unit's other due ones."""
+    first: dict[str, ProbeTarget] = {}
+    held: dict[int, list[int]] = {}
+    for target in targets:
+        kept = first.setdefault(target.unit.unit_id, target)
+        if kept is not target:
+            held.setdefault(kept.probe_id, []).append(target.probe_id)
+    return list(first.values()), {pk: tuple(ids) for pk, ids in held.items()}
 
 
 def render_target(target: ProbeTarget, settings: Settings,
@@ -82,21 +134,23 @@ def send_campaign(factory: Database, name: str, settings: Settings, clock: Clock
                   *, limit: int | None = None, dry_run: bool = False,
                   progress: Progress | None = None) -> SendSummary:
     """Send what is due in campaign ``name``; rendering errors stop it before any SMTP."""
-    campaign_id, work, recovered = prepare(factory, name, settings, clock, limit)
-    summary = SendSummary(name, planned=len(work), recovered_uncertain=recovered,
-                          dry_run=dry_run)
-    if not dry_run and work:
+    prepared = prepare(factory, name, settings, clock, limit, dry_run=dry_run)
+    summary = SendSummary(name, planned=len(prepared.work),
+                          recovered_uncertain=prepared.recovered, dry_run=dry_run,
+                          spaced=prepared.spaced, state=prepared.state)
+    if not dry_run and prepared.work:
         check_sender(settings)
-        deliver(factory, work, settings, clock, summary, progress)
+        deliver(factory, prepared.work, settings, clock, summary, progress, prepared.spacing)
     with factory() as session:
-        summary.counts = queries.state_counts(session, campaign_id)
+        summary.counts = queries.state_counts(session, prepared.campaign_id)
     return summary
 
 
 def deliver(factory: Database, work: list[Outgoing], settings: Settings, clock: Clock,
-            summary: SendSummary, progress: Progress | None = None) -> None:
+            summary: SendSummary, progress: Progress | None = None,
+            spacing: timedelta | None = None) -> None:
     """Deliver prepared probes, each at most once, recording every outcome."""
-    asyncio.run(_deliver_all(factory, work, settings, clock, summary, progress))
+    asyncio.run(_deliver_all(factory, work, settings, clock, summary, progress, spacing))
 
 
 class DomainPacer:
@@ -118,7 +172,8 @@ class DomainPacer:
 
 
 async def _deliver_all(factory: Database, work: list[Outgoing], settings: Settings,
-                       clock: Clock, summary: SendSummary, progress: Progress | None) -> None:
+                       clock: Clock, summary: SendSummary, progress: Progress | None,
+                       spacing: timedelta | None) -> None:
     clients = [SmtpClient(settings.smtp) for _ in range(max(1, settings.smtp.concurrency))]
     pacer = DomainPacer(settings.smtp.per_domain_per_minute)
     queue = deque(work)
@@ -131,7 +186,7 @@ async def _deliver_all(factory: Database, work: list[Outgoing], settings: Settin
             if done or chunk:
                 # One commit stores the last chunk's outcomes and claims the next chunk, so
                 # at most `concurrency` probes are ever `sending` (uncertain after a crash).
-                _commit(factory, done, chunk, settings, clock, summary)
+                chunk = _commit(factory, done, chunk, settings, clock, summary, spacing)
                 if progress is not None and done:
                     progress(len(done))
                 done = []
@@ -188,8 +243,9 @@ def _pause_deferred(pacer: DomainPacer, done: list[tuple[Outgoing, SendOutcome]]
 
 def _commit(factory: Database, done: list[tuple[Outgoing, SendOutcome]],
             chunk: list[Outgoing], settings: Settings, clock: Clock,
-            summary: SendSummary) -> None:
-    """Record ``done``'s outcomes and claim ``chunk`` (``sending``) in one transaction."""
+            summary: SendSummary, spacing: timedelta | None = None) -> list[Outgoing]:
+    """Record ``done``'s outcomes and claim ``chunk`` (``sending``) in one transaction;
+    return the part of ``chunk`` this run claimed, the only probes it may send."""
     now = clock()
     with factory() as session, session.begin():
         records = []
@@ -203,9 +259,18 @@ def _commit(factory: Database, done: list[tuple[Outgoing, SendOutcome]],
             records.append(queries.OutcomeRecord(item.target.probe_id, outcome, retry_at,
                                                  item.rendered.subject))
         queries.record_outcomes(session, records, now)
-        if chunk:
-            # Commit SENDING before the SMTP call: after a crash we report, never resend.
-            queries.mark_sending(session, [item.target.probe_id for item in chunk], now)
+        if not chunk:
+            return []
+        # Commit SENDING before the SMTP call: after a crash we report, never resend.
+        hold = {item.target.probe_id: item.siblings for item in chunk if item.siblings}
+        claimed = queries.mark_sending(session, [item.target.probe_id for item in chunk], now,
+                                       hold, now + spacing if spacing else None)
+    mine = [item for item in chunk if item.target.probe_id in claimed]
+    if len(mine) < len(chunk):
+        summary.taken_elsewhere += len(chunk) - len(mine)
+        log.warning("%d probe(s) were no longer due when claimed (another run sent them or "
+                    "the campaign was cancelled); not sent here", len(chunk) - len(mine))
+    return mine
 
 
 def _backoff(settings: Settings, session: Session, probe_id: int) -> timedelta:

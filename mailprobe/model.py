@@ -123,6 +123,20 @@ class SendState(StrEnum):
     REJECTED = "rejected"
     UNCERTAIN = "uncertain"
     UNUSABLE = "unusable"  # the channel cannot take a probe (a domain dead by DNS); never sent
+    CANCELLED = "cancelled"  # the campaign was cancelled before this probe was sent
+
+
+# Probe states a send may claim (queries.mark_sending); any other state is never sent.
+DUE_STATES: tuple[str, ...] = (SendState.PENDING, SendState.DEFERRED)
+
+
+class CampaignState(StrEnum):
+    """docs/design.md §1: draft -> launched -> closed, or cancelled."""
+
+    DRAFT = "draft"
+    LAUNCHED = "launched"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ def test_dead_domains_are_recorded_unusable_and_never_sent(cli, smtp_sink) -> No
     assert "RFC 7505" in dead[d("nullmx")] and "NXDOMAIN" in dead[d("nxdomain")]
     # SERVFAIL is unknown, never dead: that probe stays pending and is sent.
     assert (created["probes"], created["unusable"]) == (2, 3)
+    cli("campaign", "launch", "r1", "--yes")
     cli("campaign", "send", "r1")
     assert sorted(smtp_sink.handler.rcpt_seen) == [f"xzf@{d('servfail')}", f"zwgk@{d('mx-ok')}"]
     counts = json.loads(cli("campaign", "status", "r1", "--json"))["counts"]
@@ -44,6 +45,7 @@ def test_dead_domains_are_recorded_unusable_and_never_sent(cli, smtp_sink) -> No
 
 def test_unusable_channels_score_like_hard_bounces(cli) -> None:  # type: ignore[no-untyped-def]
     cli("campaign", "create", "r1")
+    cli("campaign", "launch", "r1", "--yes")
     cli("campaign", "send", "r1")
     units = {u["unit_id"]: u for u in json.loads(cli("score", "r1", "--json"))["units"]}
     assert units["D02"]["public_outcomes"] == ["channel_unusable"]

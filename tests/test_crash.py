@@ -40,6 +40,8 @@ def make_campaign(db_url: str, clock, name: str = "crash", probes: int = PROBES,
         queries.import_units(s, units, "test", clock())
         queries.create_campaign(s, name, ["consult_office_hours"], ["public"], 20, clock(),
                                 new_token, lambda t: message_id(t, "example.org"))
+        queries.launch_campaign(s, name, clock(), "example.org",
+                                lambda t: message_id(t, "example.org"))
     return factory
 
 

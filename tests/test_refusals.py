@@ -87,6 +87,7 @@ def test_send_refuses_a_placeholder_sender(cli, monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("MAILPROBE_SMTP_PORT", str(smtp_sink.port))
     cli("units", "import", str(REGISTRY))
     cli("campaign", "create", "r1")
+    cli("campaign", "launch", "r1", "--yes")  # launched while placeholders were allowed
     monkeypatch.setenv("MAILPROBE_PROBE_ALLOW_PLACEHOLDER", "false")
     refused = error_document(cli("campaign", "send", "r1", "--json", code=3))
     assert "placeholder domain example.org" in str(refused["message"])

@@ -12,7 +12,7 @@ is at a shared mail domain of the shipped list, an unmatched message; staff link
 ``mailprobe reclassify`` recomputes everything from the stored mail and the override log.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 """
 from collections.abc import Sequence
 
@@ -22,7 +22,7 @@ from alembic import op
 from mailprobe.correlate import SHARED_DOMAINS
 
 revision: str = "0004"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
