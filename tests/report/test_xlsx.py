@@ -23,7 +23,8 @@ def test_sheets_frozen_headers_and_percent_numbers(tmp_path: Path) -> None:
     first = {h: c for h, c in zip(header, units[2], strict=True)}
     assert (first["单位编号"].value, first["排名"].value, first["单位得分"].value) == \
         ("C01", 1, 98.5)
-    assert first["人工回复率"].value == 1.0 and first["人工回复率"].number_format == "0.0%"
+    rate = first["人工回复率（占计入考核的探测）"]
+    assert rate.value == 1.0 and rate.number_format == "0.0%"
     assert all(wb[name].freeze_panes for name in wb.sheetnames)
 
 
