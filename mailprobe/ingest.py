@@ -5,7 +5,8 @@ the same store → classify → correlate path as polled ones. The arrival time 
 side saw: a Maildir file's delivery stamp, an mbox ``From`` line, else the newest
 ``Received:`` header. Only a message with none of these (a file saved from a mail client
 that dropped its trace headers) takes the sender's ``Date:``, which RFC 5322 §3.6 makes
-mandatory; never the file's modification time, which a copy or an unzip resets.
+mandatory; never the file's modification time, which a copy or an unzip resets. A message
+with no date at all is still kept: it gets the time it was ingested (pipeline.store_found).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # larger files are recorded as skipped, no
 class FoundMessage:
     source: str  # path, or path#n inside an mbox
     raw: bytes
-    received_at: datetime
+    received_at: datetime | None  # None: no trace or Date header; stored with the ingest time
 
 
 def iter_messages(paths: list[Path]) -> Iterator[FoundMessage]:
@@ -88,18 +89,14 @@ def _read_mbox(path: Path) -> Iterator[FoundMessage]:
 _MAILDIR_STAMP = re.compile(r"^(\d{9,11})\.")
 
 
-def arrival_time(raw: bytes, path: Path) -> datetime:
+def arrival_time(raw: bytes, path: Path) -> datetime | None:
     """When our side received ``raw``: Maildir stamp, newest Received header, else Date."""
     stamp = _MAILDIR_STAMP.match(path.name)
     if stamp and path.parent.name in ("cur", "new"):
         return datetime.fromtimestamp(int(stamp.group(1)), UTC)
     head = _header_block(raw)
     found = _header_time(head, r"^Received:(?:.*\n[ \t])*.*?;\s*(.+)$")
-    found = found or _header_time(head, r"^Date:[ \t]*(.+)$")
-    if found is None:
-        raise InputError(f"{path}: neither a Received nor a Date header says when it arrived; "
-                         "export it with its headers, or leave it out")
-    return found
+    return found or _header_time(head, r"^Date:[ \t]*(.+)$")
 
 
 def _header_block(raw: bytes) -> str:
