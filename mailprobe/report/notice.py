@@ -17,7 +17,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from mailprobe.report import templates_dir
 from mailprobe.report.numbers import number, percent
-from mailprobe.report.rows import category_label, report_tz, status_line, tz_label, when
+from mailprobe.report.rows import (
+    category_label,
+    report_tz,
+    source_label,
+    status_line,
+    tz_label,
+    when,
+)
 from mailprobe.score.metrics import leader_never_answered
 from mailprobe.score.outcome import HUMAN, Outcome
 from mailprobe.score.rank import Comparison
@@ -103,6 +110,7 @@ def notice_context(score: CampaignScore, lang: str = "zh",
         "all_within_3": _all_within(score, {u.unit_id for u in answered}, 3),
         "no_channel": no_channel, **veto_groups(no_channel, score.is_provisional),
         "excluded": score.excluded_units,
+        "estimated_sources": estimated_sources(score, lang),
         "leader_silent": leader_never_answered(score.units),
         "overdue": [u for u in score.units if "OVERDUE_3_MONTHS" in u.flags],
         "missing_leader": [u for u in score.units if "CHANNEL_MISSING:leader" in u.flags],
@@ -113,6 +121,14 @@ def notice_context(score: CampaignScore, lang: str = "zh",
                    key=lambda c: -(c.score_change or 0)),
             TOP_N, lambda c: number(c.score_change)) if compare else [],
     }
+
+
+def estimated_sources(score: CampaignScore, lang: str) -> str:
+    """The estimated years of the calendar and how each was estimated."""
+    sources = score.calendar.get("year_sources", {})
+    return ("；" if lang == "zh" else "; ").join(
+        f"{y}{'年' if lang == 'zh' else ''}: {source_label(src, lang)}"
+        for y, src in sources.items() if str(src).startswith("estimated"))
 
 
 def veto_groups(no_channel: list[UnitScore], is_provisional: bool) -> dict[str, list[UnitScore]]:

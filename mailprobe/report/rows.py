@@ -322,9 +322,9 @@ def summary_table(score: CampaignScore, lang: str = "zh") -> Table:
          "int"),
     ]
     if s.latency_estimated:
-        items.append(("注意", "note", "部分用时涉及无官方日历数据的年份，按周一至周五估算"
-                      if zh else "some latencies touch a year without official calendar data "
-                      "(Mon-Fri estimate)", "text"))
+        items.append(("注意", "note", "部分用时涉及尚无官方节假日安排的年份，按推算的法定节日估算"
+                      "（未含调休），见“日历来源”" if zh else "some latencies touch a year without "
+                      "an official holiday schedule: estimated (see calendar sources)", "text"))
     rows: list[list[Cell]] = [[a if zh else b, v] for a, b, v, _ in items]
     columns = (Column("item", "项目", "item"), Column("value", "内容", "value", "auto"))
     return Table("summary", "概况" if zh else "Summary", columns, rows,
