@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from mailprobe.classify.reasons import SENDER_SIDE, is_hard, reason_for
@@ -32,7 +32,7 @@ from mailprobe.score.types import (
     ProbeFacts,
 )
 from mailprobe.store import Database, Session, queries
-from mailprobe.store.schema import CampaignRow, OverrideRow, VerdictRow
+from mailprobe.store.schema import CampaignRow, OverrideRow, ProbeRow, VerdictRow
 from mailprobe.token import code
 
 _STATUS = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
@@ -75,12 +75,16 @@ def rejection_bounce(reply: str, reply_code: int | None) -> BounceFacts:
 
 
 def campaign_input(session: Session, campaign: CampaignRow, rubric: Rubric,
-                   categories: tuple[str, ...]) -> CampaignInput:
-    """Everything scoring needs about ``campaign``, overrides applied."""
-    overrides = Overrides.from_rows(queries.overrides(session))
+                   categories: tuple[str, ...], as_of: datetime | None = None) -> CampaignInput:
+    """Everything scoring needs about ``campaign``, overrides applied; with ``as_of``, only
+    what was known at that moment (later messages, overrides and sends left out)."""
+    overrides = Overrides.from_rows([r for r in queries.overrides(session)
+                                     if as_of is None or r.at <= as_of])
     by_probe: dict[int, list[tuple[int, VerdictRow, datetime]]] = defaultdict(list)
     messages = []
     for message, verdict, match in queries.messages_with_verdicts(session, campaign.id):
+        if as_of is not None and message.received_at > as_of:
+            continue
         probe_id = match.probe_id if match else None
         if probe_id is not None:
             by_probe[probe_id].append((message.id, verdict, message.received_at))
@@ -97,7 +101,10 @@ def campaign_input(session: Session, campaign: CampaignRow, rubric: Rubric,
                                              overrides.excluded[record.unit_id],
                                              record.category))
             continue
-        probes.append(_probe_facts(campaign.name, record, by_probe, overrides))
+        facts = _probe_facts(campaign.name, record, by_probe, overrides)
+        if as_of is not None and record.probe is not None and _sent_after(record.probe, as_of):
+            facts = replace(facts, send_state="pending", accepted_at=None, bounce=None)
+        probes.append(facts)
     return CampaignInput(campaign.name, campaign.window_days, rubric,
                          probes, messages, overrides.log, excluded, categories)
 
@@ -129,6 +136,13 @@ def _probe_facts(campaign: str, record: queries.ProbeRecord,
         substantive, probe.token, code(probe.token))
 
 
+def _sent_after(probe: ProbeRow, as_of: datetime) -> bool:
+    """True if ``probe`` had not been sent (or refused) yet at ``as_of``."""
+    if probe.state == "pending":
+        return False
+    return (probe.accepted_at or probe.updated_at) > as_of
+
+
 def _decisive_bounce(bounces: list[VerdictRow]) -> BounceFacts | None:
     if not bounces:
         return None
@@ -140,14 +154,16 @@ def _decisive_bounce(bounces: list[VerdictRow]) -> BounceFacts | None:
 
 
 def score_stored(factory: Database, name: str, settings: Settings, calendar: WorkCalendar,
-                 now: datetime, *, save: bool = True) -> CampaignScore:
-    """Score campaign ``name`` as stored now; keep the result with its rubric."""
+                 now: datetime, *, save: bool = True,
+                 as_of: datetime | None = None) -> CampaignScore:
+    """Score campaign ``name`` as stored now and keep the result with its rubric; with
+    ``as_of``, as it stood at that moment (reproducible, not kept)."""
     rubric = rubric_from_settings(settings.scoring)
     with factory() as session, session.begin():
         campaign = queries.get_campaign(session, name)
-        inp = campaign_input(session, campaign, rubric, settings.campaign.categories)
-        result = score_campaign(inp, now, calendar)
-        if save:
+        inp = campaign_input(session, campaign, rubric, settings.campaign.categories, as_of)
+        result = score_campaign(inp, as_of or now, calendar)
+        if save and as_of is None:
             queries.save_score(session, campaign.id, now, result.is_provisional,
                                result.rubric, {"units": [
                                    {"unit_id": u.unit_id, "score": u.score, "rank": u.rank,

@@ -858,15 +858,30 @@ def override_list(json_out: JsonFlag = False) -> None:
         )
 
 
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Score as things stood at this ISO 8601 time (naive = the campaign's time zone); "
+        "later mail, sends and overrides are left out, and a time past the window scores it "
+        "as closed.",
+    ),
+]
+
+
 @app.command()
 def score(
-    name: Annotated[str, typer.Argument(help="Campaign name.")], json_out: JsonFlag = False
+    name: Annotated[str, typer.Argument(help="Campaign name.")],
+    as_of: AsOf = None,
+    json_out: JsonFlag = False,
 ) -> None:
     """Score and rank the units of a campaign (provisional while its window is open)."""
     from mailprobe.assess import score_stored
 
     with handled():
-        result = score_stored(database(), name, settings(), calendar(), utcnow())
+        cal = calendar()
+        moment = parse_when(as_of, cal.tz) if as_of else None
+        result = score_stored(database(), name, settings(), cal, utcnow(), as_of=moment)
     if json_out:
         emit(result.to_dict())
         return
@@ -959,6 +974,7 @@ def report(
         str | None,
         typer.Option(help="An earlier campaign: show each unit's change in score and rank."),
     ] = None,
+    as_of: AsOf = None,
     json_out: JsonFlag = False,
 ) -> None:
     """Write a reply-rate report; every export says so when the window is still open."""
@@ -968,7 +984,8 @@ def report(
 
     with handled():
         factory, cal, now = database(), calendar(), utcnow()
-        result = score_stored(factory, name, settings(), cal, now)
+        moment = parse_when(as_of, cal.tz) if as_of else None
+        result = score_stored(factory, name, settings(), cal, now, as_of=moment)
         comparison = None
         if compare:
             previous = score_stored(factory, compare, settings(), cal, now, save=False)

@@ -126,3 +126,28 @@ def test_secret_never_reaches_database_outputs_or_reports(cli, smtp_sink, tmp_pa
     files = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert all(SECRET not in text for text in outputs)
     assert all(SECRET.encode() not in p.read_bytes() for p in files)
+
+
+def test_score_as_of_a_moment_leaves_out_what_came_later(cli, smtp_sink, tmp_path):  # type: ignore[no-untyped-def]
+    cli("ingest", str(sent_campaign(cli, smtp_sink, tmp_path)))  # answers arrive in 2 hours
+    soon = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    later = (datetime.now(UTC) + timedelta(hours=3)).isoformat()
+    before = json.loads(cli("score", "r1", "--as-of", soon, "--json"))
+    assert before["messages"] == [] and before["stats"]["human_replies"] == 0
+    assert before["generated_at"][:19] == soon[:19]  # scored at that moment
+    after = json.loads(cli("score", "r1", "--as-of", later, "--json"))
+    assert len(after["messages"]) == 4 and after["stats"]["human_replies"] == 2
+    assert json.loads(cli("score", "r1", "--as-of", later, "--json")) == after  # reproducible
+    closed = (datetime.now(UTC) + timedelta(days=90)).isoformat()
+    assert json.loads(cli("score", "r1", "--as-of", closed, "--json"))["is_provisional"] is False
+    unsent = json.loads(cli("score", "r1", "--as-of", "2020-01-01T00:00", "--json"))
+    assert unsent["stats"]["sent"] == 0
+
+
+def test_report_as_of_is_stamped_with_that_moment(cli, smtp_sink, tmp_path):  # type: ignore[no-untyped-def]
+    cli("ingest", str(sent_campaign(cli, smtp_sink, tmp_path)))
+    out = tmp_path / "r.json"
+    cli("report", "r1", "--format", "json", "-o", str(out), "--as-of", "2030-01-02T09:30")
+    doc = json.loads(out.read_text("utf-8"))
+    assert doc["as_of"] == "2030-01-02T01:30:00Z" and doc["timezone"] == "Asia/Shanghai"
+    assert doc["is_provisional"] is False
