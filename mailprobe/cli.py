@@ -189,6 +189,8 @@ def units_import(
             if more > 0:
                 err.print(f"... and {more} more")
             raise InputError(f"{path}: {len(result.errors)} bad row(s); nothing was imported")
+        for warning in result.warnings:
+            err.print(f"warning: {warning}", markup=False)
         summary = None
         if not dry_run:
             with database()() as session, session.begin():
@@ -196,6 +198,7 @@ def units_import(
         data = {
             "file": str(path),
             "units": len(result.units),
+            "warnings": result.warnings,
             "dry_run": dry_run,
             **(summary.__dict__ if summary else {}),
         }
