@@ -456,7 +456,7 @@ def campaign_list(json_out: JsonFlag = False) -> None:
         return
     for row in rows:
         out.print(
-            f"{row['name']}\t{row['created_at'][:16]}\t{row['mailboxes']}\t"
+            f"{row['name']}\t{_shown(row['created_at'])}\t{row['mailboxes']}\t"
             f"{'closed' if row['closed'] else 'open'}",
             markup=False,
         )
@@ -626,7 +626,7 @@ def review(json_out: JsonFlag = False) -> None:
         out.print("nothing to review: every message is matched to a probe")
     for r in rows:
         out.print(
-            f"#{r['message']}\t{r['received_at'][:16]}\t{r['kind']}\t{r['sender']}\t{r['subject']}",
+            f"#{r['message']}\t{_shown(r['received_at'])}\t{r['kind']}\t{r['sender']}\t{r['subject']}",
             markup=False,
         )
 
@@ -855,7 +855,7 @@ def override_list(json_out: JsonFlag = False) -> None:
         return
     for r in rows:
         out.print(
-            f"#{r['id']} {r['at'][:16]} {r['actor']}: {r['action']} {r['target']} = "
+            f"#{r['id']} {_shown(r['at'])} {r['actor']}: {r['action']} {r['target']} = "
             f"{r['value']} ({r['reason']})",
             markup=False,
         )
@@ -892,7 +892,7 @@ def score(
         out.print("[yellow]PROVISIONAL[/yellow]: the reply window is still open")
     stats = result.stats
     out.print(
-        f"{name}: {stats.sent} sent, delivery {_pct(stats.delivery_rate)}, "
+        f"{name}: {stats.sent} sent, delivery {_pct(stats.delivery_rate)} of sent, "
         f"human replies {_pct(stats.human_reply_rate_sent)} of sent",
         markup=False,
     )
@@ -906,7 +906,15 @@ def score(
 
 
 def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1%}"
+    from mailprobe.report.numbers import percent
+
+    return percent(value)  # the reports' rounding, so the console shows the same figure
+
+
+def _shown(iso: str) -> str:
+    """A stored UTC time as people read it: in the campaign's time zone, the zone named."""
+    tz = calendar().tz
+    return f"{datetime.fromisoformat(iso).astimezone(tz):%Y-%m-%d %H:%M} ({tz.key})"
 
 
 @app.command()

@@ -7,6 +7,7 @@ import json
 import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -151,3 +152,12 @@ def test_report_as_of_is_stamped_with_that_moment(cli, smtp_sink, tmp_path):  # 
     doc = json.loads(out.read_text("utf-8"))
     assert doc["as_of"] == "2030-01-02T01:30:00Z" and doc["timezone"] == "Asia/Shanghai"
     assert doc["is_provisional"] is False
+
+
+def test_console_times_are_in_the_campaign_zone_and_say_so(cli, smtp_sink, tmp_path):  # type: ignore[no-untyped-def]
+    cli("ingest", str(sent_campaign(cli, smtp_sink, tmp_path)))
+    cli("override", "exclude", "D01", "--reason", "merged")
+    [entry] = json.loads(cli("override", "list", "--json"))
+    shown = datetime.fromisoformat(entry["at"]).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert f"{shown:%Y-%m-%d %H:%M} (Asia/Shanghai)" in cli("override", "list")
+    assert "(Asia/Shanghai)" in cli("review")
