@@ -46,6 +46,19 @@ REASONS_ZH = {
     "spamdetected": "被判为垃圾邮件", "blocked": "发信方被拦截", "badreputation": "发信方信誉低",
     "rejected": "被拒收", "filtered": "被过滤", "onhold": "原因不明", "undefined": "原因不明",
     "delivered": "已投递", "vacation": "自动回复", "toomanyconn": "连接过多",
+    "failedstarttls": "加密连接失败", "norelaying": "对方拒绝转发",
+    "notcompliantrfc": "邮件格式不合规范",
+    "policyviolation": "违反对方策略", "virusdetected": "被判含病毒",
+}
+# Detectors (classify/*.py NAME): product names stay (Postfix, Coremail), generic ones get words.
+DETECTORS_ZH = {
+    "human": "人工回复识别", "autoreply": "自动回复识别", "dsn": "标准退信报告（DSN）",
+    "generic": "通用退信识别", "arf": "投诉反馈报告（ARF）", "suspend": "停用通知识别",
+    "smtp": "发信时被拒", "parser": "无法解析", "none": "无法判定", "staff": "人工判定",
+    "tencent": "腾讯企业邮箱", "netease": "网易邮箱", "aliyun": "阿里云邮箱", "ses": "Amazon SES",
+    "postfix": "Postfix", "exim": "Exim", "qmail": "qmail", "exchange": "Exchange",
+    "coremail": "Coremail", "sendmail": "Sendmail", "courier": "Courier", "domino": "Domino",
+    "gmail": "Gmail", "yahoo": "Yahoo",
 }
 ACTIONS_ZH = {"substantive": "实质性判定", "link": "关联", "unlink": "取消关联",
               "kind": "类型判定", "exclude": "不纳入"}
@@ -93,6 +106,10 @@ def reason_label(reason: str | None, lang: str) -> str:
 
 def correlation_label(evidence: str | None, lang: str) -> str:
     return _label(CORRELATION_ZH, evidence, lang)
+
+
+def detector_label(detector: str, lang: str) -> str:
+    return _label(DETECTORS_ZH, detector, lang)
 
 
 def action_label(action: str, lang: str) -> str:

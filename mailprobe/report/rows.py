@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from mailprobe.report.labels import (
     action_label,
     correlation_label,
+    detector_label,
     flags_text,
     kind_label,
     mailbox_label,
@@ -228,7 +229,7 @@ def evidence_table(score: CampaignScore, lang: str = "zh") -> Table:
     rows: list[list[Cell]] = [
         [str(m.message_id), local(m.received_at, tz), m.sender, m.subject,
          kind_label(m.kind, lang), subkind_label(m.subkind, lang),
-         reason_label(m.reason, lang), m.detector, m.evidence, m.probe_id,
+         reason_label(m.reason, lang), detector_label(m.detector, lang), m.evidence, m.probe_id,
          m.probe_token or "", correlation_label(m.correlation, lang)] for m in score.messages]
     return Table("evidence", "证据清单" if lang == "zh" else "Evidence",
                  zoned(EVIDENCE_COLUMNS, tz, lang), rows)
