@@ -141,10 +141,10 @@ _CODE_KEYS = frozenset({"code", "token", "status", "unit_id", "probe_id", "messa
 
 
 def _css(key: str, fmt: str) -> str:
-    """A cell's class: "n" numbers and times (right-aligned, unbroken), "c" codes, "t" text."""
+    """A cell's class: "n" numbers and times (right-aligned, unbroken), "c" codes, "" text."""
     if fmt in ("percent", "number", "int", "time"):
         return "n"
-    return "c" if key in _CODE_KEYS else "t"
+    return "c" if key in _CODE_KEYS else ""
 
 
 def _fmt(value: Cell, fmt: str) -> str:

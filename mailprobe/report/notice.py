@@ -141,7 +141,8 @@ def veto_groups(no_channel: list[UnitScore], is_provisional: bool) -> dict[str, 
     if is_provisional:
         return {"veto": [], "no_channel_unconfirmed": list(no_channel)}
     veto = [u for u in no_channel if _published_any(u)]
-    return {"veto": veto, "no_channel_unconfirmed": [u for u in no_channel if u not in veto]}
+    return {"veto": veto,
+            "no_channel_unconfirmed": [u for u in no_channel if not _published_any(u)]}
 
 
 def _published_any(unit: UnitScore) -> bool:

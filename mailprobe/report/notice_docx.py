@@ -148,11 +148,10 @@ def _table(doc: DocumentObject, rows: list[list[str]]) -> None:
     table = doc.add_table(rows=len(rows), cols=width)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for i, row in enumerate(rows):
-        for j in range(width):
-            cell = table.cell(i, j)
-            para = cell.paragraphs[0]
-            run = para.add_run(row[j] if j < len(row) else "")
+    # Row by row: table.cell(i, j) walks the whole grid each call (quadratic on long tables).
+    for i, (doc_row, row) in enumerate(zip(table.rows, rows, strict=True)):
+        for j, cell in enumerate(doc_row.cells):
+            run = cell.paragraphs[0].add_run(row[j] if j < len(row) else "")
             run.bold = i == 0
             _font(run, BODY_FONT, TABLE_SIZE)
 
