@@ -58,3 +58,16 @@ def test_directory_target_and_english(tmp_path: Path) -> None:
     out = write_report(sample_score(), "csv", tmp_path / "out", lang="en")
     assert out == tmp_path / "out" / "units.csv"
     assert read(out)[0][:3] == ["category", "rank", "unit id"]
+
+
+def test_times_follow_the_campaign_time_zone_and_headers_name_it(tmp_path: Path) -> None:
+    from mailprobe.score import load_calendar, score_campaign
+    from tests.report.sample import FINAL, sample_probes
+    from tests.score.factories import campaign
+
+    cal = load_calendar({"timezone": "Asia/Urumqi"})  # UTC+6, two hours behind Beijing
+    score = score_campaign(campaign(sample_probes()), FINAL, cal)
+    write_report(score, "csv", tmp_path / "r.csv")
+    rows = read(tmp_path / "r-probes.csv")
+    probe1 = dict(zip(rows[0], rows[1], strict=True))
+    assert probe1["发出时间（Asia/Urumqi）"] == "2025-03-03 07:00:00"  # 09:00 in Beijing
