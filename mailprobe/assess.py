@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from mailprobe.classify.reasons import SENDER_SIDE, is_hard, reason_for
@@ -73,11 +73,13 @@ class _Review:
 
 
 def campaign_input(session: Session, campaign: Campaign, rubric: Rubric,
-                   categories: tuple[str, ...]) -> CampaignInput:
-    """Everything scoring needs about ``campaign``, staff decisions and review applied."""
-    log = queries.overrides(session)
+                   categories: tuple[str, ...], as_of: datetime | None = None) -> CampaignInput:
+    """Everything scoring needs about ``campaign``, staff decisions and review applied; with
+    ``as_of``, only what was known at that moment (later messages, decisions, sends left out)."""
+    log = [e for e in queries.overrides(session) if as_of is None or e.at <= as_of]
     decisions = Decisions.from_log(log)
-    matched = stored.matched_messages(session, campaign_id=campaign.id)
+    matched = [m for m in stored.matched_messages(session, campaign_id=campaign.id)
+               if as_of is None or m.received_at <= as_of]
     credited, review = _credit(matched, decisions)
     by_probe: dict[int, list[_Seen]] = defaultdict(list)
     for seen in credited:
@@ -92,7 +94,10 @@ def campaign_input(session: Session, campaign: Campaign, rubric: Rubric,
                                              decisions.excluded[record.unit_id],
                                              record.category))
             continue
-        probes.append(_probe_facts(campaign.name, record, by_probe, decisions, review))
+        facts = _probe_facts(campaign.name, record, by_probe, decisions, review)
+        if as_of is not None and record.probe is not None and _sent_after(record.probe, as_of):
+            facts = replace(facts, send_state="pending", accepted_at=None, bounce=None)
+        probes.append(facts)
     return CampaignInput(campaign.name, campaign.window_days, rubric, probes, messages,
                          tuple(override_entry(e) for e in log), excluded, categories,
                          _unmatched_in_window(session, probes))
@@ -192,6 +197,13 @@ def _probe_facts(campaign: str, record: queries.ProbeRecord,
         conflict=probe.id in review.conflicts)
 
 
+def _sent_after(probe: queries.Probe, as_of: datetime) -> bool:
+    """True if ``probe`` had not been sent (or refused) yet at ``as_of``."""
+    if probe.state == "pending":
+        return False
+    return (probe.accepted_at or probe.updated_at) > as_of
+
+
 def _decisive_bounce(bounces: list[_Seen]) -> BounceFacts | None:
     if not bounces:
         return None
@@ -203,14 +215,16 @@ def _decisive_bounce(bounces: list[_Seen]) -> BounceFacts | None:
 
 
 def score_stored(factory: Database, name: str, settings: Settings, calendar: WorkCalendar,
-                 now: datetime, *, save: bool = True) -> CampaignScore:
-    """Score campaign ``name`` as stored now; keep the result with its rubric."""
+                 now: datetime, *, save: bool = True,
+                 as_of: datetime | None = None) -> CampaignScore:
+    """Score campaign ``name`` as stored now and keep the result with its rubric; with
+    ``as_of``, as it stood at that moment (reproducible, not kept)."""
     rubric = rubric_from_settings(settings.scoring)
     with factory() as session, session.begin():
         campaign = queries.get_campaign(session, name)
-        inp = campaign_input(session, campaign, rubric, settings.campaign.categories)
-        result = score_campaign(inp, now, calendar)
-        if save:
+        inp = campaign_input(session, campaign, rubric, settings.campaign.categories, as_of)
+        result = score_campaign(inp, as_of or now, calendar)
+        if save and as_of is None:
             queries.save_score(session, campaign.id, now, result.is_provisional,
                                result.rubric, {"units": [
                                    {"unit_id": u.unit_id, "score": u.score, "rank": u.rank,

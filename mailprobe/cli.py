@@ -196,8 +196,11 @@ def units_import(
                 err.print(f"... and {more} more")
             raise InputError(f"{path}: {len(result.errors)} bad row(s); nothing was imported")
     summary = result.summary
+    for warning in result.warnings:
+        err.print(f"warning: {warning}", markup=False)
     if json_out:
         emit({"file": result.file, "units": result.units, "dry_run": dry_run,
+              "warnings": result.warnings,
               **(dataclasses.asdict(summary) if summary else {})})
     elif summary is None:
         out.print(f"{path}: {result.units} units, all rows valid (dry run: nothing stored)")
@@ -463,7 +466,7 @@ def campaign_list(json_out: JsonFlag = False) -> None:
         return
     for row in rows:
         out.print(
-            f"{row.name}\t{row.state}\t{row.created_at[:16]}\t{row.mailboxes}\t"
+            f"{row.name}\t{row.state}\t{_shown(row.created_at)}\t{row.mailboxes}\t"
             f"{row.probes} probes",
             markup=False,
         )
@@ -600,7 +603,7 @@ def review(ctx: typer.Context, json_out: JsonFlag = False) -> None:
         out.print("nothing to review: every message is decided")
     for i in items:
         probe = f"{i.candidate} {i.unit_name}" if i.candidate else "-"
-        out.print(f"#{i.message}\t{i.reason}\t{i.received_at.isoformat()[:16]}\t{i.kind}\t"
+        out.print(f"#{i.message}\t{i.reason}\t{_shown(i.received_at.isoformat())}\t{i.kind}\t"
                   f"{i.sender}\t{i.subject}\t{probe}\t{i.evidence}", markup=False)
 
 
@@ -838,19 +841,34 @@ def override_list(json_out: JsonFlag = False) -> None:
         return
     for r in rows:
         value = f" = {r['value']}" if r["value"] else ""
-        out.print(f"#{r['id']} {r['at'][:16]} {r['actor']}: {r['action']} {r['target']}{value} "
+        out.print(f"#{r['id']} {_shown(r['at'])} {r['actor']}: {r['action']} {r['target']}{value} "
                   f"({r['reason']})", markup=False)
+
+
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Score as things stood at this ISO 8601 time (naive = the campaign's time zone); "
+        "later mail, sends and overrides are left out, and a time past the window scores it "
+        "as closed.",
+    ),
+]
 
 
 @app.command()
 def score(
-    name: Annotated[str, typer.Argument(help="Campaign name.")], json_out: JsonFlag = False
+    name: Annotated[str, typer.Argument(help="Campaign name.")],
+    as_of: AsOf = None,
+    json_out: JsonFlag = False,
 ) -> None:
     """Score and rank the units of a campaign (provisional while its window is open)."""
     from mailprobe.assess import score_stored
 
     with handled():
-        result = score_stored(database(), name, settings(), calendar(), utcnow())
+        cal = calendar()
+        moment = parse_when(as_of, cal.tz) if as_of else None
+        result = score_stored(database(), name, settings(), cal, utcnow(), as_of=moment)
     if json_out:
         emit(result.to_dict())
         return
@@ -858,7 +876,7 @@ def score(
         out.print("[yellow]PROVISIONAL[/yellow]: the reply window is still open")
     stats = result.stats
     out.print(
-        f"{name}: {stats.sent} sent, delivery {_pct(stats.delivery_rate)}, "
+        f"{name}: {stats.sent} sent, delivery {_pct(stats.delivery_rate)} of sent, "
         f"human replies {_pct(stats.human_reply_rate_sent)} of sent",
         markup=False,
     )
@@ -872,7 +890,15 @@ def score(
 
 
 def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1%}"
+    from mailprobe.report.numbers import percent
+
+    return percent(value)  # the reports' rounding, so the console shows the same figure
+
+
+def _shown(iso: str) -> str:
+    """A stored UTC time as people read it: in the campaign's time zone, the zone named."""
+    tz = calendar().tz
+    return f"{datetime.fromisoformat(iso).astimezone(tz):%Y-%m-%d %H:%M} ({tz.key})"
 
 
 @app.command()
@@ -991,6 +1017,7 @@ def report(
         str | None,
         typer.Option(help="An earlier campaign: show each unit's change in score and rank."),
     ] = None,
+    as_of: AsOf = None,
     json_out: JsonFlag = False,
 ) -> None:
     """Write a reply-rate report; every export says so when the window is still open."""
@@ -1002,7 +1029,8 @@ def report(
     with handled():
         output = report_target(fmt, output, force=force)
         factory, cal, now = database(), calendar(), utcnow()
-        result = score_stored(factory, name, settings(), cal, now)
+        moment = parse_when(as_of, cal.tz) if as_of else None
+        result = score_stored(factory, name, settings(), cal, now, as_of=moment)
         comparison = None
         if compare:
             previous = score_stored(factory, compare, settings(), cal, now, save=False)

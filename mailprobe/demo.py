@@ -250,9 +250,9 @@ def _summary(run: DemoRun, result: CampaignScore, written: list[str]) -> dict[st
         "provisional": result.is_provisional, "first_ranked": best, "reports": written}
     data["text"] = "\n".join([
         f"mailprobe demo: campaign {run.campaign} against {len(run.world.units)} simulated units",
-        f"  probes: {stats.sent} sent; delivery {_pct(stats.delivery_rate)}; hard bounces "
-        f"{_pct(stats.hard_bounce_rate)}; human replies {_pct(stats.human_reply_rate_sent)} "
-        f"of sent; auto-acknowledgement only {_pct(stats.auto_ack_rate)}",
+        f"  probes: {stats.sent} sent; of sent: delivery {_pct(stats.delivery_rate)}, hard "
+        f"bounces {_pct(stats.hard_bounce_rate)}, human replies "
+        f"{_pct(stats.human_reply_rate_sent)}, auto-replies {_pct(stats.auto_ack_rate)}",
         f"  messages back: {run.messages.get('stored', 0)} stored, "
         f"{run.messages.get('matched', 0)} matched to probes, "
         f"{run.messages.get('review', 0)} to review",
@@ -263,7 +263,9 @@ def _summary(run: DemoRun, result: CampaignScore, written: list[str]) -> dict[st
 
 
 def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1%}"
+    from mailprobe.report.numbers import percent
+
+    return percent(value)
 
 
 def _hours(value: float | None) -> str:

@@ -3,7 +3,10 @@
 Offices that cannot grant IMAP export their mail instead; these messages then go through
 the same store → classify → correlate path as polled ones. The arrival time is what our
 side saw: a Maildir file's delivery stamp, an mbox ``From`` line, else the newest
-``Received:`` header, else the file's modification time — never the replier's ``Date:``.
+``Received:`` header. Only a message with none of these (a file saved from a mail client
+that dropped its trace headers) takes the sender's ``Date:``, which RFC 5322 §3.6 makes
+mandatory; never the file's modification time, which a copy or an unzip resets. A message
+with no date at all is still kept: it gets the time it was ingested (pipeline.store_found).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ MAX_MESSAGE_BYTES = 64 * 1024 * 1024  # larger files are recorded as skipped, no
 class FoundMessage:
     source: str  # path, or path#n inside an mbox
     raw: bytes
-    received_at: datetime
+    received_at: datetime | None  # None: no trace or Date header; stored with the ingest time
 
 
 def iter_messages(paths: list[Path]) -> Iterator[FoundMessage]:
@@ -86,21 +89,25 @@ def _read_mbox(path: Path) -> Iterator[FoundMessage]:
 _MAILDIR_STAMP = re.compile(r"^(\d{9,11})\.")
 
 
-def arrival_time(raw: bytes, path: Path) -> datetime:
-    """When our side received ``raw``: Maildir stamp, newest Received header, or mtime."""
+def arrival_time(raw: bytes, path: Path) -> datetime | None:
+    """When our side received ``raw``: Maildir stamp, newest Received header, else Date."""
     stamp = _MAILDIR_STAMP.match(path.name)
     if stamp and path.parent.name in ("cur", "new"):
         return datetime.fromtimestamp(int(stamp.group(1)), UTC)
-    received = _newest_received(raw)
-    if received is not None:
-        return received
-    return datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    head = _header_block(raw)
+    found = _header_time(head, r"^Received:(?:.*\n[ \t])*.*?;\s*(.+)$")
+    return found or _header_time(head, r"^Date:[ \t]*(.+)$")
 
 
-def _newest_received(raw: bytes) -> datetime | None:
-    header_end = raw.find(b"\n\n")
-    head = raw[: header_end if header_end >= 0 else 65536].decode("latin-1")
-    match = re.search(r"^Received:(?:.*\n[ \t])*.*?;\s*(.+)$", head, re.MULTILINE | re.IGNORECASE)
+def _header_block(raw: bytes) -> str:
+    normal = raw.replace(b"\r\n", b"\n")
+    header_end = normal.find(b"\n\n")
+    return normal[: header_end if header_end >= 0 else 65536].decode("latin-1")
+
+
+def _header_time(head: str, pattern: str) -> datetime | None:
+    """The date in the first header matching ``pattern`` (group 1), as aware UTC."""
+    match = re.search(pattern, head, re.MULTILINE | re.IGNORECASE)
     if match is None:
         return None
     try:

@@ -59,7 +59,8 @@ def _store_batch(factory: Database, batch: list[FoundMessage],
                  clock: Clock) -> tuple[int, int]:
     if not batch:
         return 0, 0
-    found = [queries.NewMessage(m.raw, f"file:{m.source}", m.received_at, clock())
+    now = clock()
+    found = [queries.NewMessage(m.raw, f"file:{m.source}", m.received_at or now, now)
              for m in batch]
     with factory() as session, session.begin():
         new = sum(is_new for _, is_new in queries.store_messages(session, found))

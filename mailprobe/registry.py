@@ -2,12 +2,14 @@
 
 :func:`load_registry` is the only function that touches the file; everything under it
 works on decoded rows. Columns (see ALIASES for the accepted Chinese headers, e.g.
-单位编号 单位名称 类别 公共邮箱 领导信箱): ``unit_id, name, category, public_mailbox,
-leader_mailbox``. Headers are case-insensitive; extra table columns are ignored, unknown
-YAML keys are errors (usually typos). An empty mailbox cell means the unit publishes no
-such mailbox. Categories may be written 区县/县区 and 市直部门/市直单位 when the default
-categories are allowed. Lines are file lines (header = 1), XLSX row numbers, or the
-line where a YAML item starts.
+单位编号 单位名称 类别 公开信箱 领导信箱, the headers the reports write): ``unit_id, name,
+category, public_mailbox, leader_mailbox``. Headers are case-insensitive; extra table
+columns are ignored, unknown YAML keys are errors (usually typos). A CSV row with fewer
+cells than the header is an error (a lost separator would shift the columns). An empty
+mailbox cell means the unit publishes no such mailbox; a unit with none at all is imported
+with a warning naming its row. Categories may be written as the reports write them
+(县（市、区）, 市直部门) or 区县/县区 and 市直单位. Lines are file lines (header = 1), XLSX
+row numbers, or the line where a YAML item starts. docs/registry.md describes the format.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
@@ -30,7 +32,9 @@ ALIASES: dict[str, str] = {
     "unit_name": "name", "单位名称": "name", "单位": "name", "名称": "name",
     "类别": "category", "分类": "category", "单位类别": "category",
     "public": "public_mailbox", "公共邮箱": "public_mailbox", "公开邮箱": "public_mailbox",
-    "咨询邮箱": "public_mailbox", "邮箱": "public_mailbox",
+    "咨询邮箱": "public_mailbox", "邮箱": "public_mailbox", "公开信箱": "public_mailbox",
+    "公共信箱": "public_mailbox", "咨询信箱": "public_mailbox", "电子信箱": "public_mailbox",
+    "电子邮箱": "public_mailbox",
     "leader": "leader_mailbox", "领导信箱": "leader_mailbox", "领导邮箱": "leader_mailbox",
 }
 CATEGORY_ALIASES: dict[str, str] = {
@@ -51,6 +55,7 @@ class RegistryResult:
 
     units: list[Unit]
     errors: list[RowError]
+    warnings: list[str] = field(default_factory=list)  # rows imported that staff should check
 
 
 def load_registry(path: Path, categories: Sequence[str] = DEFAULT_CATEGORIES, *,
@@ -74,7 +79,8 @@ def load_registry(path: Path, categories: Sequence[str] = DEFAULT_CATEGORIES, *,
         return _file_error(source, "is an old Excel .xls file; save it as .xlsx or CSV UTF-8")
     if suffix in (".yaml", ".yml"):
         return parse_rows(read_yaml(data), source, categories, test_environment=test_environment)
-    return parse_table(read_csv(data), source, categories, test_environment)
+    return parse_table(read_csv(data), source, categories, test_environment,
+                       complete_rows=True)
 
 
 def read_csv(data: bytes) -> Iterator[Record]:
@@ -168,8 +174,9 @@ def decode_text(data: bytes) -> str | None:
 
 def parse_table(records: Iterable[Record], source: str,
                 categories: Sequence[str] = DEFAULT_CATEGORIES,
-                test_environment: bool = False) -> RegistryResult:
-    """Check a table whose first non-blank record is the header."""
+                test_environment: bool = False, complete_rows: bool = False) -> RegistryResult:
+    """Check a table whose first non-blank record is the header; with ``complete_rows``
+    (CSV) a non-blank row must reach every column the header names."""
     try:
         it = iter(records)
         header = next(((n, c) for n, c in it if any(_cell(v) for v in c)), None)
@@ -179,11 +186,20 @@ def parse_table(records: Iterable[Record], source: str,
         if problem:
             return RegistryResult([], [RowError(source, header[0], None, problem)])
         labels = {canon: _cell(header[1][i]) for i, canon in columns.items()}
-        rows = ((n, {canon: c[i] if i < len(c) else "" for i, canon in columns.items()})
-                for n, c in it)
+        width = max(columns) + 1 if complete_rows else 0
+        rows = ((n, _row_cells(c, columns, width)) for n, c in it)
         return parse_rows(rows, source, categories, labels, test_environment)
     except _NotATable as err:
         return _file_error(source, str(err))
+
+
+def _row_cells(cells: Sequence[object], columns: Mapping[int, str],
+               width: int) -> dict[str, object]:
+    """A record keyed by canonical column; too few cells (when ``width`` asks) is a problem."""
+    if len(cells) < width and any(_cell(v) for v in cells):
+        return {PROBLEM: f"has {len(cells)} cells but the header names {width} columns; "
+                         "a column is missing (a lost separator?), write empty cells as ,,"}
+    return {canon: cells[i] if i < len(cells) else "" for i, canon in columns.items()}
 
 
 def resolve_header(header: Sequence[object]) -> tuple[dict[int, str], str]:
@@ -225,7 +241,7 @@ def parse_rows(rows: Iterable[Row], source: str, categories: Sequence[str] = DEF
                 units.append(unit)
     except _NotATable as err:
         return _file_error(source, str(err))
-    return RegistryResult(units, errors)
+    return RegistryResult(units, errors, checker.warnings)
 
 
 class _RowChecker:
@@ -236,6 +252,7 @@ class _RowChecker:
         self.source, self.categories, self.labels = source, categories, labels
         self.test_environment = test_environment
         self.seen: dict[str, int] = {}
+        self.warnings: list[str] = []
 
     def check(self, line: int, row: Mapping[str, object]) -> tuple[Unit | None, list[RowError]]:
         values = {c: _cell(row.get(c)) for c in COLUMNS}
@@ -262,6 +279,11 @@ class _RowChecker:
         errors += self._check_same_address(line, mailboxes)
         if errors:
             return None, errors
+        if all(m.address is None for m in mailboxes):
+            self.warnings.append(
+                f'{self.source}:{line}: unit "{values["unit_id"]}" ({values["name"]}) publishes '
+                'no mailbox; imported, it scores as "no channel published": confirm with the '
+                "unit that it has none")
         return Unit(values["unit_id"], values["name"], category, tuple(mailboxes), line), []
 
     def _check_unit_id(self, line: int, unit_id: str) -> list[RowError]:

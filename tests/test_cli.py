@@ -103,3 +103,15 @@ def test_worktime_json_over_national_day_2026(cli) -> None:
 
 def test_worktime_into_2027_is_flagged_estimated(cli) -> None:
     assert json.loads(cli("worktime", "2027-01-04", "2027-01-06", "--json"))["estimated"] is True
+
+
+def test_import_warns_about_a_unit_that_publishes_no_mailbox(cli, tmp_path: Path) -> None:
+    registry = tmp_path / "units.csv"
+    registry.write_text("单位编号,单位名称,类别,公开信箱,领导信箱\n"
+                        "D01,某区,县（市、区）,a@a.gov.cn,\nD02,某县,县（市、区）,,\n",
+                        encoding="utf-8")
+    data = json.loads(cli("units", "import", str(registry), "--json"))
+    assert data["added"] == 2
+    assert data["warnings"] == [
+        'units.csv:3: unit "D02" (某县) publishes no mailbox; imported, it scores as '
+        '"no channel published": confirm with the unit that it has none']

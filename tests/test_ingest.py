@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mailbox
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -55,3 +56,19 @@ def test_directory_walk_keeps_eml_and_maildir_files_only(tmp_path: Path) -> None
     (tmp_path / "box" / "cur" / "123456789.x").write_bytes(MSG)
     names = [p.name for p in message_files([tmp_path])]
     assert names == ["a.eml", "123456789.x"]
+
+
+def test_eml_without_received_takes_its_date_not_the_file_time(tmp_path: Path) -> None:
+    path = tmp_path / "saved.eml"
+    path.write_bytes(b"From: a@a.gov.cn\r\nDate: Wed, 4 Mar 2026 16:30:00 +0800\r\n"
+                     b"Subject: hi\r\n\r\nbody\r\n")
+    os.utime(path, (1_900_000_000, 1_900_000_000))
+    [found] = list(iter_messages([path]))
+    assert found.received_at == datetime(2026, 3, 4, 8, 30, tzinfo=UTC)
+
+
+def test_eml_without_any_time_header_has_no_time_not_the_file_time(tmp_path: Path) -> None:
+    path = tmp_path / "bare.eml"
+    path.write_bytes(b"From: a@a.gov.cn\nSubject: hi\n\nDate: Wed, 4 Mar 2026 16:30:00 +0800\n")
+    [found] = list(iter_messages([path]))
+    assert found.received_at is None  # the store gives it the ingest time

@@ -7,6 +7,7 @@ import json
 import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -176,3 +177,37 @@ def test_unlink_takes_a_message_out_of_review_and_explain_says_why(  # type: ign
     assert (explained["match"]["by"], explained["match"]["credited"]) == ("staff", False)
     assert [d["action"] for d in explained["decisions"]] == ["unlink"]
     assert "belongs to no probe" in cli("explain", str(stranger["message"]))
+
+
+def test_score_as_of_a_moment_leaves_out_what_came_later(cli, smtp_sink, tmp_path):  # type: ignore[no-untyped-def]
+    cli("ingest", str(sent_campaign(cli, smtp_sink, tmp_path)))  # answers arrive in 2 hours
+    soon = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    later = (datetime.now(UTC) + timedelta(hours=3)).isoformat()
+    before = json.loads(cli("score", "r1", "--as-of", soon, "--json"))
+    assert before["messages"] == [] and before["stats"]["human_replies"] == 0
+    assert before["generated_at"][:19] == soon[:19]  # scored at that moment
+    after = json.loads(cli("score", "r1", "--as-of", later, "--json"))
+    assert len(after["messages"]) == 4 and after["stats"]["human_replies"] == 2
+    assert json.loads(cli("score", "r1", "--as-of", later, "--json")) == after  # reproducible
+    closed = (datetime.now(UTC) + timedelta(days=90)).isoformat()
+    assert json.loads(cli("score", "r1", "--as-of", closed, "--json"))["is_provisional"] is False
+    unsent = json.loads(cli("score", "r1", "--as-of", "2020-01-01T00:00", "--json"))
+    assert unsent["stats"]["sent"] == 0
+
+
+def test_report_as_of_is_stamped_with_that_moment(cli, smtp_sink, tmp_path):  # type: ignore[no-untyped-def]
+    cli("ingest", str(sent_campaign(cli, smtp_sink, tmp_path)))
+    out = tmp_path / "r.json"
+    cli("report", "r1", "--format", "json", "-o", str(out), "--as-of", "2030-01-02T09:30")
+    doc = json.loads(out.read_text("utf-8"))
+    assert doc["as_of"] == "2030-01-02T01:30:00Z" and doc["timezone"] == "Asia/Shanghai"
+    assert doc["is_provisional"] is False
+
+
+def test_console_times_are_in_the_campaign_zone_and_say_so(cli, smtp_sink, tmp_path):  # type: ignore[no-untyped-def]
+    cli("ingest", str(sent_campaign(cli, smtp_sink, tmp_path)))
+    cli("override", "exclude", "D01", "--reason", "merged", "--actor", "王芳")
+    [entry] = json.loads(cli("override", "list", "--json"))
+    shown = datetime.fromisoformat(entry["at"]).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert f"{shown:%Y-%m-%d %H:%M} (Asia/Shanghai)" in cli("override", "list")
+    assert "(Asia/Shanghai)" in cli("review")

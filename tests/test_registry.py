@@ -265,3 +265,33 @@ def test_non_ascii_local_part_is_refused(tmp_path: Path) -> None:
     _, errors = load(write(tmp_path, "u.csv", text))
     assert errors[0].startswith('u.csv:2: column "public_mailbox": "信箱@政府.cn" is not a valid '
                                 "address (Internationalized characters before the @-sign")
+
+
+def test_headers_the_reports_write_are_accepted(tmp_path: Path) -> None:
+    path = write(tmp_path, "r.csv", "单位编号,单位名称,类别,公开信箱,领导信箱\n"
+                 "D01,某某区人民政府,县（市、区）,zwgk@a.gov.cn,ld@a.gov.cn\n"
+                 "B01,某某市教育局,市直部门,jyj@b.gov.cn,\n")
+    units, errors = load(path)
+    assert errors == []
+    assert [(u.unit_id, u.category, u.mailboxes[0].address) for u in units] == [
+        ("D01", "county_district", "zwgk@a.gov.cn"), ("B01", "city_department", "jyj@b.gov.cn")]
+
+
+def test_a_row_with_missing_columns_is_an_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "r.csv", f"{HEADER}\nD01,某区,county_district,a@a.gov.cn\n"
+                 "D02,某县,county_district,b@b.gov.cn,\n")
+    units, errors = load(path)
+    assert errors == ["r.csv:2: has 4 cells but the header names 5 columns; a column is "
+                      "missing (a lost separator?), write empty cells as ,,; fix the row"]
+    assert [u.unit_id for u in units] == ["D02"]
+
+
+def test_a_unit_publishing_no_mailbox_is_imported_with_a_warning_naming_its_row(
+        tmp_path: Path) -> None:
+    path = write(tmp_path, "r.csv", f"{HEADER}\nD01,某区,county_district,a@a.gov.cn,\n"
+                 "D02,某县,county_district,,\n")
+    result = load_registry(path, CATEGORIES)
+    assert result.errors == [] and [u.unit_id for u in result.units] == ["D01", "D02"]
+    assert result.warnings == [
+        'r.csv:3: unit "D02" (某县) publishes no mailbox; imported, it scores as "no channel '
+        'published": confirm with the unit that it has none']

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from mailprobe.report.numbers import percent
 from mailprobe.report.rows import category_label, outcome_label
 from mailprobe.score.outcome import Outcome
 from mailprobe.score.result import CampaignScore, KMPoint
@@ -47,7 +48,7 @@ def reply_rate_chart(score: CampaignScore, lang: str, title: str) -> str:
         body.append(_text(label_w - 6, y + 15, name, "end"))
         body.append(f'<rect x="{label_w}" y="{y}" width="{bar:.1f}" height="{bar_h}" '
                     'fill="#1565c0"/>')
-        body.append(_text(label_w + bar + 6, y + 15, f"{rate * 100:.1f}%"))
+        body.append(_text(label_w + bar + 6, y + 15, percent(rate)))
     return _svg(width, 20 + len(groups) * (bar_h + 10), title, body)
 
 
@@ -70,7 +71,7 @@ def outcome_chart(score: CampaignScore, lang: str, title: str) -> str:
         body.append(f'<rect x="{lx}" y="{ly - 10}" width="12" height="12" '
                     f'fill="{COLOURS[outcome]}"/>')
         body.append(_text(lx + 18, ly, f"{outcome_label(outcome, lang)}  {n} "
-                                       f"({n / total * 100:.1f}%)"))
+                                       f"({percent(n / total)})"))
     return _svg(width, 70 + ((len(counts) + 1) // 2) * 20, title, body)
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from pathlib import Path
 
+from mailprobe.report.numbers import percent
 from mailprobe.report.rows import Cell, Table, all_tables
 from mailprobe.score.rank import Comparison
 from mailprobe.score.result import CampaignScore
@@ -29,8 +31,10 @@ def format_cell(value: Cell, fmt: str) -> str:
         return ""
     if isinstance(value, str):
         return neutralise(value)
-    if fmt == "percent" and isinstance(value, float | int):
-        return f"{value * 100:.1f}%"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")  # already in the campaign's zone
+    if fmt == "percent":
+        return percent(value)
     return str(value)
 
 

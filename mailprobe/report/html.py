@@ -7,6 +7,7 @@ forbids scripts and any fetch. No external script, style, font or image.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,17 +15,28 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from mailprobe.report import charts, templates_dir
+from mailprobe.report.labels import (
+    flags_text,
+    mailbox_label,
+    reason_label,
+    send_state_label,
+)
+from mailprobe.report.numbers import number, percent
+from mailprobe.report.rates import group_rate, unit_rate
 from mailprobe.report.rows import (
     EVIDENCE_LABELS,
     Cell,
     Table,
+    calendar_sources,
     categories_table,
     category_label,
     comparison_table,
     evidence_table,
     outcome_label,
     overrides_table,
+    report_tz,
     status_line,
+    tz_label,
     when,
 )
 from mailprobe.score.outcome import Outcome
@@ -34,22 +46,26 @@ from mailprobe.score.result import CampaignScore
 TEXT: dict[str, dict[str, str]] = {
     "zh": {"title": "政务信箱测评报告", "provisional": "暂定结果", "summary": "概况",
            "charts": "图表", "reply_rate": "各类别人工回复率（占已发送）",
-           "outcomes": "探测结果构成", "latency": "首次人工回复用时分布",
-           "km": "回复时间曲线（Kaplan–Meier，未回复按删失处理）", "ranking": "排名",
+           "mailbox": "信箱", "outcome": "结果", "reason": "原因", "probe_id": "探测编号",
+           "zone": "北京时间",
+           "outcomes": "探测结果构成（占全部探测）", "latency": "首次人工回复用时分布",
+           "km": "回复时间曲线（占已送达；Kaplan–Meier，未回复按删失处理）", "ranking": "排名",
            "rank": "排名", "unit": "单位", "score": "得分", "public": "公开信箱",
-           "leader": "领导信箱", "reply_rate_col": "人工回复率", "interval": "区间",
+           "leader": "领导信箱", "reply_rate_col": "人工回复率（占计入考核的探测）",
+           "interval": "区间",
            "evidence_class": "证据等级", "latency_col": "用时中位数（工作小时）",
            "flags": "标记", "comparison": "与上轮比较", "reprobe": "待重测（不计入考核）",
            "evidence": "证据清单", "overrides": "更正记录", "excluded": "未纳入单位",
            "method": "方法说明", "stats": "分类统计", "none": "无"},
     "en": {"title": "Mailbox assessment report", "provisional": "Provisional",
            "summary": "Summary", "charts": "Charts",
-           "reply_rate": "Human-reply rate by category (of sent)",
-           "outcomes": "Outcomes of all probes", "latency": "Time to first human reply",
-           "km": "Reply-time curve (Kaplan–Meier, non-replies censored)",
+           "reply_rate": "Human-reply rate by category (of sent)", "mailbox": "Mailbox",
+           "outcome": "Outcome", "reason": "Reason", "probe_id": "Probe", "zone": "Beijing time",
+           "outcomes": "Outcomes (of all probes)", "latency": "Time to first human reply",
+           "km": "Reply-time curve (of delivered; Kaplan–Meier, non-replies censored)",
            "ranking": "Ranking", "rank": "Rank", "unit": "Unit", "score": "Score",
            "public": "Public mailbox", "leader": "Leader mailbox",
-           "reply_rate_col": "Human-reply rate", "interval": "Interval",
+           "reply_rate_col": "Human-reply rate (of charged probes)", "interval": "Interval",
            "evidence_class": "Evidence", "latency_col": "Median latency (working h)",
            "flags": "Flags", "comparison": "Change since the last round",
            "reprobe": "To re-probe (not charged)", "evidence": "Evidence",
@@ -68,12 +84,8 @@ def environment() -> Environment:
     return env
 
 
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.1f}%"
-
-
-def _num(value: float | None, digits: int = 1) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
+_pct = percent
+_num = number
 
 
 def render_html(score: CampaignScore, lang: str = "zh",
@@ -85,11 +97,18 @@ def render_html(score: CampaignScore, lang: str = "zh",
 
 def html_context(score: CampaignScore, lang: str,
                  compare: Comparison | None) -> dict[str, Any]:
-    t = TEXT[lang]
+    t = dict(TEXT[lang])
+    tz = report_tz(score)
+    t["zone"] = tz_label(tz, lang)
     reprobe = [p for p in score.probes if "REPROBE" in p.flags]
     return {
         "t": t, "lang": lang, "score": score, "status": status_line(score, lang),
-        "when": when, "category_label": lambda c: category_label(c, lang),
+        "when": lambda at: when(at, tz), "category_label": lambda c: category_label(c, lang),
+        "rate": lambda g, key: group_rate(g, key), "unit_rate": unit_rate,
+        "flags": lambda f: flags_text(f, lang), "mailbox": lambda m: mailbox_label(m, lang),
+        "reason": lambda r: reason_label(r, lang),
+        "send_state": lambda s: send_state_label(s, lang),
+        "calendar_sources": calendar_sources(score, lang),
         "outcome_label": lambda o: outcome_label(Outcome(o), lang),
         "evidence_label": lambda e: EVIDENCE_LABELS[e][0 if lang == "zh" else 1],
         "charts": {
@@ -108,20 +127,35 @@ def html_context(score: CampaignScore, lang: str,
 
 def _plain(table: Table) -> dict[str, Any]:
     """Headers and pre-formatted cell strings for a generic table (still autoescaped)."""
-    lang_rows: list[list[str]] = []
+    lang_rows: list[list[tuple[str, str]]] = []
     for i, row in enumerate(table.rows):
-        lang_rows.append([_fmt(v, table.cell_format(i, j)) for j, v in enumerate(row)])
+        lang_rows.append([(_fmt(v, table.cell_format(i, j)),
+                           _css(table.columns[j].key, table.cell_format(i, j)))
+                          for j, v in enumerate(row)])
     return {"title": table.title, "headers": [c.zh for c in table.columns],
             "headers_en": [c.en for c in table.columns], "rows": lang_rows}
+
+
+# Columns holding codes and identifiers: never broken inside (CSS white-space: nowrap).
+_CODE_KEYS = frozenset({"code", "token", "status", "unit_id", "probe_id", "message_id"})
+
+
+def _css(key: str, fmt: str) -> str:
+    """A cell's class: "n" numbers and times (right-aligned, unbroken), "c" codes, "" text."""
+    if fmt in ("percent", "number", "int", "time"):
+        return "n"
+    return "c" if key in _CODE_KEYS else ""
 
 
 def _fmt(value: Cell, fmt: str) -> str:
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")  # already in the campaign's zone
     if fmt == "percent" and isinstance(value, int | float):
-        return _pct(float(value))
+        return percent(float(value))
     if isinstance(value, float):
-        return f"{value:.2f}"
+        return number(value, 2)
     return str(value)
 
 

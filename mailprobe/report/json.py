@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from mailprobe.report.rows import status_line
+from mailprobe.report.rates import schema2_rates
+from mailprobe.report.rows import report_tz, status_line
 from mailprobe.score.rank import Comparison
 from mailprobe.score.result import CampaignScore
 
@@ -15,6 +16,9 @@ def report_document(score: CampaignScore, lang: str = "zh",
                     compare: Comparison | None = None) -> dict[str, Any]:
     """The JSON report as a dict: the score tree plus status line and optional comparison."""
     doc = score.to_dict()
+    schema2_rates(doc, [score.stats, *score.category_stats], list(score.units))
+    doc["as_of"] = doc["generated_at"]
+    doc["timezone"] = report_tz(score).key
     doc["status"] = status_line(score, lang)
     doc["lang"] = lang
     doc["comparison"] = compare.to_dict() if compare is not None else None

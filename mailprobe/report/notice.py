@@ -9,19 +9,31 @@ inject markup into a document that may later be rendered.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from mailprobe.report import templates_dir
-from mailprobe.report.rows import category_label, status_line, when
+from mailprobe.report.numbers import number, percent
+from mailprobe.report.rows import (
+    category_label,
+    report_tz,
+    source_label,
+    status_line,
+    tz_label,
+    when,
+)
 from mailprobe.score.metrics import leader_never_answered
-from mailprobe.score.outcome import HUMAN
+from mailprobe.score.outcome import HUMAN, Outcome
 from mailprobe.score.rank import Comparison
-from mailprobe.score.result import CampaignScore
+from mailprobe.score.result import CampaignScore, UnitScore
 
 FULL_RANKING_MAX = 60  # longer categories list the first and last 20; the XLSX has them all
+KEEP_ENDS = 20
+TOP_N = 5
+T = TypeVar("T")
 # Inline specials only: names never start a line in the templates.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
 
@@ -32,12 +44,33 @@ def md(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", plain).replace("<", "&lt;")
 
 
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.1f}%"
+_pct = percent
+_num = number
 
 
-def _num(value: float | None, digits: int = 1) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
+def top_with_ties(items: Sequence[T], n: int, key: Callable[[T], object]) -> list[T]:
+    """The first ``n`` of ``items`` (already sorted by ``key``), plus every later item tied
+    with the n-th: a list that names "the best five" never cuts a tie in two."""
+    if len(items) <= n:
+        return list(items)
+    last = key(items[n - 1])
+    end = n
+    while end < len(items) and key(items[end]) == last:
+        end += 1
+    return list(items[:end])
+
+
+def ranking_rows(ranked: Sequence[UnitScore], full_max: int = FULL_RANKING_MAX,
+                 keep: int = KEEP_ENDS) -> list[UnitScore | int]:
+    """The ranking as the notice lists it: all units, or the first and last ``keep`` with the
+    number left out in between (an int); a cut never falls inside a tie on rank."""
+    if len(ranked) <= full_max:
+        return list(ranked)
+    head = top_with_ties(ranked, keep, lambda u: u.rank)
+    tail = top_with_ties(list(reversed(ranked)), keep, lambda u: u.rank)[::-1]
+    if len(head) + len(tail) >= len(ranked):
+        return list(ranked)
+    return [*head, len(ranked) - len(head) - len(tail), *tail]
 
 
 def notice_context(score: CampaignScore, lang: str = "zh",
@@ -49,13 +82,18 @@ def notice_context(score: CampaignScore, lang: str = "zh",
     charged = public.charged + leader.charged
     dead, silent = public.dead + leader.dead, public.silent + leader.silent
     answered = [u for u in score.units if u.rank is not None and u.human_replies]
-    fastest = sorted((u for u in answered if u.median_latency_hours is not None),
-                     key=lambda u: (u.median_latency_hours, u.unit_id))[:5]
-    best_rate = sorted(answered, key=lambda u: (-(u.reply_rate or 0), u.rank or 0,
-                                                u.unit_id))[:5]
+    fastest = top_with_ties(sorted((u for u in answered if u.median_latency_hours is not None),
+                                   key=lambda u: (u.median_latency_hours, u.unit_id)),
+                            TOP_N, lambda u: number(u.median_latency_hours))
+    best_rate = top_with_ties(sorted(answered, key=lambda u: (-(u.reply_rate or 0), u.rank or 0,
+                                                              u.unit_id)),
+                              TOP_N, lambda u: percent(u.reply_rate))
+    no_channel = [u for u in score.units if "NO_EFFECTIVE_CHANNEL" in u.flags]
+    tz = report_tz(score)
     return {
         "score": score, "s": s, "lang": lang, "status": status_line(score, lang),
-        "when": when, "cat": lambda c: category_label(c, lang),
+        "when": lambda at: when(at, tz), "zone": tz_label(tz, lang),
+        "cat": lambda c: category_label(c, lang),
         "public": public, "leader": leader,
         "mailboxes": public.published + leader.published,
         "working": public.delivered + leader.delivered,
@@ -64,20 +102,52 @@ def notice_context(score: CampaignScore, lang: str = "zh",
         "dead_share": dead / charged if charged else None,
         "silent_share": silent / charged if charged else None,
         "dead_or_silent_share": (dead + silent) / charged if charged else None,
-        "by_category": [(c, score.category_units(c), st)
+        "by_category": [(c, score.category_units(c), st,
+                         ranking_rows([u for u in score.category_units(c) if u.rank]))
                         for c, st in zip(score.categories, score.category_stats, strict=True)],
         "full_max": FULL_RANKING_MAX,
         "fastest": fastest, "best_rate": best_rate,
         "all_within_3": _all_within(score, {u.unit_id for u in answered}, 3),
-        "no_channel": [u for u in score.units if "NO_EFFECTIVE_CHANNEL" in u.flags],
+        "no_channel": no_channel, **veto_groups(no_channel, score.is_provisional),
+        "excluded": score.excluded_units,
+        "estimated_sources": estimated_sources(score, lang),
         "leader_silent": leader_never_answered(score.units),
         "overdue": [u for u in score.units if "OVERDUE_3_MONTHS" in u.flags],
         "missing_leader": [u for u in score.units if "CHANNEL_MISSING:leader" in u.flags],
         "reprobe": sum("REPROBE" in p.flags for p in score.probes),
         "compare": compare,
-        "improved": sorted((c for c in compare.units if (c.score_change or 0) > 0),
-                           key=lambda c: -(c.score_change or 0))[:5] if compare else [],
+        "improved": top_with_ties(
+            sorted((c for c in compare.units if (c.score_change or 0) > 0),
+                   key=lambda c: -(c.score_change or 0)),
+            TOP_N, lambda c: number(c.score_change)) if compare else [],
     }
+
+
+def estimated_sources(score: CampaignScore, lang: str) -> str:
+    """The estimated years of the calendar and how each was estimated."""
+    sources = score.calendar.get("year_sources", {})
+    return ("；" if lang == "zh" else "; ").join(
+        f"{y}{'年' if lang == 'zh' else ''}: {source_label(src, lang)}"
+        for y, src in sources.items() if str(src).startswith("estimated"))
+
+
+def veto_groups(no_channel: list[UnitScore], is_provisional: bool) -> dict[str, list[UnitScore]]:
+    """Which units the 单项否决 rule (no effective consultation channel) applies to.
+
+    It applies only to a final result for a unit that published a mailbox that cannot
+    receive mail; a unit that published none may have another channel (a web form), so
+    staff confirm it first; while the window is open nothing is asserted.
+    """
+    if is_provisional:
+        return {"veto": [], "no_channel_unconfirmed": list(no_channel)}
+    veto = [u for u in no_channel if _published_any(u)]
+    return {"veto": veto,
+            "no_channel_unconfirmed": [u for u in no_channel if not _published_any(u)]}
+
+
+def _published_any(unit: UnitScore) -> bool:
+    return any(o != Outcome.NOT_PUBLISHED for o in (*unit.public_outcomes,
+                                                     *unit.leader_outcomes))
 
 
 def _all_within(score: CampaignScore, unit_ids: set[str], days: int) -> list[str]:
@@ -105,7 +175,12 @@ def render_notice(score: CampaignScore, lang: str = "zh",
 
 def write_notice(score: CampaignScore, path: Path, lang: str = "zh",
                  compare: Comparison | None = None) -> Path:
-    """Write the draft notice (Markdown, UTF-8)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_notice(score, lang, compare), encoding="utf-8")
-    return path
+    """Write the draft notice twice: Markdown (UTF-8) at ``path`` and Word next to it
+    (``notice.md`` and ``notice.docx``); returns the Markdown file."""
+    from mailprobe.report.notice_docx import write_notice_docx
+
+    md_path = path.with_suffix(".md") if path.suffix.lower() == ".docx" else path
+    md_path.parent.mkdir(parents=True, exist_ok=True)
+    md_path.write_text(render_notice(score, lang, compare), encoding="utf-8")
+    write_notice_docx(md_path.with_suffix(".docx"), score, lang, compare)
+    return md_path

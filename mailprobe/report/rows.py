@@ -1,8 +1,10 @@
 """Pure: the report tables built from a CampaignScore, shared by every writer.
 
-A :class:`Table` is a title, column specs and rows of plain cells (str, int, float, None).
-Times are shown in Beijing time; shares stay numbers 0-1 with the column format "percent",
-so the XLSX writer can keep them numeric and the CSV writer can print "50.0%".
+A :class:`Table` is a title, column specs and rows of plain cells (str, int, float,
+datetime, None). Times are aware datetimes in the campaign's time zone (the calendar's,
+Asia/Shanghai by default), and headers say which zone; shares are rounded once
+(numbers.py) and stay numbers 0-1 with the column format "percent", so the XLSX writer
+keeps them numeric and the CSV and HTML writers print the same "50.0%".
 """
 
 from __future__ import annotations
@@ -12,11 +14,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from mailprobe.report.labels import (
+    action_label,
+    correlation_label,
+    detector_label,
+    flags_text,
+    kind_label,
+    mailbox_label,
+    reason_label,
+    send_state_label,
+    subkind_label,
+)
+from mailprobe.report.numbers import base_label, rate_value, round_number
+from mailprobe.report.rates import GROUP_RATES, group_rate, unit_rate, within_rate
 from mailprobe.score.outcome import LABELS_EN, LABELS_ZH, Outcome
 from mailprobe.score.rank import Comparison
 from mailprobe.score.result import CampaignScore, GroupStats, UnitScore
 
-Cell = str | int | float | None
+Cell = str | int | float | datetime | None
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 
@@ -46,9 +61,26 @@ class Table:
         return fmt
 
 
-def when(at: datetime | None) -> str:
-    """Beijing time as "YYYY-MM-DD HH:MM:SS" (empty for None)."""
-    return at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S") if at else ""
+def when(at: datetime | None, tz: ZoneInfo = BEIJING) -> str:
+    """Local time in ``tz`` as "YYYY-MM-DD HH:MM:SS" (empty for None); headers name the zone."""
+    return at.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S") if at else ""
+
+
+def report_tz(score: CampaignScore) -> ZoneInfo:
+    """The campaign's time zone: the calendar's (``[calendar] timezone``), Asia/Shanghai."""
+    return ZoneInfo(str(score.calendar.get("timezone", "Asia/Shanghai")))
+
+
+def tz_label(tz: ZoneInfo, lang: str) -> str:
+    """How headers mark the zone: 北京时间 for Asia/Shanghai, else the zone's name."""
+    if tz.key == "Asia/Shanghai":
+        return "北京时间" if lang == "zh" else "Beijing time"
+    return tz.key
+
+
+def local(at: datetime | None, tz: ZoneInfo) -> datetime | None:
+    """A time cell: the instant in the campaign's zone (writers format or store it)."""
+    return at.astimezone(tz) if at else None
 
 
 def outcome_label(o: Outcome, lang: str) -> str:
@@ -72,14 +104,16 @@ def category_label(cat: str, lang: str) -> str:
 def status_line(score: CampaignScore, lang: str) -> str:
     """The sentence every export carries: provisional or final, and the overrides log."""
     n = len(score.overrides)
+    tz = report_tz(score)
+    zone = tz_label(tz, lang)
+    closes, as_of = when(score.window_closes_at, tz), when(score.generated_at, tz)
     if lang == "zh":
-        closes = when(score.window_closes_at)
-        state = (f"暂定结果（provisional）：回复观察期尚未结束（截至 {closes}）"
+        state = (f"暂定结果：回复观察期尚未结束（截至 {closes}，{zone}）"
                  if score.is_provisional else "最终结果：回复观察期已结束")
-        return f"{state}；生成于 {when(score.generated_at)}；人工更正记录 {n} 条，见“更正记录”。"
-    state = (f"PROVISIONAL: the reply window is open until {when(score.window_closes_at)}"
+        return f"{state}；数据截至 {as_of}（{zone}）；人工更正记录 {n} 条，见“更正记录”。"
+    state = (f"PROVISIONAL: the reply window is open until {closes} ({zone})"
              if score.is_provisional else "Final: the reply window has closed")
-    return f"{state}; generated {when(score.generated_at)}; overrides log: {n} entries."
+    return f"{state}; as of {as_of} ({zone}); overrides log: {n} entries."
 
 
 UNIT_COLUMNS = (
@@ -91,9 +125,10 @@ UNIT_COLUMNS = (
     Column("leader_score", "领导信箱得分", "leader score", "number"),
     Column("score", "单位得分", "unit score", "number"),
     Column("points", "折算分值", "points", "number"),
-    Column("reply_rate", "人工回复率", "human-reply rate", "percent"),
-    Column("reply_low", "区间下限", "interval low", "percent"),
-    Column("reply_high", "区间上限", "interval high", "percent"),
+    Column("reply_rate", "人工回复率（占计入考核的探测）", "human-reply rate (of charged probes)",
+           "percent"),
+    Column("reply_low", "人工回复率区间下限", "reply-rate interval low", "percent"),
+    Column("reply_high", "人工回复率区间上限", "reply-rate interval high", "percent"),
     Column("evidence", "证据等级", "evidence class"),
     Column("median_hours", "回复用时中位数（工作小时）", "median latency (working h)", "number"),
     Column("flags", "标记", "flags"), Column("status", "状态", "status"),
@@ -107,10 +142,10 @@ def units_table(score: CampaignScore, lang: str = "zh") -> Table:
         rows.append([
             category_label(u.category, lang), u.rank, u.unit_id, u.name,
             _outcomes(u.public_outcomes, lang), _outcomes(u.leader_outcomes, lang),
-            _r(u.public_score), _r(u.leader_score), _r(u.score), _r(u.points), u.reply_rate,
-            u.reply_low, u.reply_high,
+            _r(u.public_score), _r(u.leader_score), _r(u.score), _r(u.points),
+            unit_rate(u).value, rate_value(u.reply_low), rate_value(u.reply_high),
             EVIDENCE_LABELS[u.evidence_class][0 if lang == "zh" else 1],
-            _r(u.median_latency_hours), " ".join(u.flags), _state(u.is_provisional, lang)])
+            _r(u.median_latency_hours), flags_text(u.flags, lang), _state(u.is_provisional, lang)])
     title = "单位得分与排名" if lang == "zh" else "Unit scores and ranks"
     return Table("units", title, UNIT_COLUMNS, rows)
 
@@ -128,7 +163,14 @@ def _state(provisional: bool, lang: str) -> str:
 
 
 def _r(value: float | None, digits: int = 2) -> float | None:
-    return None if value is None else round(value, digits)
+    return round_number(value, digits)
+
+
+def zoned(columns: tuple[Column, ...], tz: ZoneInfo, lang: str) -> tuple[Column, ...]:
+    """Columns whose time headers name the campaign's zone (北京时间 is the default's name)."""
+    zone = tz_label(tz, lang)
+    return tuple(Column(c.key, c.zh.replace("北京时间", zone),
+                        c.en.replace("(Beijing)", f"({zone})"), c.fmt) for c in columns)
 
 
 PROBE_COLUMNS = (
@@ -139,7 +181,7 @@ PROBE_COLUMNS = (
     Column("accepted_at", "发出时间（北京时间）", "accepted (Beijing)", "time"),
     Column("outcome", "结果", "outcome"), Column("charged", "计入考核", "charged"),
     Column("score", "信箱得分", "mailbox score", "number"),
-    Column("human_at", "首次人工回复时间", "first human reply (Beijing)", "time"),
+    Column("human_at", "首次人工回复时间（北京时间）", "first human reply (Beijing)", "time"),
     Column("human_hours", "人工回复用时（工作小时）", "human latency (working h)", "number"),
     Column("human_days", "人工回复用时（工作日）", "human latency (working days)", "number"),
     Column("auto_hours", "自动回复用时（工作小时）", "auto-reply latency (working h)", "number"),
@@ -152,19 +194,22 @@ PROBE_COLUMNS = (
 def probes_table(score: CampaignScore, lang: str = "zh") -> Table:
     """One row per probe: outcome, components and latencies."""
     yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
+    tz = report_tz(score)
     rows: list[list[Cell]] = []
     for p in score.probes:
         h, a = p.human_latency, p.auto_latency
         estimated = any(s is not None and s.estimated for s in (h, a))
         rows.append([
             p.probe_id, p.unit_id, p.unit_name, category_label(p.category, lang),
-            p.mailbox_type, p.address or "", p.code, p.send_state, when(p.accepted_at),
+            mailbox_label(p.mailbox_type, lang), p.address or "", p.code,
+            send_state_label(p.send_state, lang), local(p.accepted_at, tz),
             outcome_label(p.outcome, lang), yes if p.is_charged else no, _r(p.score),
-            when(p.first_human_reply_at), _r(h.working_hours) if h else None,
+            local(p.first_human_reply_at, tz), _r(h.working_hours) if h else None,
             h.working_days if h else None, _r(a.working_hours) if a else None,
-            yes if estimated else no, p.bounce_reason or "", p.bounce_status or "",
-            " ".join(p.flags)])
-    return Table("probes", "探测明细" if lang == "zh" else "Probes", PROBE_COLUMNS, rows)
+            yes if estimated else no, reason_label(p.bounce_reason, lang),
+            p.bounce_status or "", flags_text(p.flags, lang)])
+    return Table("probes", "探测明细" if lang == "zh" else "Probes",
+                 zoned(PROBE_COLUMNS, tz, lang), rows)
 
 
 EVIDENCE_COLUMNS = (
@@ -180,25 +225,27 @@ EVIDENCE_COLUMNS = (
 
 def evidence_table(score: CampaignScore, lang: str = "zh") -> Table:
     """Every received message with the verdict, detector and the evidence that tied it."""
+    tz = report_tz(score)
     rows: list[list[Cell]] = [
-        [str(m.message_id), when(m.received_at), m.sender, m.subject, m.kind, m.subkind or "",
-         m.reason or "", m.detector, m.evidence, m.probe_id, m.probe_token or "",
-         m.correlation or ""] for m in score.messages]
-    return Table("evidence", "证据清单" if lang == "zh" else "Evidence", EVIDENCE_COLUMNS, rows)
+        [str(m.message_id), local(m.received_at, tz), m.sender, m.subject,
+         kind_label(m.kind, lang), subkind_label(m.subkind, lang),
+         reason_label(m.reason, lang), detector_label(m.detector, lang), m.evidence, m.probe_id,
+         m.probe_token or "", correlation_label(m.correlation, lang)] for m in score.messages]
+    return Table("evidence", "证据清单" if lang == "zh" else "Evidence",
+                 zoned(EVIDENCE_COLUMNS, tz, lang), rows)
 
 
 STAT_ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("units", "单位数", "units", "int"), ("probes", "探测数", "probes", "int"),
     ("published", "已公开信箱", "published mailboxes", "int"),
     ("sent", "已发送", "sent", "int"), ("delivered", "已送达", "delivered", "int"),
-    ("hard_bounce_rate", "退信率（永久）", "hard-bounce rate", "percent"),
-    ("soft_bounce_rate", "退信率（暂时）", "soft-bounce rate", "percent"),
-    ("sender_side_rate", "被拒收率（发信方原因）", "sender-side rejection rate", "percent"),
+    ("hard_bounce_rate", "永久退信率", "hard-bounce rate", "percent"),
+    ("soft_bounce_rate", "暂时退信率", "soft-bounce rate", "percent"),
+    ("sender_side_rate", "发信方原因被拒收率", "sender-side rejection rate", "percent"),
     ("delivery_rate", "送达率", "delivery rate", "percent"),
     ("auto_ack_rate", "自动回复率", "auto-acknowledgement rate", "percent"),
-    ("human_reply_rate_sent", "人工回复率（占已发送）", "human-reply rate (of sent)", "percent"),
-    ("human_reply_rate_delivered", "人工回复率（占已送达）", "human-reply rate (of delivered)",
-     "percent"),
+    ("human_reply_rate_sent", "人工回复率", "human-reply rate", "percent"),
+    ("human_reply_rate_delivered", "人工回复率", "human-reply rate", "percent"),
     ("substantive_rate", "实质回复率", "substantive rate", "percent"),
     ("latency_median", "回复用时中位数（工作小时）", "latency median (working h)", "number"),
     ("latency_p75", "回复用时P75（工作小时）", "latency P75 (working h)", "number"),
@@ -210,11 +257,23 @@ STAT_ROWS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+def stat_label(key: str, zh: str, en: str, lang: str) -> str:
+    """A statistic's name; a rate's name says its base: 送达率（占已发送）."""
+    name = zh if lang == "zh" else en
+    if key not in GROUP_RATES:
+        return name
+    base = base_label(GROUP_RATES[key][2], lang)
+    return f"{name}（{base}）" if lang == "zh" else f"{name} ({base})"
+
+
 def stat_value(s: GroupStats, key: str) -> Cell:
+    """One statistic as shown: rates rounded once (numbers.py), other numbers to 2 places."""
+    if key in GROUP_RATES:
+        return group_rate(s, key).value
     special = {"latency_median": s.latency_hours.median, "latency_p75": s.latency_hours.p75,
                "latency_p90": s.latency_hours.p90, "auto_median": s.auto_latency_hours.median}
     value = special[key] if key in special else getattr(s, key)
-    return round(value, 2) if isinstance(value, float) and not key.endswith("rate") else value
+    return _r(value) if isinstance(value, float) else value
 
 
 def categories_table(score: CampaignScore, lang: str = "zh") -> Table:
@@ -227,11 +286,12 @@ def categories_table(score: CampaignScore, lang: str = "zh") -> Table:
     rows: list[list[Cell]] = []
     formats: list[str] = []
     for key, zh, en, fmt in STAT_ROWS:
-        rows.append([zh if lang == "zh" else en, *(stat_value(g, key) for g in groups)])
+        rows.append([stat_label(key, zh, en, lang), *(stat_value(g, key) for g in groups)])
         formats.append(fmt)
     for d in score.stats.within_days:
-        label = f"{d}个工作日内回复占比" if lang == "zh" else f"answered within {d} working days"
-        rows.append([label, *(g.within_days.get(d) for g in groups)])
+        label = (f"{d}个工作日内人工回复（占已送达）" if lang == "zh"
+                 else f"answered within {d} working days (of delivered)")
+        rows.append([label, *(within_rate(g, d).value for g in groups)])
         formats.append("percent")
     title = "总体与分类统计" if lang == "zh" else "Statistics by category"
     return Table("categories", title, columns, rows, tuple(formats))
@@ -241,32 +301,55 @@ def summary_table(score: CampaignScore, lang: str = "zh") -> Table:
     """Key facts of the campaign: name, window, status, calendar, rubric, counts."""
     zh = lang == "zh"
     s = score.stats
+    tz = report_tz(score)
+    zone = tz_label(tz, lang)
     items: list[tuple[str, str, Cell, str]] = [
         ("活动", "campaign", score.campaign, "text"),
         ("状态", "status", status_line(score, lang), "text"),
-        ("生成时间（北京时间）", "generated (Beijing)", when(score.generated_at), "time"),
+        (f"数据截至（{zone}）", f"as of ({zone})", local(score.generated_at, tz), "time"),
         ("回复期限（工作日）", "reply window (working days)", score.window_days, "int"),
-        ("观察期结束", "window closes", when(score.window_closes_at), "time"),
+        (f"观察期结束（{zone}）", f"window closes ({zone})", local(score.window_closes_at, tz),
+         "time"),
         ("办公时间", "office hours", ", ".join(score.calendar.get("office_hours", [])), "text"),
-        ("日历来源", "calendar sources", ", ".join(
-            f"{y}: {src}" for y, src in score.calendar.get("year_sources", {}).items()), "text"),
+        ("日历来源", "calendar sources", calendar_sources(score, lang), "text"),
         ("单位数", "units", s.units, "int"), ("探测数", "probes", s.probes, "int"),
-        ("送达率", "delivery rate", s.delivery_rate, "percent"),
-        ("人工回复率（占已发送）", "human-reply rate (of sent)", s.human_reply_rate_sent,
+        ("送达率（占已发送）", "delivery rate (of sent)", stat_value(s, "delivery_rate"),
          "percent"),
+        ("人工回复率（占已发送）", "human-reply rate (of sent)",
+         stat_value(s, "human_reply_rate_sent"), "percent"),
         ("更正记录条数", "overrides logged", len(score.overrides), "int"),
         ("未纳入单位数", "units excluded", len(score.excluded_units), "int"),
         ("待重测探测数", "probes to re-probe", sum("REPROBE" in p.flags for p in score.probes),
          "int"),
     ]
     if s.latency_estimated:
-        items.append(("注意", "note", "部分用时涉及无官方日历数据的年份，按周一至周五估算"
-                      if zh else "some latencies touch a year without official calendar data "
-                      "(Mon-Fri estimate)", "text"))
+        items.append(("注意", "note", "部分用时涉及尚无官方节假日安排的年份，按推算的法定节日估算"
+                      "（未含调休），见“日历来源”" if zh else "some latencies touch a year without "
+                      "an official holiday schedule: estimated (see calendar sources)", "text"))
     rows: list[list[Cell]] = [[a if zh else b, v] for a, b, v, _ in items]
     columns = (Column("item", "项目", "item"), Column("value", "内容", "value", "auto"))
     return Table("summary", "概况" if zh else "Summary", columns, rows,
                  tuple(f for *_, f in items))
+
+
+def calendar_sources(score: CampaignScore, lang: str) -> str:
+    """Per year where the calendar came from, estimated years said so: 2028: 估算（...）."""
+    return ("；" if lang == "zh" else "; ").join(
+        f"{y}: {source_label(src, lang)}"
+        for y, src in score.calendar.get("year_sources", {}).items())
+
+
+def source_label(source: str, lang: str) -> str:
+    """A calendar source (workcal.WorkCalendar.year_source) in words."""
+    zh = lang == "zh"
+    if source.startswith("table:"):
+        return f"官方安排（{source[6:]}）" if zh else f"official ({source[6:]})"
+    if source in ("chinesecalendar", "holidays"):
+        return f"官方安排（{source}）" if zh else f"official ({source})"
+    if source == "estimated:holidays":
+        return ("估算：法定节日按公历和农历推算，未含调休" if zh
+                else "estimated: statutory holidays computed, no make-up days")
+    return "估算：仅按周一至周五" if zh else "estimated: Monday-Friday only"
 
 
 OVERRIDE_COLUMNS = (
@@ -278,10 +361,11 @@ OVERRIDE_COLUMNS = (
 
 def overrides_table(score: CampaignScore, lang: str = "zh") -> Table:
     """The staff overrides log, as applied to this score."""
-    rows: list[list[Cell]] = [[when(o.at), o.who, o.action, o.target, o.reason]
-                              for o in score.overrides]
+    tz = report_tz(score)
+    rows: list[list[Cell]] = [[local(o.at, tz), o.who, action_label(o.action, lang), o.target,
+                               o.reason] for o in score.overrides]
     return Table("overrides", "更正记录" if lang == "zh" else "Overrides log",
-                 OVERRIDE_COLUMNS, rows)
+                 zoned(OVERRIDE_COLUMNS, tz, lang), rows)
 
 
 def excluded_table(score: CampaignScore, lang: str = "zh") -> Table:

@@ -2,13 +2,17 @@
 
 One sheet per table: summary, statistics by category, units (ranked per category), probes,
 evidence, overrides log, excluded units (and the comparison when given). Headers are frozen,
-column widths fit Chinese text (wide characters count double), shares are numbers with a
-percent format. Received text is always written as text, never as a formula.
+column widths fit Chinese text (wide characters count double), shares are the rounded
+fraction of numbers.py under a ``0.0%`` format (so the cell shows what CSV and HTML print),
+times are real datetimes in the campaign's zone (named in the header; Excel keeps no zone),
+every sheet has an autofilter and a print setup (landscape, fit to width, header row
+repeated). Received text is always written as text, never as a formula.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -22,7 +26,8 @@ from mailprobe.report.rows import Cell, Table, all_tables
 from mailprobe.score.rank import Comparison
 from mailprobe.score.result import CampaignScore
 
-NUMBER_FORMATS = {"percent": "0.0%", "number": "0.00", "int": "0"}
+NUMBER_FORMATS = {"percent": "0.0%", "number": "0.00", "int": "0",
+                  "time": "yyyy-mm-dd hh:mm:ss"}
 SHEET_NAMES_ZH = {"summary": "概况", "categories": "分类统计", "units": "单位排名",
                   "comparison": "与上轮比较", "probes": "探测明细", "evidence": "证据清单",
                   "overrides": "更正记录", "excluded": "未纳入单位"}
@@ -38,6 +43,8 @@ def text_width(value: Cell) -> int:
     """Display width: East Asian wide and full-width characters count 2."""
     if value is None:
         return 0
+    if isinstance(value, datetime):
+        return 19
     text = f"{value:.2f}" if isinstance(value, float) else str(value)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
@@ -58,6 +65,10 @@ def _cell(ws: WriteOnlyWorksheet, value: Cell, fmt: str) -> object:
             cell.data_type = "s"  # openpyxl would store "=..." as a formula
             return cell
         return text
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(ws, value=value.replace(tzinfo=None))  # local wall time
+        cell.number_format = NUMBER_FORMATS["time"]
+        return cell
     if value is not None and fmt in NUMBER_FORMATS:
         cell = WriteOnlyCell(ws, value=value)
         cell.number_format = NUMBER_FORMATS[fmt]
@@ -72,6 +83,7 @@ def _write_sheet(wb: Workbook, table: Table, lang: str) -> None:
     for j, width in enumerate(column_widths(table, headers), start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
     ws.freeze_panes = FREEZE.get(table.name, "A2")
+    _print_setup(ws, table, len(headers))
     header_cells = []
     for h in headers:
         cell = WriteOnlyCell(ws, value=h)
@@ -85,6 +97,19 @@ def _write_sheet(wb: Workbook, table: Table, lang: str) -> None:
         if auto:
             formats = [table.cell_format(i, j) for j in range(len(row))]
         ws.append([_cell(ws, v, formats[j]) for j, v in enumerate(row)])
+
+
+def _print_setup(ws: WriteOnlyWorksheet, table: Table, columns: int) -> None:
+    """Autofilter over the table; landscape A4, fit to one page wide, header row repeated."""
+    last = get_column_letter(columns)
+    ws.auto_filter.ref = f"A1:{last}{len(table.rows) + 1}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4 in ECMA-376 ST_PaperSize
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    ws.oddFooter.center.text = "&P / &N"
 
 
 def write_xlsx(score: CampaignScore, path: Path, lang: str = "zh",

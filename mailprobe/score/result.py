@@ -16,7 +16,7 @@ from mailprobe.score.outcome import Outcome
 from mailprobe.score.types import ExcludedUnit, MessageFacts, OverrideEntry
 from mailprobe.score.workcal import WorkSpan
 
-SCHEMA_VERSION = "mailprobe-report/1"
+SCHEMA_VERSION = "mailprobe-report/2"
 
 
 @dataclass(frozen=True)

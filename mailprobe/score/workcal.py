@@ -7,7 +7,13 @@ Sources, first match per year wins:
 2. PyPI ``chinesecalendar`` (2004-2026 in 1.11.0; raises NotImplementedError for others);
 3. PyPI ``holidays`` (CN), only for a year in which it lists make-up workdays: for later
    years it extrapolates holidays *without* make-up days, which would silently miscount;
-4. plain Monday-Friday, and every span touching such a year is flagged ``estimated``.
+4. an estimate (``estimated:holidays``): Monday-Friday minus the statutory holidays computed
+   by ``holidays``' CN rules - the fixed-date ones (元旦, 劳动节, 国庆) and the lunisolar
+   ones (春节 with 除夕, 清明, 端午, 中秋) from its Chinese calendar, with the weekday it
+   gives off when one falls on a weekend - but no make-up workdays, which only the yearly
+   notice fixes;
+5. plain Monday-Friday (``estimated``) when even that is unavailable.
+Every span touching a year of source 4 or 5 is flagged ``estimated``.
 
 Definitions (docs/scoring.md): ``working_hours`` is the time inside office hours on working
 days; ``working_days`` counts the working days after the receipt day up to and including the
@@ -21,6 +27,7 @@ import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -86,7 +93,7 @@ class WorkCalendar:
         return self._sources[year]
 
     def is_official(self, year: int) -> bool:
-        return self.year_source(year) != "estimated"
+        return not self.year_source(year).startswith("estimated")
 
     def is_workday(self, day: date) -> bool:
         """True on a working day: Mon-Fri minus holidays, plus make-up workdays."""
@@ -102,6 +109,8 @@ class WorkCalendar:
             return "chinesecalendar"
         if self.use_libraries and _holidays_workdays(year):
             return "holidays"
+        if self.use_libraries and estimated_holidays(year):
+            return "estimated:holidays"
         return "estimated"
 
     def _decide(self, day: date) -> bool:
@@ -117,6 +126,8 @@ class WorkCalendar:
             return bool(chinese_calendar.is_workday(day))
         if source == "holidays":
             return _holidays_is_workday(day)
+        if source == "estimated:holidays":
+            return day.weekday() < 5 and day not in estimated_holidays(day.year)
         return day.weekday() < 5
 
     def estimated_between(self, first: date, last: date) -> bool:
@@ -336,6 +347,18 @@ def _holidays_workdays(year: int) -> frozenset[date]:
 
     cn = holidays.country_holidays("CN", years=year)
     return frozenset(d for d in getattr(cn, "weekend_workdays", ()) if d.year == year)
+
+
+@lru_cache(maxsize=64)
+def estimated_holidays(year: int) -> frozenset[date]:
+    """Statutory rest days of ``year`` computed by ``holidays``' CN rules (lunar ones included)."""
+    import holidays
+
+    try:
+        cn = holidays.country_holidays("CN", years=year)
+    except (NotImplementedError, ValueError, KeyError):
+        return frozenset()
+    return frozenset(d for d in cn if d.year == year)
 
 
 def _holidays_is_workday(day: date) -> bool:

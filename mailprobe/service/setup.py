@@ -38,6 +38,7 @@ class UnitsImport:
     dry_run: bool
     errors: list[str] = field(default_factory=list)  # one bad row rejects the whole file
     summary: queries.ImportSummary | None = None
+    warnings: list[str] = field(default_factory=list)  # rows imported that staff should check
 
 
 def import_units(path: Path, settings: Settings, *, dry_run: bool = False,
@@ -51,7 +52,8 @@ def import_units(path: Path, settings: Settings, *, dry_run: bool = False,
     if not dry_run:
         with open_db(settings)() as session, session.begin():
             summary = queries.import_units(session, result.units, str(path), clock())
-    return UnitsImport(str(path), len(result.units), dry_run, summary=summary)
+    return UnitsImport(str(path), len(result.units), dry_run, summary=summary,
+                       warnings=result.warnings)
 
 
 def list_units(settings: Settings) -> list[Unit]:

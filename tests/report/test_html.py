@@ -35,7 +35,7 @@ def test_four_inline_svg_charts_and_rankings_per_category() -> None:
 
 def test_provisional_banner_and_overrides_cited(tmp_path: Path) -> None:
     html = write_report(sample_score(OPEN), "html", tmp_path / "r.html").read_text("utf-8")
-    assert 'class="banner provisional"' in html and "暂定结果（provisional）" in html
+    assert 'class="banner provisional"' in html and "暂定结果：回复观察期尚未结束" in html
     assert "人工更正记录 1 条" in html and "王五" in html
 
 

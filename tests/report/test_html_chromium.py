@@ -64,7 +64,9 @@ def served(tmp_path: Path) -> Iterator[tuple[str, list[str]]]:
     long_word = replace(score.messages[1], subject="回复：" + "x" * 400)  # no place to break
     score = replace(score, messages=(hostile, long_word, *score.messages[2:]))
     write_report(score, "html", tmp_path / "report.html", lang="en")
+    write_report(score, "html", tmp_path / "zh.html", lang="zh")
     (tmp_path / "measure.html").write_text(MEASURE, encoding="utf-8")
+    (tmp_path / "phone.html").write_text(PHONE, encoding="utf-8")
     requests: list[str] = []
     handler = type("H", (Recorder,), {"requests": requests})
 
@@ -122,3 +124,53 @@ def test_long_unbroken_text_wraps_inside_the_page_width(
     assert found, result.stderr[-2000:]
     scroll_width, client_width = map(int, found.groups())
     assert scroll_width <= client_width, (scroll_width, client_width)
+
+
+# The Chinese report in a 420-pixel frame (a phone): the page must not scroll sideways, and no
+# number, time or code may be split over two lines.
+PHONE = """<!DOCTYPE html><html><body style="margin:0">
+<iframe id="f" src="zh.html" style="width:420px;height:800px;border:0"></iframe>
+<script>
+document.getElementById("f").onload = function () {
+  var d = this.contentDocument, root = d.documentElement, broken = [], seen = 0;
+  d.querySelectorAll("td.n, td.c, span.n").forEach(function (el) {
+    if (!el.textContent.trim()) { return; }
+    seen += 1;
+    var range = d.createRange(); range.selectNodeContents(el);
+    var tops = {};
+    Array.prototype.forEach.call(range.getClientRects(), function (r) {
+      if (r.width > 0) { tops[Math.round(r.top)] = 1; }
+    });
+    if (Object.keys(tops).length > 1) { broken.push(el.textContent); }
+  });
+  var out = document.createElement("p");
+  out.id = "phone";
+  out.textContent = root.scrollWidth + " " + root.clientWidth + " " + seen + " " +
+      JSON.stringify(broken);
+  document.body.appendChild(out);
+};
+</script></body></html>"""
+
+
+def test_phone_width_keeps_numbers_and_codes_whole(
+        served: tuple[str, list[str]], tmp_path: Path) -> None:
+    url, _ = served
+    result = chromium(tmp_path, "--window-size=420,800", "--virtual-time-budget=10000",
+                      "--dump-dom", url.replace("report.html", "phone.html"))
+    found = re.search(r'<p id="phone">(\d+) (\d+) (\d+) (.*)</p>', result.stdout)
+    assert found, result.stderr[-2000:]
+    scroll_width, client_width, seen = map(int, found.groups()[:3])
+    assert scroll_width <= client_width, (scroll_width, client_width)
+    assert seen > 50 and found.group(4) == "[]", found.group(4)
+
+
+def test_print_puts_sections_on_their_own_pages(
+        served: tuple[str, list[str]], tmp_path: Path) -> None:
+    url, _ = served
+    pdf = tmp_path / "report.pdf"
+    result = chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}",
+                      url.replace("report.html", "zh.html"))
+    assert pdf.exists(), result.stderr[-2000:]
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
+    sections = len(re.findall(r"<h2\b", (tmp_path / "zh.html").read_text("utf-8")))
+    assert sections >= 8 and pages >= sections, (pages, sections)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -23,7 +24,8 @@ def test_sheets_frozen_headers_and_percent_numbers(tmp_path: Path) -> None:
     first = {h: c for h, c in zip(header, units[2], strict=True)}
     assert (first["单位编号"].value, first["排名"].value, first["单位得分"].value) == \
         ("C01", 1, 98.5)
-    assert first["人工回复率"].value == 1.0 and first["人工回复率"].number_format == "0.0%"
+    rate = first["人工回复率（占计入考核的探测）"]
+    assert rate.value == 1.0 and rate.number_format == "0.0%"
     assert all(wb[name].freeze_panes for name in wb.sheetnames)
 
 
@@ -72,3 +74,17 @@ def test_summary_states_provisional_and_comparison_sheet(tmp_path: Path) -> None
 def test_english_sheet_names(tmp_path: Path) -> None:
     wb = load_workbook(write_report(sample_score(), "xlsx", tmp_path / "r.xlsx", lang="en"))
     assert wb.sheetnames[:3] == ["summary", "categories", "units"]
+
+
+def test_times_are_datetimes_in_the_campaign_zone_and_sheets_print(tmp_path: Path) -> None:
+    wb = load_workbook(write_report(sample_score(), "xlsx", tmp_path / "r.xlsx"))
+    probes = wb["探测明细"]
+    header = [c.value for c in probes[1]]
+    col = header.index("发出时间（北京时间）")
+    first = probes.cell(row=2, column=col + 1)
+    # accepted 2025-03-03 09:00 Beijing time: stored as that wall time, not UTC 01:00
+    assert first.value == datetime(2025, 3, 3, 9, 0) and first.number_format.startswith("yyyy")
+    for ws in wb.worksheets:
+        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:")
+        assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$1"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage

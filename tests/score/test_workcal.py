@@ -33,9 +33,12 @@ CASES = [
     ("reply-saturday", (2025, 3, 7, 17, 0), (2025, 3, 8, 10, 0), 0.5, 0, False),
     # 2008 Beijing Olympics year: make-up Sat 09-27 and Sun 09-28, rest 09-29..10-05.
     ("national-2008", (2008, 9, 26, 17, 0), (2008, 10, 6, 9, 0), 0.5 + 13 + 0.5, 3, False),
-    # 2027 has no official data yet: plain Mon-Fri, flagged estimated.
-    # 6 (Thu 2026-12-31 from 09:00) + 6.5 (Fri 2027-01-01, estimated) + 6.5 (Mon 4) + 0.5 (Tue 5)
-    ("into-2027", (2026, 12, 31, 9, 0), (2027, 1, 5, 9, 0), 19.5, 3, True),
+    # 2027 has no official data yet: statutory holidays computed, flagged estimated.
+    # 6 (Thu 2026-12-31 from 09:00) + 0 (Fri 2027-01-01, 元旦) + 6.5 (Mon 4) + 0.5 (Tue 5)
+    ("into-2027", (2026, 12, 31, 9, 0), (2027, 1, 5, 9, 0), 13.0, 2, True),
+    # 春节 2027 computed from the lunar calendar: 除夕 Fri 02-05 to Wed 02-10 (two weekdays
+    # given for the weekend days); Thu 02-04 17:00 to Thu 02-11 09:00 is 0.5 + 0.5 hours.
+    ("spring-2027", (2027, 2, 4, 17, 0), (2027, 2, 11, 9, 0), 1.0, 1, True),
 ]
 
 
@@ -87,7 +90,8 @@ def test_year_sources() -> None:
     cal = calendar()
     assert cal.year_source(2025) == "table:calendar_cn.toml"
     assert cal.year_source(2005) == "chinesecalendar"
-    assert cal.year_source(2027) == "estimated"
+    assert cal.year_source(2027) == "estimated:holidays"
+    assert cal.year_source(2300) == "estimated"  # beyond the lunar tables: Mon-Fri only
     assert not cal.is_official(2030)
 
 
@@ -166,3 +170,19 @@ def test_fast_working_time_matches_day_by_day_sum() -> None:
             day += timedelta(days=1)
         assert span.working_hours == pytest.approx(seconds / 3600)
         assert span.working_days == days
+
+
+@pytest.mark.parametrize(("name", "day"), [
+    ("元旦", date(2028, 1, 1)), ("春节 除夕", date(2028, 1, 25)), ("春节", date(2028, 1, 26)),
+    ("清明", date(2028, 4, 4)), ("劳动节", date(2028, 5, 2)), ("端午", date(2028, 5, 28)),
+    ("中秋 and 国庆", date(2028, 10, 3)), ("国庆", date(2028, 10, 2)),
+])
+def test_estimated_year_rests_on_computed_statutory_holidays(name: str, day: date) -> None:
+    cal = calendar()
+    assert cal.year_source(2028) == "estimated:holidays" and not cal.is_official(2028)
+    assert not cal.is_workday(day), name
+
+
+def test_report_calendar_source_says_estimated_per_year() -> None:
+    sources = calendar().describe([2026, 2027])["year_sources"]
+    assert sources == {"2026": "table:calendar_cn.toml", "2027": "estimated:holidays"}
