@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 # Deferred probes are not "in flight": after the window closes they are soft bounces.
-_IN_FLIGHT = frozenset({"pending", "sending"})
+_IN_FLIGHT = frozenset({"pending", "sending", "manual"})  # manual: a form not yet submitted
 
 
 def campaign_window(inp: CampaignInput, now: datetime,

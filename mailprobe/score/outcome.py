@@ -23,6 +23,7 @@ class Outcome(StrEnum):
 
     NOT_PUBLISHED = "not_published"
     INVALID_ADDRESS = "invalid_address"
+    CHANNEL_UNUSABLE = "channel_unusable"  # dead domain, or a web form that cannot be submitted
     HARD_BOUNCE = "hard_bounce"
     SOFT_BOUNCE = "soft_bounce"
     SENDER_SIDE = "sender_side"
@@ -42,13 +43,16 @@ SENDER_SIDE_REASONS = SENDER_SIDE
 NOT_CHARGED = frozenset({Outcome.SENDER_SIDE, Outcome.UNCERTAIN, Outcome.NOT_SENT})
 DELIVERED = frozenset({Outcome.NO_REPLY, Outcome.AUTO_ACK, Outcome.HUMAN_NON_SUBSTANTIVE,
                        Outcome.HUMAN_SUBSTANTIVE})
-DELIVERY_FAILED = frozenset({Outcome.INVALID_ADDRESS, Outcome.HARD_BOUNCE, Outcome.SOFT_BOUNCE})
+DELIVERY_FAILED = frozenset({Outcome.INVALID_ADDRESS, Outcome.CHANNEL_UNUSABLE,
+                             Outcome.HARD_BOUNCE, Outcome.SOFT_BOUNCE})
 HUMAN = frozenset({Outcome.HUMAN_NON_SUBSTANTIVE, Outcome.HUMAN_SUBSTANTIVE})
-SENT_STATES = frozenset({"accepted", "deferred", "rejected", "uncertain"})
+SENT_STATES = frozenset({"accepted", "deferred", "rejected", "uncertain", "submitted",
+                         "unusable"})
 
 LABELS_ZH: dict[Outcome, str] = {
     Outcome.NOT_PUBLISHED: "未公开信箱",
     Outcome.INVALID_ADDRESS: "地址无效",
+    Outcome.CHANNEL_UNUSABLE: "渠道不可用",
     Outcome.HARD_BOUNCE: "退信（永久）",
     Outcome.SOFT_BOUNCE: "退信（暂时，重试后仍失败）",
     Outcome.SENDER_SIDE: "被拒收（疑为发信方原因，待重测）",
@@ -62,6 +66,7 @@ LABELS_ZH: dict[Outcome, str] = {
 LABELS_EN: dict[Outcome, str] = {
     Outcome.NOT_PUBLISHED: "not published",
     Outcome.INVALID_ADDRESS: "invalid address",
+    Outcome.CHANNEL_UNUSABLE: "channel unusable",
     Outcome.HARD_BOUNCE: "hard bounce",
     Outcome.SOFT_BOUNCE: "soft bounce (unresolved)",
     Outcome.SENDER_SIDE: "rejected, sender-side (re-probe)",
@@ -86,6 +91,8 @@ def decide_outcome(probe: ProbeFacts, window_open: bool, unreviewed_substantive:
         return Outcome.NOT_PUBLISHED
     if not probe.address_valid:
         return Outcome.INVALID_ADDRESS
+    if probe.send_state == "unusable":
+        return Outcome.CHANNEL_UNUSABLE
     if probe.first_human_reply_at is not None:
         substantive = probe.human_substantive
         if substantive is None:
@@ -109,6 +116,6 @@ def _undelivered_or_silent(probe: ProbeFacts, window_open: bool) -> Outcome:
         return Outcome.SENDER_SIDE
     if state == "deferred":
         return Outcome.NOT_SENT if window_open else Outcome.SOFT_BOUNCE
-    if state == "accepted":
+    if state in ("accepted", "submitted"):  # a submitted web form is a delivered probe
         return Outcome.NO_REPLY
     return Outcome.NOT_SENT

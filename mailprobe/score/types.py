@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from mailprobe.score.rubric import Rubric
 
 MailboxType = Literal["public", "leader"]
-SendStateName = Literal["pending", "sending", "accepted", "deferred", "rejected", "uncertain"]
+SendStateName = Literal["pending", "sending", "accepted", "deferred", "rejected", "uncertain",
+                        "manual", "submitted", "unusable"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ class ProbeFacts:
     human_substantive: bool | None = None  # staff overrides already applied
     token: str = ""
     code: str = ""
+    channel: str = "email"  # "form": a web form submitted by staff
+    latency_at_first_seen: bool = False  # web answer without a published time (flagged)
 
 
 @dataclass(frozen=True)

@@ -78,15 +78,20 @@ def _upsert_mailbox(session: Session, boxes: dict[tuple[int, str], MailboxRow], 
                     mailbox: Mailbox, source: str, now: datetime) -> int:
     row = boxes.get((unit_pk, mailbox.type))
     if row is None:
-        row = MailboxRow(unit_pk=unit_pk, type=mailbox.type, address=mailbox.address)
+        row = MailboxRow(unit_pk=unit_pk, type=mailbox.type, address=mailbox.address,
+                         channel=mailbox.channel, form_url=mailbox.form_url)
         session.add(row)  # inserted with the others at the next flush
         boxes[(unit_pk, mailbox.type)] = row
         return 0
-    if row.address == mailbox.address:
+    if (row.address, row.form_url) == (mailbox.address, mailbox.form_url):
         return 0
-    session.add(AddressChangeRow(mailbox_id=row.id, old_address=row.address,
-                                 new_address=mailbox.address, changed_at=now, source=source))
-    row.address = mailbox.address
+    # The history keeps what is probed: the address, or the form of a role without one.
+    old, new = row.address or row.form_url, mailbox.address or mailbox.form_url
+    row.address, row.form_url, row.channel = mailbox.address, mailbox.form_url, mailbox.channel
+    if old == new:
+        return 0
+    session.add(AddressChangeRow(mailbox_id=row.id, old_address=old, new_address=new,
+                                 changed_at=now, source=source))
     return 1
 
 
@@ -94,7 +99,7 @@ def list_units(session: Session) -> list[Unit]:
     """Every unit with its mailboxes, ordered by category then unit id."""
     by_unit: dict[int, list[Mailbox]] = {}
     for box in session.scalars(select(MailboxRow).order_by(MailboxRow.type)):
-        by_unit.setdefault(box.unit_pk, []).append(Mailbox(box.type, box.address))
+        by_unit.setdefault(box.unit_pk, []).append(Mailbox(box.type, box.address, box.form_url))
     rows = session.scalars(select(UnitRow).order_by(UnitRow.category, UnitRow.unit_id))
     return [Unit(r.unit_id, r.name, r.category, tuple(by_unit.get(r.id, ()))) for r in rows]
 
@@ -105,7 +110,7 @@ def address_history(session: Session) -> list[tuple[str, str, str | None, str | 
                    AddressChangeRow.new_address, AddressChangeRow.changed_at)
             .join(MailboxRow, MailboxRow.id == AddressChangeRow.mailbox_id)
             .join(UnitRow, UnitRow.id == MailboxRow.unit_pk)
-            .order_by(AddressChangeRow.changed_at))
+            .order_by(AddressChangeRow.changed_at, AddressChangeRow.id))
     return [tuple(r) for r in session.execute(stmt)]  # type: ignore[misc]
 
 
@@ -114,24 +119,30 @@ def address_history(session: Session) -> list[tuple[str, str, str | None, str | 
 
 def create_campaign(session: Session, name: str, templates: Sequence[str],
                     mailbox_types: Sequence[str], window_days: int, now: datetime,
-                    new_token: Callable[[], str], message_id: Callable[[str], str]) -> CampaignRow:
+                    new_token: Callable[[], str], message_id: Callable[[str], str],
+                    deadline_days: int | None = None) -> CampaignRow:
     """Create a campaign and its ledger: one pending probe per published mailbox."""
     if session.scalar(select(CampaignRow).where(CampaignRow.name == name)) is not None:
         raise InputError(f'campaign "{name}" exists; choose another name or use it')
     campaign = CampaignRow(name=name, template=",".join(templates),
                            mailbox_types=",".join(mailbox_types), window_days=window_days,
-                           created_at=now)
+                           deadline_days=deadline_days, created_at=now)
     session.add(campaign)
     session.flush()
     stmt = (select(MailboxRow, UnitRow.unit_id).join(UnitRow, UnitRow.id == MailboxRow.unit_pk)
-            .where(MailboxRow.type.in_(mailbox_types), MailboxRow.address.is_not(None))
+            .where(MailboxRow.type.in_(mailbox_types),
+                   MailboxRow.address.is_not(None) | MailboxRow.form_url.is_not(None))
             .order_by(UnitRow.unit_id, MailboxRow.type))
     for box, unit_id in session.execute(stmt):
         token = new_token()
+        # A role published only as a web form is probed through it by staff: `manual`,
+        # never in the send queue (docs/design.md §1).
+        is_form = box.address is None
         session.add(ProbeRow(
-            campaign_id=campaign.id, mailbox_id=box.id, address=box.address, token=token,
-            message_id=message_id(token), template=pick_template(templates, unit_id),
-            state=SendState.PENDING, attempts=0, updated_at=now))
+            campaign_id=campaign.id, mailbox_id=box.id, address=box.address or box.form_url,
+            token=token, message_id=message_id(token), template=pick_template(templates, unit_id),
+            state=SendState.MANUAL if is_form else SendState.PENDING, attempts=0,
+            updated_at=now, channel="form" if is_form else "email"))
     session.flush()
     if session.get_bind().dialect.name == "postgresql":
         # Fresh statistics for the ledger just filled: without them the planner, still
@@ -181,6 +192,8 @@ class ProbeTarget:
     mailbox_type: str
     unit: Unit
     message_id: str  # fixed when the campaign was created; the probe is sent with it
+    channel: str = "email"  # "form": ``address`` is the form's URL
+    state: str = ""
 
 
 def probe_targets(session: Session, campaign_id: int, probe_ids: Iterable[int] | None = None,
@@ -194,9 +207,15 @@ def probe_targets(session: Session, campaign_id: int, probe_ids: Iterable[int] |
     if unit_id is not None:
         stmt = stmt.where(UnitRow.unit_id == unit_id)
     return [ProbeTarget(p.id, p.token, p.address, p.template, mtype,
-                        Unit(u.unit_id, u.name, u.category, (Mailbox(mtype, p.address),)),
-                        p.message_id)
+                        Unit(u.unit_id, u.name, u.category, (_probed_mailbox(p, mtype),)),
+                        p.message_id, p.channel, p.state)
             for p, mtype, u in session.execute(stmt)]
+
+
+def _probed_mailbox(probe: ProbeRow, mailbox_type: str) -> Mailbox:
+    if probe.channel == "form":
+        return Mailbox(mailbox_type, None, probe.address)
+    return Mailbox(mailbox_type, probe.address)
 
 
 # ---------------------------------------------------------------- the send ledger
@@ -296,7 +315,7 @@ def probe_keys(session: Session, horizon: timedelta) -> list[ProbeKey]:
     """Every probe that was handed to a server, for correlation."""
     stmt = (select(ProbeRow).where(ProbeRow.state.in_(
         [SendState.ACCEPTED, SendState.UNCERTAIN, SendState.REJECTED, SendState.DEFERRED,
-         SendState.SENDING])))
+         SendState.SENDING, SendState.SUBMITTED])))
     return [ProbeKey(p.id, p.token, p.message_id.strip("<>").lower(), p.address.lower(),
                      p.accepted_at or p.updated_at,
                      (p.accepted_at or p.updated_at) + horizon)
@@ -365,7 +384,8 @@ def store_message(session: Session, raw: bytes, source: str, received_at: dateti
 
 def unclassified_message_ids(session: Session) -> list[int]:
     has_verdict = select(VerdictRow.message_pk).where(VerdictRow.is_current)
-    return list(session.scalars(select(MessageRow.id).where(MessageRow.id.not_in(has_verdict))
+    return list(session.scalars(select(MessageRow.id).where(MessageRow.id.not_in(has_verdict),
+                                                            MessageRow.channel == "email")
                                 .order_by(MessageRow.id)))
 
 
@@ -447,7 +467,8 @@ def messages_with_verdicts(session: Session, campaign_id: int | None = None,
 
 
 def all_message_ids(session: Session, campaign_id: int | None = None) -> list[int]:
-    stmt = select(MessageRow.id).order_by(MessageRow.id)
+    # Web answers (query pages, staff records) are not mail: the classifier never re-reads them.
+    stmt = select(MessageRow.id).where(MessageRow.channel == "email").order_by(MessageRow.id)
     if campaign_id is not None:
         stmt = (stmt.join(MatchRow, MatchRow.message_pk == MessageRow.id)
                 .join(ProbeRow, ProbeRow.id == MatchRow.probe_id)
@@ -580,6 +601,7 @@ class ProbeRecord:
     mailbox_type: str
     address: str | None
     probe: ProbeRow | None
+    channel: str = "email"
 
 
 def campaign_mailboxes(session: Session, campaign: CampaignRow) -> list[ProbeRecord]:
@@ -592,10 +614,11 @@ def campaign_mailboxes(session: Session, campaign: CampaignRow) -> list[ProbeRec
     records = []
     for box, unit in session.execute(stmt):
         probe = probes.get(box.id)
-        if probe is None and box.address is not None:
+        if probe is None and (box.address is not None or box.form_url is not None):
             continue
         records.append(ProbeRecord(unit.unit_id, unit.name, unit.category, box.type,
-                                   probe.address if probe else None, probe))
+                                   probe.address if probe else None, probe,
+                                   probe.channel if probe else box.channel))
     return records
 
 
