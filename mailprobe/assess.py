@@ -8,6 +8,7 @@ auto-reply and the first human reply (with a staff override of "substantive" app
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -126,7 +127,16 @@ def _probe_facts(campaign: str, record: queries.ProbeRecord,
         record.mailbox_type, record.address, True, probe.state,  # type: ignore[arg-type]
         probe.accepted_at, bounce, any(v.kind == Kind.DELAY for _, v, _ in seen),
         autos[0] if autos else None, humans[0][2] if humans else None,
-        substantive, probe.token, code(probe.token))
+        substantive, probe.token, code(probe.token), record.channel,
+        bool(humans) and _web_basis(humans[0][1]) == "first_seen")
+
+
+def _web_basis(verdict: VerdictRow) -> str | None:
+    """How a web answer's time was found (webparse.answer_time); None for mail."""
+    if verdict.subkind != "web":
+        return None
+    basis = json.loads(verdict.detail_json).get("basis")
+    return str(basis) if basis is not None else None
 
 
 def _decisive_bounce(bounces: list[VerdictRow]) -> BounceFacts | None:

@@ -86,6 +86,7 @@ class Settings:
     campaign: CampaignSettings = field(default_factory=CampaignSettings)
     scoring: dict[str, Any] = field(default_factory=dict)  # read by score.rubric
     calendar: dict[str, Any] = field(default_factory=dict)  # read by score.workcal
+    web: dict[str, Any] = field(default_factory=dict)  # read by webparse.web_settings
     source: str = "defaults"
 
 
@@ -109,7 +110,7 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
         section.update(_env_section(env, name, cls))
         settings = replace(settings, **{name: _build(cls, section, name)})
     settings = replace(settings, scoring=dict(data.get("scoring", {})),
-                       calendar=dict(data.get("calendar", {})))
+                       calendar=dict(data.get("calendar", {})), web=dict(data.get("web", {})))
     return settings
 
 

@@ -49,6 +49,7 @@ class ProbeScore:
     auto_latency: WorkSpan | None
     deadline_at: datetime | None  # end of the reply window (working days after accepted_at)
     flags: tuple[str, ...]
+    channel: str = "email"  # "form": a web form submitted by staff
 
 
 @dataclass(frozen=True)
