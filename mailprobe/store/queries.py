@@ -656,15 +656,14 @@ def _web_probe_stmt() -> Select[ProbeRow, str, str, str]:
             .join(UnitRow, UnitRow.id == MailboxRow.unit_pk))
 
 
-def _web_probe(row: tuple[ProbeRow, str, str, str]) -> WebProbe:
-    p, campaign, unit_id, role = row
+def _web_probe(p: ProbeRow, campaign: str, unit_id: str, role: str) -> WebProbe:
     return WebProbe(p.id, p.token, campaign, unit_id, role, p.address, p.channel, p.state,
                     p.query_code, p.accepted_at)
 
 
 def web_probe(session: Session, token: str) -> WebProbe | None:
     found = session.execute(_web_probe_stmt().where(ProbeRow.token == token)).first()
-    return None if found is None else _web_probe(found.tuple())
+    return None if found is None else _web_probe(*found)
 
 
 def set_probe_state(session: Session, probe_id: int, state: SendState, now: datetime, *,
@@ -691,7 +690,7 @@ def pollable_web_probes(session: Session) -> list[WebProbe]:
                                     ProbeRow.query_code.is_not(None),
                                     ProbeRow.id.not_in(answered))
             .order_by(ProbeRow.id))
-    return [_web_probe(r.tuple()) for r in session.execute(stmt)]
+    return [_web_probe(*r) for r in session.execute(stmt)]
 
 
 def form_mailboxes(session: Session) -> list[tuple[str, str, str]]:

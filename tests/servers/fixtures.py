@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests.servers.dovecot import Dovecot, MailUser
+from tests.servers.govsite import GovSite, GovSiteServer
 from tests.servers.postfix import Postfix
 from tests.servers.process import free_port
 from tests.servers.smtp_sink import SmtpSink
@@ -105,3 +106,11 @@ def postfix(dovecot: Dovecot) -> Iterator[Postfix]:
 def mail_user(dovecot: Dovecot) -> MailUser:
     """A fresh Dovecot account (INBOX + Junk) for this test only."""
     return dovecot.create_user()
+
+
+@pytest.fixture
+def gov_site() -> Iterator[GovSite]:
+    """A simulated government site (form, query page, broken form) on loopback."""
+    server = GovSiteServer(GovSite())
+    yield server.start()
+    server.stop()
