@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from mailprobe.classify.reasons import SENDER_SIDE, is_hard, reason_for
 from mailprobe.config import Settings
@@ -24,6 +25,7 @@ from mailprobe.score import (
     rubric_from_settings,
     score_campaign,
 )
+from mailprobe.score.deadlines import deadline_rule
 from mailprobe.score.types import (
     BounceFacts,
     CampaignInput,
@@ -76,7 +78,8 @@ def rejection_bounce(reply: str, reply_code: int | None) -> BounceFacts:
 
 
 def campaign_input(session: Session, campaign: CampaignRow, rubric: Rubric,
-                   categories: tuple[str, ...]) -> CampaignInput:
+                   categories: tuple[str, ...],
+                   deadlines: dict[str, Any] | None = None) -> CampaignInput:
     """Everything scoring needs about ``campaign``, overrides applied."""
     overrides = Overrides.from_rows(queries.overrides(session))
     by_probe: dict[int, list[tuple[int, VerdictRow, datetime]]] = defaultdict(list)
@@ -100,7 +103,8 @@ def campaign_input(session: Session, campaign: CampaignRow, rubric: Rubric,
             continue
         probes.append(_probe_facts(campaign.name, record, by_probe, overrides))
     return CampaignInput(campaign.name, campaign.window_days, rubric,
-                         probes, messages, overrides.log, excluded, categories)
+                         probes, messages, overrides.log, excluded, categories,
+                         deadline_rule(deadlines, campaign.deadline_days))
 
 
 def _probe_facts(campaign: str, record: queries.ProbeRecord,
@@ -155,7 +159,8 @@ def score_stored(factory: Database, name: str, settings: Settings, calendar: Wor
     rubric = rubric_from_settings(settings.scoring)
     with factory() as session, session.begin():
         campaign = queries.get_campaign(session, name)
-        inp = campaign_input(session, campaign, rubric, settings.campaign.categories)
+        inp = campaign_input(session, campaign, rubric, settings.campaign.categories,
+                             settings.scoring.get("deadlines"))
         result = score_campaign(inp, now, calendar)
         if save:
             queries.save_score(session, campaign.id, now, result.is_provisional,

@@ -717,6 +717,11 @@ def explain(
             f"hard {r['hard']}",
             markup=False,
         )
+    if current["detail"].get("channel") == "web":  # a query page or a staff record
+        web = current["detail"]
+        out.print(f"  web answer from {web.get('url')} ({web.get('basis')}; answered "
+                  f"{web.get('answered_at')}, fetched {web.get('fetched_at', '-')}):\n"
+                  f"  {web.get('text')}", markup=False)
     out.print(f"  match: {match or 'none (in review)'}", markup=False)
     if len(history) > 1:
         steps = " → ".join(f"{v['kind']}/{v['detector']}" for v in data["verdicts"])

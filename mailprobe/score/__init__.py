@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import replace
 from datetime import datetime
 
+from mailprobe.score.deadlines import DeadlineRule, summarise_deadlines
 from mailprobe.score.metrics import group_stats, score_probe, score_unit
 from mailprobe.score.outcome import Outcome
 from mailprobe.score.rank import Comparison, compare_rounds, order_categories, rank_units
@@ -78,4 +79,6 @@ def score_campaign(inp: CampaignInput, now: datetime, calendar: WorkCalendar) ->
         stats=group_stats("all", probes, ranked, rubric, calendar, now),
         category_stats=cat_stats, units=tuple(ranked), probes=tuple(probes),
         messages=tuple(sorted(inp.messages, key=lambda m: m.received_at)),
-        overrides=tuple(inp.overrides), excluded_units=tuple(inp.excluded_units))
+        overrides=tuple(inp.overrides), excluded_units=tuple(inp.excluded_units),
+        deadlines=summarise_deadlines(probes, ranked, categories,
+                                      inp.deadline_rule or DeadlineRule(), now))

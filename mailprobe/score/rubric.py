@@ -15,7 +15,7 @@ from typing import Any
 from mailprobe.errors import InputError
 
 _KEYS = {"weights", "response", "timeliness", "unit_weights", "points_budget",
-         "overdue_months", "within_days", "evidence"}
+         "overdue_months", "within_days", "evidence", "deadlines"}  # deadlines: score/deadlines.py
 _EVIDENCE_KEYS = {"confidence", "cut", "min_probes", "unreviewed_human"}
 
 

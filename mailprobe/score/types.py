@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from mailprobe.score.deadlines import DeadlineRule
     from mailprobe.score.rubric import Rubric
 
 MailboxType = Literal["public", "leader"]
@@ -108,3 +109,4 @@ class CampaignInput:
     overrides: Sequence[OverrideEntry] = ()
     excluded_units: Sequence[ExcludedUnit] = ()
     categories: Sequence[str] = field(default=())  # report order; others follow sorted
+    deadline_rule: DeadlineRule | None = None  # None: the defaults
