@@ -901,6 +901,16 @@ def score(
         f"human replies {_pct(stats.human_reply_rate_sent)} of sent",
         markup=False,
     )
+    dl = result.deadlines
+    if dl is not None:
+        r = dl.overall
+        out.print(
+            f"any response {_pct(r.any_response_rate)}, any reply {_pct(r.any_reply_rate)}, "
+            f"substantive {_pct(r.substantive_rate)}, on-time substantive "
+            f"{_pct(r.on_time_substantive_rate)} (on time = {dl.on_time_working_days} working "
+            f"days); veto flag (互动回应差): {', '.join(dl.veto_units) or 'none'}",
+            markup=False,
+        )
     for category in result.categories:
         out.rule(category)
         for u in result.category_units(category):

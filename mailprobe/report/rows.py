@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from mailprobe.score.deadlines import ReplyRates
 from mailprobe.score.outcome import LABELS_EN, LABELS_ZH, Outcome
 from mailprobe.score.rank import Comparison
 from mailprobe.score.result import CampaignScore, GroupStats, UnitScore
@@ -312,6 +313,42 @@ def comparison_table(cmp: Comparison, lang: str = "zh") -> Table:
                  columns, rows)
 
 
+def deadlines_table(score: CampaignScore, lang: str = "zh") -> Table:
+    """Any response / any reply / substantive / on time side by side; the veto flag."""
+    dl = score.deadlines
+    days = dl.on_time_working_days if dl else 5
+    columns = (
+        Column("group", "范围", "group"), Column("unit_id", "单位编号", "unit id"),
+        Column("name", "单位名称", "unit name"), Column("base", "已发出", "sent", "int"),
+        Column("any_response", "任何回应率（含自动回复）", "any response", "percent"),
+        Column("any_reply", "人工回复率", "any reply", "percent"),
+        Column("substantive", "实质答复率", "substantive", "percent"),
+        Column("on_time", f"按时回复率（{days}个工作日）", f"on time ({days} working days)",
+               "percent"),
+        Column("on_time_substantive", "按时实质答复率", "on-time substantive", "percent"),
+        Column("veto", "互动回应差（单项否决提示）", "veto flag", "text"),
+        Column("veto_reasons", "情形", "reasons", "text"))
+    rows: list[list[Cell]] = []
+    if dl is not None:
+        groups = [("全部" if lang == "zh" else "all", dl.overall)]
+        groups += [(category_label(r.label, lang), r) for r in dl.categories]
+        for label, r in groups:
+            rows.append([label, None, None, *_rate_cells(r), None, None])
+        for u in dl.units:
+            veto = ("是" if lang == "zh" else "yes") if u.is_veto else ""
+            rows.append([category_label(u.category, lang), u.unit_id, u.name,
+                         *_rate_cells(u.rates), veto, " ".join(u.veto_reasons)])
+    rule = (dl.veto_rule if lang == "zh" else dl.veto_rule_en) if dl else ""
+    title = ("按时答复与互动回应差提示" if lang == "zh" else "Deadlines and veto flag") + \
+        (f"：{rule}" if lang == "zh" and rule else f": {rule}" if rule else "")
+    return Table("deadlines", title, columns, rows)
+
+
+def _rate_cells(r: ReplyRates) -> list[Cell]:
+    return [r.base, r.any_response_rate, r.any_reply_rate, r.substantive_rate, r.on_time_rate,
+            r.on_time_substantive_rate]
+
+
 def all_tables(score: CampaignScore, lang: str = "zh",
                compare: Comparison | None = None) -> list[Table]:
     """Every table, in report order."""
@@ -321,6 +358,8 @@ def all_tables(score: CampaignScore, lang: str = "zh",
               excluded_table(score, lang)]
     if compare is not None:
         tables.insert(3, comparison_table(compare, lang))
+    if score.deadlines is not None:
+        tables.append(deadlines_table(score, lang))
     return tables
 
 
