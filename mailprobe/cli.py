@@ -1173,3 +1173,26 @@ def web_check(json_out: JsonFlag = False) -> None:
             out.print(f"  {r.unit_id} {r.role}: {r.url}: {r.error}", markup=False)
     if bad:
         raise typer.Exit(code=int(ExitCode.PARTIAL))
+
+
+@app.command("export")
+def export_cmd(
+    name: Annotated[str, typer.Argument(help="Campaign name.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv or parquet.")] = "csv",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (export.<format>).")
+    ] = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Write a research table, one row per probe (codebook: docs/export.md)."""
+    from mailprobe.export import export_campaign
+
+    with handled():
+        path, count = export_campaign(
+            database(), name, settings(), calendar(), utcnow(), fmt,
+            output or Path(f"export.{fmt}"),
+        )
+    if json_out:
+        emit({"campaign": name, "format": fmt, "path": str(path), "rows": count})
+    else:
+        out.print(f"wrote {path}: {count} probes", markup=False)
