@@ -924,6 +924,16 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1%}"
 
 
+def compare_threshold(cfg: Settings) -> float:
+    """``[scoring] compare_threshold``: points of unit score for better/worse (default 10)."""
+    from mailprobe.score.rank import DEFAULT_THRESHOLD
+
+    value = cfg.scoring.get("compare_threshold", DEFAULT_THRESHOLD)
+    if not isinstance(value, int | float) or value < 0:
+        raise InputError("[scoring] compare_threshold is a number of points >= 0")
+    return float(value)
+
+
 @app.command()
 def run(
     quiet: Annotated[
@@ -992,6 +1002,13 @@ def report(
         str | None,
         typer.Option(help="An earlier campaign: show each unit's change in score and rank."),
     ] = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            help="With --compare: points of unit score that count as better/worse "
+            "(default [scoring] compare_threshold, 10)."
+        ),
+    ] = None,
     json_out: JsonFlag = False,
 ) -> None:
     """Write a reply-rate report; every export says so when the window is still open."""
@@ -1005,7 +1022,8 @@ def report(
         comparison = None
         if compare:
             previous = score_stored(factory, compare, settings(), cal, now, save=False)
-            comparison = compare_rounds(previous, result)
+            points = threshold if threshold is not None else compare_threshold(settings())
+            comparison = compare_rounds(previous, result, points)
         path = write_report(result, fmt, output, lang, comparison)
     if json_out:
         emit(
@@ -1014,11 +1032,20 @@ def report(
                 "format": fmt,
                 "path": str(path),
                 "provisional": result.is_provisional,
+                **({"trend": comparison.trend_counts()} if comparison else {}),
             }
         )
     else:
         note = " (PROVISIONAL: the reply window is still open)" if result.is_provisional else ""
         out.print(f"wrote {path}{note}", markup=False)
+        if comparison:
+            counts = comparison.trend_counts()
+            out.print(
+                f"compared with {compare} (units in both rounds, ±{comparison.threshold:g} "
+                f"points): {counts['better']} better, {counts['worse']} worse, "
+                f"{counts['unchanged']} unchanged",
+                markup=False,
+            )
 
 
 # ---------------------------------------------------------------- web-form channels

@@ -293,6 +293,10 @@ def excluded_table(score: CampaignScore, lang: str = "zh") -> Table:
     return Table("excluded", "未纳入单位" if lang == "zh" else "Excluded units", columns, rows)
 
 
+TREND_LABELS = {"better": ("进步", "better"), "worse": ("退步", "worse"),
+                "unchanged": ("基本持平", "unchanged")}
+
+
 def comparison_table(cmp: Comparison, lang: str = "zh") -> Table:
     """Per unit: previous and current score and rank (rank change positive = moved up)."""
     columns = (
@@ -304,10 +308,12 @@ def comparison_table(cmp: Comparison, lang: str = "zh") -> Table:
         Column("rank_before", "上轮排名", "previous rank", "int"),
         Column("rank_after", "本轮排名", "rank", "int"),
         Column("rank_change", "名次变化", "rank change", "int"),
+        Column("trend", f"变化判断（±{cmp.threshold:g}分）", f"trend (±{cmp.threshold:g} points)"),
     )
     rows: list[list[Cell]] = [
         [c.unit_id, c.name, category_label(c.category, lang), c.status, _r(c.score_before),
-         _r(c.score_after), _r(c.score_change), c.rank_before, c.rank_after, c.rank_change]
+         _r(c.score_after), _r(c.score_change), c.rank_before, c.rank_after, c.rank_change,
+         TREND_LABELS[c.trend][0 if lang == "zh" else 1] if c.trend else None]
         for c in cmp.units]
     return Table("comparison", "与上轮比较" if lang == "zh" else "Change since the last round",
                  columns, rows)
