@@ -908,7 +908,7 @@ def score(
             f"any response {_pct(r.any_response_rate)}, any reply {_pct(r.any_reply_rate)}, "
             f"substantive {_pct(r.substantive_rate)}, on-time substantive "
             f"{_pct(r.on_time_substantive_rate)} (on time = {dl.on_time_working_days} working "
-            f"days); veto flag (互动回应差): {', '.join(dl.veto_units) or 'none'}",
+            f"days); veto flag (互动回应差): {_listed(dl.veto_units)}",
             markup=False,
         )
     for category in result.categories:
@@ -922,6 +922,13 @@ def score(
 
 def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1%}"
+
+
+def _listed(ids: tuple[str, ...], shown: int = 10) -> str:
+    if not ids:
+        return "none"
+    more = f", … ({len(ids)} units)" if len(ids) > shown else ""
+    return ", ".join(ids[:shown]) + more
 
 
 def compare_threshold(cfg: Settings) -> float:
