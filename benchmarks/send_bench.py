@@ -102,6 +102,8 @@ def new_campaign(factory: Database, name: str, now: datetime) -> None:
     with factory() as s, s.begin():
         queries.create_campaign(s, name, ["consult_office_hours"], ["public"], 20, now,
                                 new_token, lambda t: message_id(t, "example.org"))
+        queries.launch_campaign(s, name, now, "example.org",
+                                lambda t: message_id(t, "example.org"))
 
 
 async def bare_loop(port: int, messages: list[tuple[str, str, bytes]], connections: int) -> None:

@@ -35,7 +35,8 @@ from mailprobe.score.types import (
     ProbeFacts,
 )
 from mailprobe.store import Database, Session, queries
-from mailprobe.store.schema import CampaignRow, OverrideRow, VerdictRow
+from mailprobe.store.queries import Campaign, Override
+from mailprobe.store.schema import VerdictRow
 from mailprobe.token import code
 
 _STATUS = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
@@ -52,7 +53,7 @@ class Overrides:
     log: tuple[OverrideEntry, ...]
 
     @classmethod
-    def from_rows(cls, rows: list[OverrideRow]) -> Overrides:
+    def from_rows(cls, rows: list[Override]) -> Overrides:
         substantive: dict[int, bool] = {}
         excluded: dict[str, str] = {}
         for row in rows:
@@ -77,7 +78,7 @@ def rejection_bounce(reply: str, reply_code: int | None) -> BounceFacts:
                        sender_side=reason in SENDER_SIDE, status=status, detector="smtp")
 
 
-def campaign_input(session: Session, campaign: CampaignRow, rubric: Rubric,
+def campaign_input(session: Session, campaign: Campaign, rubric: Rubric,
                    categories: tuple[str, ...],
                    deadlines: dict[str, Any] | None = None) -> CampaignInput:
     """Everything scoring needs about ``campaign``, overrides applied."""

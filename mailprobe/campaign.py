@@ -10,6 +10,7 @@ left alone for the rest of the run.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
@@ -17,7 +18,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from mailprobe.config import Settings, template_dir
-from mailprobe.model import SendOutcome, SendState
+from mailprobe.errors import InputError
+from mailprobe.model import CampaignState, SendOutcome, SendState
 from mailprobe.render import RenderedProbe, render_probe
 from mailprobe.send import SmtpClient
 from mailprobe.store import Database, Session, queries
@@ -25,6 +27,7 @@ from mailprobe.store.queries import ProbeTarget
 
 Clock = Callable[[], datetime]
 Progress = Callable[[int], None]
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -35,6 +38,9 @@ class SendSummary:
     counts: dict[str, int] = field(default_factory=dict)
     failed: list[dict[str, str]] = field(default_factory=list)
     dry_run: bool = False
+    spaced: int = 0  # due, but held back by [campaign] unit_spacing_minutes for a later run
+    taken_elsewhere: int = 0  # claimed by another run (or cancelled) after they were read
+    state: str = CampaignState.LAUNCHED  # the campaign's; a dry run also checks a draft
 
 
 @dataclass(frozen=True)
@@ -46,15 +52,35 @@ class Outgoing:
     data: bytes
 
 
+@dataclass(frozen=True)
+class Prepared:
+    campaign_id: int
+    work: list[Outgoing]
+    recovered: int
+    spacing: timedelta | None
+    spaced: int
+    state: str
+
+
 def prepare(factory: Database, name: str, settings: Settings, clock: Clock,
-            limit: int | None) -> tuple[int, list[Outgoing], int]:
-    """Recover interrupted probes, pick the due ones and build every message's bytes."""
+            limit: int | None, *, dry_run: bool = False) -> Prepared:
+    """Recover interrupted probes, pick the due ones and build every message's bytes.
+
+    Only a launched campaign sends (a dry run checks a draft too). With unit spacing, one
+    probe per unit goes in a pass; its unit's other probes wait (``not_before``, set when
+    it is claimed)."""
     with factory() as session, session.begin():
         campaign = queries.get_campaign(session, name)
+        if not (dry_run and campaign.state == CampaignState.DRAFT):
+            require_launched(campaign)
         recovered = queries.recover_interrupted(session, campaign.id, clock())
+        spacing = timedelta(minutes=campaign.unit_spacing_minutes) or None
         ids = queries.due_probe_ids(session, campaign.id, clock(), settings.smtp.max_attempts,
-                                    limit)
+                                    None if spacing and not dry_run else limit)
         targets = queries.probe_targets(session, campaign.id, ids)
+    due = len(targets)
+    if spacing and not dry_run:  # a dry run renders every due probe
+        targets = _one_per_unit(targets)[:limit]
     now = clock()
     # The bytes are built here, before the first claim: a message that cannot be built stops
     # the run before any SMTP, and the send loop only writes bytes (benchmarks/send_bench.py).
@@ -62,7 +88,27 @@ def prepare(factory: Database, name: str, settings: Settings, clock: Clock,
     for target in targets:
         rendered = render_target(target, settings, now)
         work.append(Outgoing(target, rendered, rendered.as_bytes()))
-    return campaign.id, work, recovered
+    spaced = due - len(targets) if spacing else 0
+    return Prepared(campaign.id, work, recovered, spacing, spaced, campaign.state)
+
+
+def require_launched(campaign: queries.Campaign) -> None:
+    if campaign.state == CampaignState.DRAFT:
+        raise InputError(f'campaign "{campaign.name}" is a draft: nothing is sent before '
+                         f"`mailprobe campaign launch {campaign.name}`")
+    if campaign.state != CampaignState.LAUNCHED:
+        raise InputError(f'campaign "{campaign.name}" is {campaign.state}: nothing more '
+                         "is sent")
+
+
+def _one_per_unit(targets: list[ProbeTarget]) -> list[ProbeTarget]:
+    seen: set[str] = set()
+    kept = []
+    for target in targets:
+        if target.unit.unit_id not in seen:
+            seen.add(target.unit.unit_id)
+            kept.append(target)
+    return kept
 
 
 def render_target(target: ProbeTarget, settings: Settings,
@@ -81,20 +127,22 @@ def send_campaign(factory: Database, name: str, settings: Settings, clock: Clock
                   *, limit: int | None = None, dry_run: bool = False,
                   progress: Progress | None = None) -> SendSummary:
     """Send what is due in campaign ``name``; rendering errors stop it before any SMTP."""
-    campaign_id, work, recovered = prepare(factory, name, settings, clock, limit)
-    summary = SendSummary(name, planned=len(work), recovered_uncertain=recovered,
-                          dry_run=dry_run)
-    if not dry_run and work:
-        deliver(factory, work, settings, clock, summary, progress)
+    prepared = prepare(factory, name, settings, clock, limit, dry_run=dry_run)
+    summary = SendSummary(name, planned=len(prepared.work),
+                          recovered_uncertain=prepared.recovered, dry_run=dry_run,
+                          spaced=prepared.spaced, state=prepared.state)
+    if not dry_run and prepared.work:
+        deliver(factory, prepared.work, settings, clock, summary, progress, prepared.spacing)
     with factory() as session:
-        summary.counts = queries.state_counts(session, campaign_id)
+        summary.counts = queries.state_counts(session, prepared.campaign_id)
     return summary
 
 
 def deliver(factory: Database, work: list[Outgoing], settings: Settings, clock: Clock,
-            summary: SendSummary, progress: Progress | None = None) -> None:
+            summary: SendSummary, progress: Progress | None = None,
+            spacing: timedelta | None = None) -> None:
     """Deliver prepared probes, each at most once, recording every outcome."""
-    asyncio.run(_deliver_all(factory, work, settings, clock, summary, progress))
+    asyncio.run(_deliver_all(factory, work, settings, clock, summary, progress, spacing))
 
 
 class DomainPacer:
@@ -116,7 +164,8 @@ class DomainPacer:
 
 
 async def _deliver_all(factory: Database, work: list[Outgoing], settings: Settings,
-                       clock: Clock, summary: SendSummary, progress: Progress | None) -> None:
+                       clock: Clock, summary: SendSummary, progress: Progress | None,
+                       spacing: timedelta | None) -> None:
     clients = [SmtpClient(settings.smtp) for _ in range(max(1, settings.smtp.concurrency))]
     pacer = DomainPacer(settings.smtp.per_domain_per_minute)
     queue = deque(work)
@@ -129,7 +178,7 @@ async def _deliver_all(factory: Database, work: list[Outgoing], settings: Settin
             if done or chunk:
                 # One commit stores the last chunk's outcomes and claims the next chunk, so
                 # at most `concurrency` probes are ever `sending` (uncertain after a crash).
-                _commit(factory, done, chunk, settings, clock, summary)
+                chunk = _commit(factory, done, chunk, settings, clock, summary, spacing)
                 if progress is not None and done:
                     progress(len(done))
                 done = []
@@ -186,8 +235,9 @@ def _pause_deferred(pacer: DomainPacer, done: list[tuple[Outgoing, SendOutcome]]
 
 def _commit(factory: Database, done: list[tuple[Outgoing, SendOutcome]],
             chunk: list[Outgoing], settings: Settings, clock: Clock,
-            summary: SendSummary) -> None:
-    """Record ``done``'s outcomes and claim ``chunk`` (``sending``) in one transaction."""
+            summary: SendSummary, spacing: timedelta | None = None) -> list[Outgoing]:
+    """Record ``done``'s outcomes and claim ``chunk`` (``sending``) in one transaction;
+    return the part of ``chunk`` this run claimed, the only probes it may send."""
     now = clock()
     with factory() as session, session.begin():
         records = []
@@ -201,9 +251,17 @@ def _commit(factory: Database, done: list[tuple[Outgoing, SendOutcome]],
             records.append(queries.OutcomeRecord(item.target.probe_id, outcome, retry_at,
                                                  item.rendered.subject))
         queries.record_outcomes(session, records, now)
-        if chunk:
-            # Commit SENDING before the SMTP call: after a crash we report, never resend.
-            queries.mark_sending(session, [item.target.probe_id for item in chunk], now)
+        if not chunk:
+            return []
+        # Commit SENDING before the SMTP call: after a crash we report, never resend.
+        claimed = queries.mark_sending(session, [item.target.probe_id for item in chunk], now,
+                                       spacing)
+    mine = [item for item in chunk if item.target.probe_id in claimed]
+    if len(mine) < len(chunk):
+        summary.taken_elsewhere += len(chunk) - len(mine)
+        log.warning("%d probe(s) were no longer due when claimed (another run sent them or "
+                    "the campaign was cancelled); not sent here", len(chunk) - len(mine))
+    return mine
 
 
 def _backoff(settings: Settings, session: Session, probe_id: int) -> timedelta:

@@ -8,26 +8,22 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import os
-import socket
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from mailprobe import __version__
-from mailprobe import token as tokens
-from mailprobe.config import Settings, from_domain, load_settings, template_dir
+from mailprobe.config import Settings, load_settings
 from mailprobe.errors import Busy, ExitCode, InputError, MailprobeError
-from mailprobe.model import MAILBOX_TYPES
-from mailprobe.store import Database, Session, queries
-from mailprobe.store.session import open_database
+from mailprobe.service import Database, open_db
 
 app = typer.Typer(
     help="Measure how well units answer their published mailboxes.",
@@ -99,7 +95,7 @@ def settings() -> Settings:
 
 
 def database() -> Database:
-    return open_database(settings().database.url)
+    return open_db(settings())
 
 
 def emit(data: Any) -> None:
@@ -108,7 +104,7 @@ def emit(data: Any) -> None:
 
 
 def fail(error: MailprobeError) -> NoReturn:
-    err.print(f"[red]error:[/red] {error}", markup=True, highlight=False)
+    err.print(f"[red]error:[/red] {escape(str(error))}", markup=True, highlight=False)
     raise typer.Exit(code=int(error.exit_code))
 
 
@@ -125,10 +121,11 @@ def handled() -> Iterator[None]:
 
 
 @contextmanager
-def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr (hidden when stderr is not a terminal)."""
+def progress_bars() -> Iterator[Callable[[int, str], Callable[[int], None]]]:
+    """``bar(total, label)`` starts a progress bar on stderr (hidden when stderr is not a
+    terminal) and returns its step function; the bars end with the block."""
     bar = Progress(
-        TextColumn(label),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
@@ -136,43 +133,30 @@ def progress_bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
         transient=True,
         disable=not err.is_terminal,
     )
-    with bar:
+
+    def start(total: int, label: str) -> Callable[[int], None]:
         task = bar.add_task(label, total=total)
-        yield lambda n: bar.advance(task, n)
+        return lambda n: bar.advance(task, n)
+
+    with bar:
+        yield start
 
 
 # ---------------------------------------------------------------- init and units
-
-CONFIG_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "mailprobe.toml"
 
 
 @app.command()
 def init(json_out: JsonFlag = False) -> None:
     """Write a commented mailprobe.toml if none exists and create or migrate the database."""
+    from mailprobe.service.setup import initialise
+
     with handled():
-        path = STATE.get("config") or Path("mailprobe.toml")
-        wrote = not path.exists()
-        if wrote:
-            path.write_text(CONFIG_TEMPLATE.read_text(encoding="utf-8"), encoding="utf-8")
-            STATE.pop("settings", None)
-        database()
-        result = {
-            "config": str(path),
-            "config_written": wrote,
-            "database": _safe_db_url(),
-            "schema": "head",
-        }
-        if json_out:
-            emit(result)
-        else:
-            verb = "wrote" if wrote else "kept"
-            out.print(f"{verb} {path}; database {result['database']} is at the newest schema")
-
-
-def _safe_db_url() -> str:
-    from mailprobe.store.session import safe_url
-
-    return safe_url(settings().database.url)
+        result = initialise(STATE.get("config") or Path("mailprobe.toml"))
+    if json_out:
+        emit(dataclasses.asdict(result))
+    else:
+        verb = "wrote" if result.config_written else "kept"
+        out.print(f"{verb} {result.config}; database {result.database} is at the newest schema")
 
 
 @units_app.command("import")
@@ -182,46 +166,37 @@ def units_import(
     json_out: JsonFlag = False,
 ) -> None:
     """Import units; one bad row rejects the whole file (nothing stored), with file:line."""
-    from mailprobe.registry import load_registry
+    from mailprobe.service.setup import import_units
 
     with handled():
-        result = load_registry(path, settings().campaign.categories)
+        result = import_units(path, settings(), dry_run=dry_run)
         if result.errors:
             for problem in result.errors[:50]:
-                err.print(str(problem), markup=False)
+                err.print(problem, markup=False)
             more = len(result.errors) - 50
             if more > 0:
                 err.print(f"... and {more} more")
             raise InputError(f"{path}: {len(result.errors)} bad row(s); nothing was imported")
-        summary = None
-        if not dry_run:
-            with database()() as session, session.begin():
-                summary = queries.import_units(session, result.units, str(path), utcnow())
-        data = {
-            "file": str(path),
-            "units": len(result.units),
-            "dry_run": dry_run,
-            **(summary.__dict__ if summary else {}),
-        }
-        if json_out:
-            emit(data)
-        elif dry_run:
-            out.print(
-                f"{path}: {len(result.units)} units, all rows valid (dry run: nothing stored)"
-            )
-        else:
-            assert summary is not None
-            out.print(
-                f"{path}: {summary.added} added, {summary.updated} updated, "
-                f"{summary.unchanged} unchanged, {summary.address_changes} address changes"
-            )
+    summary = result.summary
+    if json_out:
+        emit({"file": result.file, "units": result.units, "dry_run": dry_run,
+              **(dataclasses.asdict(summary) if summary else {})})
+    elif summary is None:
+        out.print(f"{path}: {result.units} units, all rows valid (dry run: nothing stored)")
+    else:
+        out.print(
+            f"{path}: {summary.added} added, {summary.updated} updated, "
+            f"{summary.unchanged} unchanged, {summary.address_changes} address changes"
+        )
 
 
 @units_app.command("list")
 def units_list(json_out: JsonFlag = False) -> None:
     """List the registry."""
-    with handled(), database()() as session:
-        units = queries.list_units(session)
+    from mailprobe.service.setup import list_units
+
+    with handled():
+        units = list_units(settings())
     if json_out:
         emit(
             [
@@ -247,76 +222,138 @@ def units_list(json_out: JsonFlag = False) -> None:
 def campaign_create(
     name: Annotated[str, typer.Argument(help="Campaign name, e.g. 2026H2-round1.")],
     template: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
-            help="Probe template(s) under templates/probe, comma-separated to vary wording."
+            help="Probe template under templates/probe; repeat it (or comma-separate) to "
+            "vary the wording between mailboxes."
         ),
     ] = None,
     mailboxes: Annotated[str, typer.Option(help="Mailbox types to probe.")] = "public,leader",
     window: Annotated[int | None, typer.Option(help="Reply window in working days.")] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(help="Seed of the template deal (default: random, recorded)."),
+    ] = None,
     deadline_days: Annotated[
         int | None,
         typer.Option(help="On-time rule in working days (default [scoring.deadlines]: 5)."),
     ] = None,
     json_out: JsonFlag = False,
 ) -> None:
-    """Create a campaign: one pending probe per published mailbox of the chosen types."""
-    from mailprobe.render import list_templates
+    """Create a draft campaign: one probe per published mailbox; nothing is sent until launch."""
+    from mailprobe.service.campaigns import create
 
+    templates = [t.strip() for item in template or [] for t in item.split(",") if t.strip()]
+    types = [t.strip() for t in mailboxes.split(",") if t.strip()]
     with handled():
-        cfg = settings()
-        templates = [t.strip() for t in (template or cfg.campaign.template).split(",") if t]
-        available = list_templates(template_dir(cfg.campaign))
-        missing = [t for t in templates if t not in available]
-        if missing:
-            raise InputError(
-                f"no probe template {', '.join(missing)}; available: {', '.join(available)}"
-            )
-        types = [t.strip() for t in mailboxes.split(",") if t.strip()]
-        if not types or any(t not in MAILBOX_TYPES for t in types):
-            raise InputError(f"--mailboxes takes {', '.join(MAILBOX_TYPES)}; got {mailboxes!r}")
-        window_days = window if window is not None else cfg.campaign.window_days
-        if window_days < 1:
-            raise InputError("--window must be at least 1 working day")
-        if deadline_days is not None and deadline_days < 1:
-            raise InputError("--deadline-days must be at least 1 working day")
-        domain = from_domain(cfg.probe)
-        with database()() as session, session.begin():
-            row = queries.create_campaign(
-                session,
-                name,
-                templates,
-                types,
-                window_days,
-                utcnow(),
-                tokens.new_token,
-                lambda t: tokens.message_id(t, domain),
-                deadline_days,
-            )
-            counts = queries.state_counts(session, row.id)
+        created = create(settings(), name, templates, types, window, seed,
+                         deadline_days=deadline_days)
+    for warning in created.warnings:
+        err.print(f"warning: {warning}", markup=False)
     if json_out:
-        emit(
-            {
-                "campaign": name,
-                "templates": templates,
-                "mailboxes": types,
-                "window_days": window_days,
-                "deadline_days": deadline_days,
-                "probes": counts["pending"],
-                "manual": counts["manual"],
-            }
-        )
+        emit(dataclasses.asdict(created))
     else:
         out.print(
-            f'campaign "{name}": {counts["pending"]} probes pending '
-            f"({', '.join(types)}; window {window_days} working days). "
-            f"Next: mailprobe campaign preview {name}"
+            f'campaign "{name}" (draft): {created.probes} probes '
+            f"({', '.join(created.mailboxes)}; window {created.window_days} working days; "
+            f"templates {', '.join(created.templates)}, seed {created.seed}). "
+            f"Next: mailprobe campaign preview {name}, then mailprobe campaign launch {name}",
+            markup=False,
         )
-        if counts["manual"]:
+        if created.manual:
             out.print(
-                f"{counts['manual']} web-form probes wait for staff: "
-                f"mailprobe web worksheet {name} -o forms.xlsx"
+                f"{created.manual} web-form probes wait for staff: "
+                f"mailprobe web worksheet {name} -o forms.xlsx",
+                markup=False,
             )
+
+
+@campaign_app.command("launch")
+def campaign_launch(
+    name: Annotated[str, typer.Argument(help="Campaign name.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    allow_overlap: Annotated[
+        bool,
+        typer.Option(
+            "--allow-overlap",
+            help="Launch even when mailboxes are in another open campaign.",
+        ),
+    ] = False,
+    json_out: JsonFlag = False,
+) -> None:
+    """Launch a draft: from now on `send` and `run` send its probes."""
+    from mailprobe.service.lifecycle import launch
+
+    with handled():
+        launched = launch(settings(), name, allow_overlap=allow_overlap,
+                          confirm=None if yes else _confirm_launch)
+    if json_out:
+        emit(dataclasses.asdict(launched))
+    else:
+        out.print(
+            f'campaign "{name}" launched: {launched.plan.probes} probes will be sent by '
+            f"`mailprobe run` (or now: mailprobe campaign send {name})",
+            markup=False,
+        )
+
+
+def _confirm_launch(plan: Any) -> bool:
+    err.print(_launch_summary(plan), markup=False)
+    try:
+        return typer.confirm("Launch it?", default=False, err=True)
+    except typer.Abort:  # no answer (stdin closed, Ctrl-C): not launched
+        err.print()
+        return False
+
+
+def _launch_summary(plan: Any) -> str:
+    lines = [
+        f'campaign "{plan.campaign}": {plan.probes} probes to {plan.units} units '
+        f"({', '.join(plan.mailboxes)}), reply window {plan.window_days} working days",
+        f"  from {plan.sender}; Message-ID domain {plan.message_id_domain} (fixed at launch)",
+        f"  sends to one unit {plan.unit_spacing_minutes} minutes apart",
+    ]
+    for mtype, counts in plan.templates.items():
+        lines.append(f"  {mtype}: " + ", ".join(f"{t} {n}" for t, n in counts.items()))
+    if plan.overlaps:
+        lines.append(f"  {len(plan.overlaps)} mailboxes also in an open campaign (allowed)")
+    return "\n".join(lines)
+
+
+@campaign_app.command("cancel")
+def campaign_cancel(
+    name: Annotated[str, typer.Argument(help="Campaign name.")],
+    reason: Annotated[str, typer.Option(help="Why (kept with the campaign).")] = "",
+    json_out: JsonFlag = False,
+) -> None:
+    """Cancel a campaign: nothing more is sent (deferred retries too); what was sent stays."""
+    from mailprobe.service.lifecycle import cancel
+
+    with handled():
+        cancelled = cancel(settings(), name, reason)
+    if json_out:
+        emit(dataclasses.asdict(cancelled))
+    else:
+        out.print(
+            f'campaign "{name}" cancelled: {cancelled.cancelled_probes} unsent probes will '
+            "never be sent (not charged); sent ones stay measured",
+            markup=False,
+        )
+
+
+@campaign_app.command("delete")
+def campaign_delete(
+    name: Annotated[str, typer.Argument(help="Campaign name.")], json_out: JsonFlag = False
+) -> None:
+    """Delete a draft campaign (drafts only; the name becomes free again)."""
+    from mailprobe.service.lifecycle import delete
+
+    with handled():
+        deleted = delete(settings(), name)
+    if json_out:
+        emit(dataclasses.asdict(deleted))
+    else:
+        out.print(f'draft "{name}" deleted ({deleted.probes} probes)', markup=False)
 
 
 @campaign_app.command("preview")
@@ -327,39 +364,10 @@ def campaign_preview(
     json_out: JsonFlag = False,
 ) -> None:
     """Show rendered probes and what a reply or bounce will be matched on."""
-    from mailprobe.campaign import render_target
-    from mailprobe.token import code, return_path
+    from mailprobe.service.campaigns import preview
 
     with handled():
-        cfg = settings()
-        with database()() as session:
-            campaign = queries.get_campaign(session, name)
-            targets = queries.probe_targets(session, campaign.id, unit_id=unit)[:limit]
-        if not targets:
-            raise InputError(
-                f'campaign "{name}" has no probe' + (f" for unit {unit}" if unit else "")
-            )
-        items: list[dict[str, Any]] = []
-        for target in targets:
-            rendered = render_target(target, cfg)
-            items.append(
-                {
-                    "unit_id": target.unit.unit_id,
-                    "mailbox": target.mailbox_type,
-                    "to": target.address,
-                    "template": target.template,
-                    "subject": rendered.subject,
-                    "body": rendered.body,
-                    "matched_on": {
-                        "return_path": return_path(cfg.probe.return_path, target.token)
-                        if "{token}" in cfg.probe.return_path
-                        else None,
-                        "message_id": rendered.message_id,
-                        "code": code(target.token),
-                        "sender_window": target.address,
-                    },
-                }
-            )
+        items = preview(settings(), name, unit, limit)
     if json_out:
         emit(items)
         return
@@ -382,35 +390,27 @@ def campaign_send(
     json_out: JsonFlag = False,
 ) -> None:
     """Send the due probes (pending, or deferred and due for retry); never one twice."""
-    from mailprobe.campaign import send_campaign
+    from mailprobe.service.campaigns import send
 
-    with handled():
-        factory = database()
-        with run_lock(factory, "run"):
-            with factory() as session:
-                total = sum(
-                    queries.state_counts(session, queries.get_campaign(session, name).id).get(s, 0)
-                    for s in ("pending", "deferred")
-                )
-            with progress_bar(min(total, limit or total), "sending") as advance:
-                summary = send_campaign(
-                    factory,
-                    name,
-                    settings(),
-                    utcnow,
-                    limit=limit,
-                    dry_run=dry_run,
-                    progress=advance,
-                )
+    with handled(), progress_bars() as bar:
+        summary = send(settings(), name, limit=limit, dry_run=dry_run,
+                       progress=lambda total: bar(total, "sending"))
     if json_out:
         emit(summary.__dict__)
     elif dry_run:
+        step = "launch" if summary.state == "draft" else "send"
         out.print(
             f"dry run: {summary.planned} probes rendered and checked; nothing sent. "
-            f"Send for real with: mailprobe campaign send {name}"
+            f"Next: mailprobe campaign {step} {name}"
         )
     else:
         out.print(f"{name}: " + ", ".join(f"{k} {v}" for k, v in summary.counts.items() if v))
+        if summary.spaced:
+            err.print(
+                f"note: {summary.spaced} probes wait for unit spacing ([campaign] "
+                "unit_spacing_minutes); `mailprobe run` sends them later",
+                markup=False,
+            )
         for failure in summary.failed[:20]:
             err.print(
                 f"  {failure['state']}: {failure['address']} {failure['reply']}", markup=False
@@ -424,87 +424,40 @@ def campaign_status(
     name: Annotated[str, typer.Argument(help="Campaign name.")], json_out: JsonFlag = False
 ) -> None:
     """Counts of probes per send state, and of replies matched so far."""
-    with handled(), database()() as session:
-        campaign = queries.get_campaign(session, name)
-        counts = queries.state_counts(session, campaign.id)
-        replies = queries.reply_counts(session, campaign.id)
-        uncertain = [
-            p.address for p in queries.probe_rows(session, campaign.id) if p.state == "uncertain"
-        ]
-    data = {
-        "campaign": name,
-        "window_days": campaign.window_days,
-        "created_at": campaign.created_at.isoformat(),
-        "closed_at": campaign.closed_at.isoformat() if campaign.closed_at else None,
-        "counts": counts,
-        "messages": replies,
-        "uncertain": uncertain,
-    }
+    from mailprobe.service.campaigns import status
+
+    with handled():
+        data = status(settings(), name)
     if json_out:
-        emit(data)
+        emit(dataclasses.asdict(data))
         return
-    out.print(f"{name}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    out.print(f"{name} ({data.state}): " + ", ".join(f"{k} {v}" for k, v in data.counts.items()))
+    if data.cancel_reason:
+        out.print(f"cancelled: {data.cancel_reason}", markup=False)
     out.print(
-        "messages matched: " + (", ".join(f"{k} {v}" for k, v in replies.items()) or "none yet")
+        "messages matched: "
+        + (", ".join(f"{k} {v}" for k, v in data.messages.items()) or "none yet")
     )
-    if uncertain:
-        out.print(f"uncertain (may have been delivered; not resent): {', '.join(uncertain)}")
+    if data.uncertain:
+        out.print(f"uncertain (may have been delivered; not resent): {', '.join(data.uncertain)}")
 
 
 @campaign_app.command("list")
 def campaign_list(json_out: JsonFlag = False) -> None:
     """List campaigns."""
-    with handled(), database()() as session:
-        rows: list[dict[str, Any]] = [
-            {
-                "name": c.name,
-                "template": c.template,
-                "mailboxes": c.mailbox_types,
-                "window_days": c.window_days,
-                "created_at": c.created_at.isoformat(),
-                "closed": c.closed_at is not None,
-            }
-            for c in queries.list_campaigns(session)
-        ]
+    from mailprobe.service.campaigns import list_all
+
+    with handled():
+        rows = list_all(settings())
     if json_out:
-        emit(rows)
+        emit([dataclasses.asdict(row) for row in rows])
         return
     for row in rows:
         out.print(
-            f"{row['name']}\t{row['created_at'][:16]}\t{row['mailboxes']}\t"
-            f"{'closed' if row['closed'] else 'open'}",
+            f"{row.name}\t{row.state}\t{row.created_at[:16]}\t{row.mailboxes}\t"
+            f"{row.probes} probes",
             markup=False,
         )
-
-
-@contextmanager
-def run_lock(factory: Database, name: str) -> Iterator[None]:
-    """Hold the named lock for the block; another holder makes this run exit cleanly."""
-    holder = f"{socket.gethostname()}:{os.getpid()}"
-    with factory() as session, session.begin():
-        queries.acquire_lock(session, name, holder, utcnow(), timedelta(hours=6),
-                             holder_is_gone=_holder_is_gone)
-    try:
-        yield
-    finally:
-        with factory() as session, session.begin():
-            queries.release_lock(session, name, holder)
-
-
-def _holder_is_gone(holder: str) -> bool:
-    """True when ``host:pid`` names a process of this host that no longer exists.
-
-    A holder on another host is never judged: only its lock's expiry frees it."""
-    host, _, pid = holder.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False  # alive, owned by another user
-    return False
 
 
 # ---------------------------------------------------------------- receive side
@@ -522,23 +475,20 @@ def poll(
     json_out: JsonFlag = False,
 ) -> None:
     """Fetch new mail over IMAP (read-only), store it, classify it and match it to probes."""
-    from mailprobe.pipeline import poll_once, process_messages, watch_loop
+    from mailprobe.service import receive
 
     with handled():
-        factory = database()
         if watch:
-            watch_loop(
-                factory,
-                settings().imap,
-                utcnow,
-                max_seconds=max_seconds,
+            receive.watch(
+                settings(),
+                max_seconds,
                 on_cycle=lambda p, s: err.print(
                     f"poll: {p.new} new, {s.matched} matched, {s.review} to review"
                 ),
             )
             return
-        polled = poll_once(factory, settings().imap, utcnow)
-        processed = process_messages(factory, utcnow)
+        result = receive.poll(settings())
+    polled, processed = result.polled, result.processed
     data = {
         "fetched": polled.fetched,
         "new": polled.new,
@@ -566,16 +516,14 @@ def ingest(
     json_out: JsonFlag = False,
 ) -> None:
     """Feed exported mail through the same store → classify → match path as polled mail."""
-    from mailprobe.ingest import iter_messages
-    from mailprobe.pipeline import process_messages, store_found
+    from mailprobe.service import receive
 
     with handled():
-        factory = database()
-        new, dup = store_found(factory, iter_messages(paths), utcnow)
-        processed = process_messages(factory, utcnow)
+        result = receive.ingest(settings(), paths)
+    processed = result.processed
     data = {
-        "new": new,
-        "duplicates": dup,
+        "new": result.new,
+        "duplicates": result.duplicates,
         "classified": processed.by_kind,
         "matched": processed.matched,
         "review": processed.review,
@@ -584,8 +532,8 @@ def ingest(
         emit(data)
     else:
         out.print(
-            f"stored {new} new ({dup} already known); matched {processed.matched}, "
-            f"to review {processed.review}"
+            f"stored {result.new} new ({result.duplicates} already known); "
+            f"matched {processed.matched}, to review {processed.review}"
         )
 
 
@@ -621,19 +569,14 @@ def classify_cmd(
 @app.command()
 def review(json_out: JsonFlag = False) -> None:
     """Messages that could not be matched to a probe (link them with `override link`)."""
-    with handled(), database()() as session:
-        rows: list[dict[str, Any]] = [
-            {
-                "message": m.id,
-                "received_at": m.received_at.isoformat(),
-                "kind": v.kind,
-                "detector": v.detector,
-                "sender": v.sender,
-                "subject": v.subject,
-                "source": m.source,
-            }
-            for m, v, _ in queries.messages_with_verdicts(session, unmatched_only=True)
-        ]
+    from mailprobe.service import messages
+
+    with handled():
+        items = messages.review(settings())
+    rows: list[dict[str, Any]] = [
+        dataclasses.asdict(item) | {"received_at": item.received_at.isoformat()}
+        for item in items
+    ]
     if json_out:
         emit(rows)
         return
@@ -654,24 +597,16 @@ def reclassify(
     json_out: JsonFlag = False,
 ) -> None:
     """Re-run classification over stored raw messages; earlier verdicts stay as history."""
-    from mailprobe.pipeline import process_messages
+    from mailprobe.service import messages
 
     with handled():
-        factory = database()
-        with factory() as session:
-            campaign_id = queries.get_campaign(session, campaign).id if campaign else None
-            ids = queries.all_message_ids(session, campaign_id)
-            before = {pk: kind for pk, kind in queries.current_kinds(session, ids)}
-        summary = process_messages(factory, utcnow, ids)
-        with factory() as session:
-            changed = [
-                pk for pk, kind in queries.current_kinds(session, ids) if before.get(pk) != kind
-            ]
-    data = {"reclassified": summary.classified, "changed": changed, "by_kind": summary.by_kind}
+        result = messages.reclassify(settings(), campaign)
     if json_out:
-        emit(data)
+        emit(dataclasses.asdict(result))
     else:
-        out.print(f"reclassified {summary.classified} messages; {len(changed)} changed kind")
+        out.print(
+            f"reclassified {result.reclassified} messages; {len(result.changed)} changed kind"
+        )
 
 
 @app.command()
@@ -680,32 +615,14 @@ def explain(
     json_out: JsonFlag = False,
 ) -> None:
     """Why a message was classified and matched as it was, with its verdict history."""
-    with handled(), database()() as session:
-        history = queries.verdict_history(session, message)
-        if not history:
-            raise InputError(f"no stored message {message}; see `mailprobe review`")
-        match = queries.message_match(session, message)
-        data: dict[str, Any] = {
-            "message": message,
-            "verdicts": [
-                {
-                    "at": v.created_at.isoformat(),
-                    "current": v.is_current,
-                    "kind": v.kind,
-                    "detector": v.detector,
-                    "reason": v.reason,
-                    "status": v.status,
-                    "evidence": v.evidence,
-                    "detail": json.loads(v.detail_json),
-                }
-                for v in history
-            ],
-            "match": match,
-        }
+    from mailprobe.service import messages
+
+    with handled():
+        data = messages.explain(settings(), message)
     if json_out:
-        emit(data)
+        emit(dataclasses.asdict(data))
         return
-    current = data["verdicts"][-1]
+    current = data.verdicts[-1]
     out.print(
         f"message {message}: {current['kind']} decided by {current['detector']}", markup=False
     )
@@ -717,14 +634,14 @@ def explain(
             f"hard {r['hard']}",
             markup=False,
         )
-    if current["detail"].get("channel") == "web":  # a query page or a staff record
-        web = current["detail"]
+    if data.web_answer:  # a query page or a staff record
+        web = data.web_answer
         out.print(f"  web answer from {web.get('url')} ({web.get('basis')}; answered "
                   f"{web.get('answered_at')}, fetched {web.get('fetched_at', '-')}):\n"
                   f"  {web.get('text')}", markup=False)
-    out.print(f"  match: {match or 'none (in review)'}", markup=False)
-    if len(history) > 1:
-        steps = " → ".join(f"{v['kind']}/{v['detector']}" for v in data["verdicts"])
+    out.print(f"  match: {data.match or 'none (in review)'}", markup=False)
+    if len(data.verdicts) > 1:
+        steps = " → ".join(f"{v['kind']}/{v['detector']}" for v in data.verdicts)
         out.print(f"  history: {steps}", markup=False)
 
 
@@ -777,24 +694,11 @@ Actor = Annotated[
 Reason = Annotated[str, typer.Option(help="Why; reports cite it.")]
 
 
-def _log_override(
-    action: str,
-    target: str,
-    value: str,
-    actor: str,
-    reason: str,
-    apply: Callable[[Session], None] | None = None,
-) -> None:
-    with handled():
-        if not reason.strip():
-            raise InputError("--reason is required: reports cite every override")
-        with database()() as session, session.begin():
-            if apply is not None:
-                apply(session)
-            row = queries.add_override(
-                session, utcnow(), actor or "unknown", action, target, value, reason
-            )
-    out.print(f"override #{row.id} logged: {action} {target} = {value} ({reason})", markup=False)
+def _print_override(row: Any) -> None:
+    out.print(
+        f"override #{row.id} logged: {row.action} {row.target} = {row.value} ({row.reason})",
+        markup=False,
+    )
 
 
 @override_app.command("substantive")
@@ -805,14 +709,10 @@ def override_substantive(
     actor: Actor = "",
 ) -> None:
     """Mark a human reply substantive (yes) or not (no), overriding the classifier's hint."""
-    if value not in ("yes", "no"):
-        fail(InputError("VALUE must be yes or no"))
+    from mailprobe.service import overrides
 
-    def check(session: Session) -> None:
-        if not queries.verdict_history(session, message):
-            raise InputError(f"no stored message {message}; see `mailprobe review`")
-
-    _log_override("substantive", str(message), value, actor, reason, check)
+    with handled():
+        _print_override(overrides.substantive(settings(), message, value, actor, reason))
 
 
 @override_app.command("link")
@@ -823,19 +723,10 @@ def override_link(
     actor: Actor = "",
 ) -> None:
     """Tie an unmatched message to a probe by hand."""
-    from mailprobe.correlate import Match
+    from mailprobe.service import overrides
 
-    found = tokens.tokens_in_codes(probe_code) or [probe_code.lower()]
-
-    def link(session: Session) -> None:
-        probe_id = queries.probe_id_by_token(session, found[0])
-        if probe_id is None:
-            raise InputError(f"no probe with code or token {probe_code}")
-        if not queries.verdict_history(session, message):
-            raise InputError(f"no stored message {message}; see `mailprobe review`")
-        queries.save_match(session, message, Match(probe_id, "staff"), utcnow(), "staff")
-
-    _log_override("link", str(message), found[0], actor, reason, link)
+    with handled():
+        _print_override(overrides.link(settings(), message, probe_code, actor, reason))
 
 
 @override_app.command("exclude")
@@ -846,29 +737,21 @@ def override_exclude(
     undo: Annotated[bool, typer.Option("--undo", help="Include the unit again.")] = False,
 ) -> None:
     """Leave a unit out of scoring and rankings (e.g. merged, under reorganisation)."""
+    from mailprobe.service import overrides
 
-    def check(session: Session) -> None:
-        if not any(u.unit_id == unit for u in queries.list_units(session)):
-            raise InputError(f"no unit {unit}; see `mailprobe units list`")
-
-    _log_override("exclude", unit, "no" if undo else "yes", actor, reason, check)
+    with handled():
+        _print_override(overrides.exclude(settings(), unit, actor, reason, undo=undo))
 
 
 @override_app.command("list")
 def override_list(json_out: JsonFlag = False) -> None:
     """The append-only log of staff decisions."""
-    with handled(), database()() as session:
-        rows: list[dict[str, Any]] = [
-            {
-                "id": r.id,
-                "at": r.at.isoformat(),
-                "actor": r.actor,
-                "action": r.action,
-                "target": r.target,
-                "value": r.value,
-                "reason": r.reason,
-            }
-            for r in queries.overrides(session)
+    from mailprobe.service import overrides
+
+    with handled():
+        rows = [
+            dataclasses.asdict(r) | {"at": r.at.isoformat()}
+            for r in overrides.list_overrides(settings())
         ]
     if json_out:
         emit(rows)
@@ -949,12 +832,10 @@ def run(
     json_out: JsonFlag = False,
 ) -> None:
     """Do everything due: send, poll, classify, match, close ended windows, score."""
-    from mailprobe.run import run_due
+    from mailprobe.service.runs import run as run_once
 
     with handled():
-        factory = database()
-        with run_lock(factory, "run"):
-            summary = run_due(factory, settings(), calendar(), utcnow)
+        summary = run_once(settings(), calendar())
     if json_out:
         emit(dataclasses.asdict(summary) | {"exit_code": int(summary.exit_code())})
     else:
@@ -1074,12 +955,12 @@ def web_worksheet(
     json_out: JsonFlag = False,
 ) -> None:
     """List the web forms to submit by hand: unit, URL, the exact text to paste, the code."""
-    from mailprobe.web import worksheet, write_worksheet
+    from mailprobe.service.web import worksheet, write_worksheet
 
     with handled():
         if output is None and not json_out:
             raise InputError("give -o FILE.xlsx or --json")
-        rows = worksheet(database(), name, settings(), utcnow())
+        rows = worksheet(settings(), name, utcnow())
         if output is not None:
             write_worksheet(rows, output)
     if json_out:
@@ -1102,11 +983,11 @@ def web_submitted(
     json_out: JsonFlag = False,
 ) -> None:
     """Record that staff submitted a web form; latency starts at --at."""
-    from mailprobe.web import record_submitted
+    from mailprobe.service.web import record_submitted
 
     with handled():
         probe = record_submitted(
-            database(), code, _web_time(at), query_code, actor or "unknown", utcnow()
+            settings(), code, _web_time(at), query_code, actor or "unknown", utcnow()
         )
     _print_web_probe(probe, json_out)
 
@@ -1119,14 +1000,16 @@ def web_failed(
     json_out: JsonFlag = False,
 ) -> None:
     """Record that a web form could not be submitted (outcome channel_unusable)."""
-    from mailprobe.web import record_failed
+    from mailprobe.service.web import record_failed
 
     with handled():
-        probe = record_failed(database(), code, reason, actor or "unknown", utcnow())
+        probe = record_failed(settings(), code, reason, actor or "unknown", utcnow())
     _print_web_probe(probe, json_out)
 
 
 def _print_web_probe(probe: Any, json_out: bool) -> None:
+    from mailprobe import token as tokens
+
     data = {
         "code": tokens.code(probe.token),
         "campaign": probe.campaign,
@@ -1154,7 +1037,7 @@ def web_answered(
     json_out: JsonFlag = False,
 ) -> None:
     """Record a human answer seen by staff (query page, letter, call), with its text."""
-    from mailprobe.web import record_answered
+    from mailprobe.service.web import record_answered
 
     with handled():
         try:
@@ -1162,7 +1045,7 @@ def web_answered(
         except (OSError, UnicodeDecodeError) as error:
             raise InputError(f"{text_file}: cannot read it as UTF-8 text ({error})") from None
         message = record_answered(
-            database(), code, _web_time(at), text, str(text_file), actor or "unknown", utcnow()
+            settings(), code, _web_time(at), text, str(text_file), actor or "unknown", utcnow()
         )
     if json_out:
         emit({"code": code, "message": message})
@@ -1173,10 +1056,10 @@ def web_answered(
 @web_app.command("poll")
 def web_poll(json_out: JsonFlag = False) -> None:
     """Fetch the query page of each submitted form ([web.sites]) and store new answers."""
-    from mailprobe.web import poll_answers
+    from mailprobe.service.web import poll_answers
 
     with handled():
-        summary = poll_answers(database(), settings(), calendar().tz, utcnow)
+        summary = poll_answers(settings(), calendar().tz, utcnow)
     if json_out:
         emit(dataclasses.asdict(summary))
     else:
@@ -1194,10 +1077,10 @@ def web_poll(json_out: JsonFlag = False) -> None:
 @web_app.command("check")
 def web_check(json_out: JsonFlag = False) -> None:
     """Fetch each published web form once and list the unreachable ones (exit 4 if any)."""
-    from mailprobe.web import check_forms
+    from mailprobe.service.web import check_forms
 
     with handled():
-        results = check_forms(database(), settings(), utcnow)
+        results = check_forms(settings(), utcnow)
     bad = [r for r in results if not r.is_reachable]
     if json_out:
         emit({"checked": len(results), "unreachable": [dataclasses.asdict(r) for r in bad]})
@@ -1219,11 +1102,11 @@ def export_cmd(
     json_out: JsonFlag = False,
 ) -> None:
     """Write a research table, one row per probe (codebook: docs/export.md)."""
-    from mailprobe.export import export_campaign
+    from mailprobe.service.exports import export_campaign
 
     with handled():
         path, count = export_campaign(
-            database(), name, settings(), calendar(), utcnow(), fmt,
+            settings(), name, calendar(), utcnow(), fmt,
             output or Path(f"export.{fmt}"),
         )
     if json_out:

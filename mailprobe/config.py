@@ -66,6 +66,7 @@ class ProbeSettings:
     message_id_domain: str = ""  # defaults to the From domain
     code_in_subject: bool = True
     code_in_body: bool = True
+    allow_placeholder: bool = False  # tests and demos only: send from example.org & co.
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class CampaignSettings:
     template: str = "consult_office_hours"
     template_dir: str = ""  # your own probe templates; default: templates/probe shipped
     sender_window_days: int = 30  # sender+window correlation horizon (calendar days)
+    unit_spacing_minutes: int = 10  # between the sends to one unit's mailboxes
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,8 @@ def prepare(out_dir: Path, seed: int, *, n_county: int = 13, n_department: int =
         queries.import_units(session, registry.units, "units.csv", clock())
         queries.create_campaign(session, name, templates, ["public", "leader"], 20, clock(),
                                 new_token, lambda t: message_id(t, "mailprobe-demo.test"))
+        queries.launch_campaign(session, name, clock(), "mailprobe-demo.test",
+                                lambda t: message_id(t, "mailprobe-demo.test"))
     return DemoRun(out_dir, name, database, settings, clock, world)
 
 

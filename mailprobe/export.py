@@ -14,11 +14,9 @@ from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mailprobe.config import Settings
 from mailprobe.errors import InputError
 from mailprobe.score import CampaignScore, ProbeScore, WorkCalendar
 from mailprobe.score.outcome import DELIVERED, HUMAN, Outcome
-from mailprobe.store import Database, queries
 
 FORMATS = ("csv", "parquet")
 
@@ -104,20 +102,3 @@ def write_parquet(rows: Sequence[ExportRow], path: Path) -> Path:
     columns = {f.name: [getattr(r, f.name) for r in rows] for f in fields(ExportRow)}
     pq.write_table(pa.table(columns), path)
     return path
-
-
-def export_campaign(factory: Database, name: str, settings: Settings, calendar: WorkCalendar,
-                    now: datetime, fmt: str, path: Path) -> tuple[Path, int]:
-    """Score campaign ``name`` as stored now (not saved) and write its research table."""
-    from mailprobe.assess import score_stored
-
-    if fmt not in FORMATS:
-        raise InputError(f"--format takes {' or '.join(FORMATS)}; got {fmt!r}")
-    score = score_stored(factory, name, settings, calendar, now, save=False)
-    with factory() as session:
-        campaign = queries.get_campaign(session, name)
-        details = {p.id: (p.template, p.reply_text) for p in queries.probe_rows(session,
-                                                                               campaign.id)}
-    rows = export_rows(score, details, calendar, now)
-    writer = write_csv if fmt == "csv" else write_parquet
-    return writer(rows, path), len(rows)

@@ -132,6 +132,20 @@ class SendState(StrEnum):
     MANUAL = "manual"  # a web form waiting for staff to submit it by hand
     SUBMITTED = "submitted"  # a web form submitted by staff; latency starts then
     UNUSABLE = "unusable"  # the channel cannot take a probe (docs/design.md §2)
+    CANCELLED = "cancelled"  # the campaign was cancelled before this probe was sent
+
+
+# Probe states a send may claim (queries.mark_sending); any other state is never sent.
+DUE_STATES: tuple[str, ...] = (SendState.PENDING, SendState.DEFERRED)
+
+
+class CampaignState(StrEnum):
+    """docs/design.md §1: draft -> launched -> closed, or cancelled."""
+
+    DRAFT = "draft"
+    LAUNCHED = "launched"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """`mailprobe run`: everything that is due, in one pass, for a scheduler.
 
-Order: send due probes of every open campaign → poll IMAP (when configured) → classify and
+Order: send due probes of every launched campaign → poll IMAP (when configured) → classify and
 match → close campaigns whose window has ended → score. One failing step does not stop the
 others; the summary says what failed and the exit code follows the worst of it.
 """
@@ -16,8 +16,10 @@ from mailprobe.assess import score_stored
 from mailprobe.campaign import send_campaign
 from mailprobe.config import Settings
 from mailprobe.errors import ExitCode, MailprobeError
+from mailprobe.model import CampaignState
 from mailprobe.pipeline import poll_once, process_messages
 from mailprobe.score import WorkCalendar
+from mailprobe.sender import check_sender
 from mailprobe.store import Database, queries
 
 Clock = Callable[[], datetime]
@@ -32,7 +34,8 @@ class StepError:
 
 @dataclass
 class RunSummary:
-    sent: dict[str, dict[str, int]] = field(default_factory=dict)
+    sent: dict[str, dict[str, int]] = field(default_factory=dict)  # state counts after
+    attempted: int = 0  # SMTP transactions this run (accepted, deferred, rejected, ...)
     polled: int | None = None  # None: IMAP not configured
     classified: int = 0
     matched: int = 0
@@ -53,7 +56,8 @@ def run_due(factory: Database, settings: Settings, calendar: WorkCalendar,
     """Do one scheduler pass; the caller holds the run lock."""
     summary = RunSummary()
     with factory() as session:
-        open_names = [c.name for c in queries.list_campaigns(session) if c.closed_at is None]
+        open_names = [c.name for c in queries.list_campaigns(session)
+                      if c.state == CampaignState.LAUNCHED]
     for name in open_names:
         _step(summary, f"send {name}", partial(_send, factory, name, settings, clock, summary))
     if settings.imap.username:
@@ -76,8 +80,10 @@ def _step(summary: RunSummary, what: str, action: Callable[[], None]) -> None:
 
 def _send(factory: Database, name: str, settings: Settings, clock: Clock,
           summary: RunSummary) -> None:
+    check_sender(settings)
     sent = send_campaign(factory, name, settings, clock)
     summary.sent[name] = sent.counts
+    summary.attempted += sent.planned - sent.taken_elsewhere
     summary.failures += [f"{name}: {f['state']} {f['address']}" for f in sent.failed]
 
 

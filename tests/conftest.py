@@ -64,6 +64,7 @@ def cli_runner(
     base = {
         "MAILPROBE_PROBE_FROM": "consult@example.org",
         "MAILPROBE_PROBE_RETURN_PATH": "probe+{token}@example.org",
+        "MAILPROBE_PROBE_ALLOW_PLACEHOLDER": "true",
         "MAILPROBE_SMTP_TLS": "none",
         "MAILPROBE_SMTP_HOST": "127.0.0.1",
     }

@@ -37,6 +37,8 @@ def setup(db_url: str, clock, template: str = "consult_office_hours") -> Databas
         queries.import_units(s, UNITS, "test", clock())
         queries.create_campaign(s, "c", [template], ["public", "leader"], 20, clock(),
                                 new_token, lambda t: message_id(t, "example.org"))
+        queries.launch_campaign(s, "c", clock(), "example.org",
+                                lambda t: message_id(t, "example.org"))
     return factory
 
 

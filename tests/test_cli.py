@@ -53,7 +53,8 @@ def test_campaign_without_template_uses_the_shipped_default(cli) -> None:
     status = json.loads(cli("campaign", "status", "r1", "--json"))
     assert status["counts"]["pending"] == created["probes"]
     assert set(status["counts"]) == {"pending", "sending", "accepted", "deferred", "rejected",
-                                     "uncertain", "manual", "submitted", "unusable"}
+                                     "uncertain", "manual", "submitted", "unusable",
+                                     "cancelled"}
 
 
 def test_preview_shows_message_and_what_replies_match_on(cli) -> None:
@@ -87,6 +88,7 @@ def test_refused_smtp_login_exits_5_and_marks_nothing_sent(  # type: ignore[no-u
         "PROBE_PW": "not-the-Secret-42"})
     cli("units", "import", str(FIXTURES / "registry" / "units-ok.csv"))
     cli("campaign", "create", "r1")
+    cli("campaign", "launch", "r1", "--yes")
     result = CliRunner().invoke(app, ["campaign", "send", "r1"])
     assert result.exit_code == 5
     assert "password" in result.output and "Secret-42" not in result.output

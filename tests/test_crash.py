@@ -40,6 +40,8 @@ def make_campaign(db_url: str, clock, name: str = "crash", probes: int = PROBES,
         queries.import_units(s, units, "test", clock())
         queries.create_campaign(s, name, ["consult_office_hours"], ["public"], 20, clock(),
                                 new_token, lambda t: message_id(t, "example.org"))
+        queries.launch_campaign(s, name, clock(), "example.org",
+                                lambda t: message_id(t, "example.org"))
     return factory
 
 
@@ -56,6 +58,7 @@ def mailprobe_env(sink: SmtpSink, db_url: str, tmp_path: Path) -> dict[str, str]
         "MAILPROBE_SMTP_PER_DOMAIN_PER_MINUTE": "100000",
         "MAILPROBE_PROBE_FROM": "consult@example.org",
         "MAILPROBE_PROBE_RETURN_PATH": "probe+{token}@example.org",
+        "MAILPROBE_PROBE_ALLOW_PLACEHOLDER": "true",
     })
     return env
 

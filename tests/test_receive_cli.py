@@ -36,6 +36,7 @@ def sent_campaign(cli, smtp_sink, tmp_path: Path) -> Path:  # type: ignore[no-un
     """Import, create, send; write the units' answers (one of each kind) into a Maildir."""
     cli("units", "import", str(FIXTURES / "registry" / "units-ok.csv"))
     cli("campaign", "create", "r1", "--mailboxes", "public")
+    cli("campaign", "launch", "r1", "--yes")
     cli("campaign", "send", "r1")
     maildir = tmp_path / "export"
     for sub in ("cur", "new", "tmp"):

@@ -56,6 +56,8 @@ def start_campaign(settings: Settings, units: list[Unit], clock) -> Database:  #
         queries.import_units(s, units, "test", clock())
         queries.create_campaign(s, "rt", ["consult_office_hours"], ["public"], 20, clock(),
                                 new_token, lambda t: message_id(t, "probe.test"))
+        queries.launch_campaign(s, "rt", clock(), "probe.test",
+                                lambda t: message_id(t, "probe.test"))
     return factory
 
 

@@ -24,7 +24,7 @@ UNITS = [Unit("U1", "市甲局", "city_department", (Mailbox("public", "a@u1.gov
 
 def make_settings(sink, db_url: str, imap: ImapSettings | None = None) -> Settings:  # type: ignore[no-untyped-def]
     s = Settings(smtp=SmtpSettings(host=sink.host, port=sink.port, tls="none", timeout=5),
-                 probe=ProbeSettings(from_="consult@example.org"),
+                 probe=ProbeSettings(from_="consult@example.org", allow_placeholder=True),
                  imap=imap or ImapSettings())
     return replace(s, database=replace(s.database, url=db_url))
 
@@ -35,6 +35,8 @@ def make_campaign(db_url: str, clock) -> object:  # type: ignore[no-untyped-def]
         queries.import_units(s, UNITS, "t", clock())
         queries.create_campaign(s, "c", ["consult_office_hours"], ["public"], 3, clock(),
                                 new_token, lambda t: message_id(t, "example.org"))
+        queries.launch_campaign(s, "c", clock(), "example.org",
+                                lambda t: message_id(t, "example.org"))
     return factory
 
 
@@ -47,6 +49,8 @@ def test_run_sends_scores_provisionally_then_closes_after_the_window(smtp_sink, 
     clock.advance(days=10)  # three working days have passed
     second = run_due(factory, settings, calendar, clock)  # type: ignore[arg-type]
     assert second.closed == ["c"] and second.scored == {"c": False}
+    with factory() as s:  # type: ignore[attr-defined]
+        assert queries.get_campaign(s, "c").state == "closed"
     assert len(smtp_sink.received) == 2
     third = run_due(factory, settings, calendar, clock)  # type: ignore[arg-type]
     assert third.sent == {} and third.scored == {}
@@ -70,6 +74,7 @@ def test_run_exit_codes_for_cron(tmp_path, monkeypatch, smtp_sink) -> None:  # t
     monkeypatch.setenv("MAILPROBE_SMTP_TLS", "none")
     monkeypatch.setenv("MAILPROBE_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("MAILPROBE_SMTP_PORT", str(smtp_sink.port))
+    monkeypatch.setenv("MAILPROBE_PROBE_ALLOW_PLACEHOLDER", "true")
     runner = CliRunner()
     assert runner.invoke(app, ["run", "--quiet"]).exit_code == 0  # nothing to do
     units = tmp_path / "units.csv"
@@ -77,11 +82,14 @@ def test_run_exit_codes_for_cron(tmp_path, monkeypatch, smtp_sink) -> None:  # t
                      "U1,市甲局,city_department,a@u1.gov.cn,\n", encoding="utf-8")
     assert runner.invoke(app, ["units", "import", str(units)]).exit_code == 0
     assert runner.invoke(app, ["campaign", "create", "c"]).exit_code == 0
+    assert runner.invoke(app, ["campaign", "launch", "c", "--yes"]).exit_code == 0
     smtp_sink.inject("rcpt", "451 4.3.0 try again later")
     deferred = runner.invoke(app, ["run", "--json"])
     assert deferred.exit_code == 4, deferred.output
     assert json.loads(deferred.stdout)["failures"]
     assert runner.invoke(app, ["campaign", "create", "c2"]).exit_code == 0
+    launch_c2 = ["campaign", "launch", "c2", "--yes", "--allow-overlap"]
+    assert runner.invoke(app, launch_c2).exit_code == 0
     monkeypatch.setenv("MAILPROBE_SMTP_PORT", str(free_port()))
     unreachable = runner.invoke(app, ["run", "--quiet"])
     assert unreachable.exit_code == 5, unreachable.output

@@ -95,7 +95,7 @@ def test_a_lock_holder_is_gone_only_when_its_process_on_this_host_has_ended() ->
     import os
     import socket
 
-    from mailprobe.cli import _holder_is_gone
+    from mailprobe.service.lock import holder_is_gone as _holder_is_gone
 
     host = socket.gethostname()
     ended = subprocess.Popen([sys.executable, "-c", "pass"])

@@ -8,7 +8,7 @@ is the on-time rule of a campaign (``campaign create --deadline-days``). Existin
 e-mail channels, which the server defaults say.
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0003
 """
 from collections.abc import Sequence
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003"  # re-chained after merging lifecycle (0003)
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session
 
 from mailprobe.correlate import Match, ProbeKey
 from mailprobe.errors import Busy, InputError
-from mailprobe.model import Mailbox, SendOutcome, SendState, Unit, Verdict
+from mailprobe.model import (
+    DUE_STATES,
+    CampaignState,
+    Mailbox,
+    SendOutcome,
+    SendState,
+    Unit,
+    Verdict,
+)
 from mailprobe.store.schema import (
     AddressChangeRow,
     CampaignRow,
@@ -27,10 +35,12 @@ from mailprobe.store.schema import (
     OverrideRow,
     ProbeRow,
     RunLockRow,
+    RunSummaryRow,
     ScoreRunRow,
     UnitRow,
     VerdictRow,
 )
+from mailprobe.variants import Slot, assign_templates
 
 # ---------------------------------------------------------------- registry
 
@@ -119,28 +129,44 @@ def address_history(session: Session) -> list[tuple[str, str, str | None, str | 
 
 def create_campaign(session: Session, name: str, templates: Sequence[str],
                     mailbox_types: Sequence[str], window_days: int, now: datetime,
-                    new_token: Callable[[], str], message_id: Callable[[str], str],
-                    deadline_days: int | None = None) -> CampaignRow:
-    """Create a campaign and its ledger: one pending probe per published mailbox."""
+                    new_token: Callable[[], str], message_id: Callable[[str], str], *,
+                    seed: int = 0, unit_spacing_minutes: int = 0,
+                    deadline_days: int | None = None) -> Campaign:
+    """Create a draft campaign and its ledger: one pending probe per published mailbox
+    (``manual`` for a role published only as a web form), its template dealt by
+    ``variants.assign_templates`` with ``seed``.
+
+    A campaign with no mailbox to probe is refused and nothing is stored (its name stays
+    free)."""
     if session.scalar(select(CampaignRow).where(CampaignRow.name == name)) is not None:
         raise InputError(f'campaign "{name}" exists; choose another name or use it')
-    campaign = CampaignRow(name=name, template=",".join(templates),
-                           mailbox_types=",".join(mailbox_types), window_days=window_days,
-                           deadline_days=deadline_days, created_at=now)
-    session.add(campaign)
-    session.flush()
-    stmt = (select(MailboxRow, UnitRow.unit_id).join(UnitRow, UnitRow.id == MailboxRow.unit_pk)
+    stmt = (select(MailboxRow, UnitRow.unit_id, UnitRow.category)
+            .join(UnitRow, UnitRow.id == MailboxRow.unit_pk)
             .where(MailboxRow.type.in_(mailbox_types),
                    MailboxRow.address.is_not(None) | MailboxRow.form_url.is_not(None))
             .order_by(UnitRow.unit_id, MailboxRow.type))
-    for box, unit_id in session.execute(stmt):
+    boxes = [(box, Slot(box.id, unit_id, category, box.type))
+             for box, unit_id, category in session.execute(stmt)]
+    if not boxes:
+        raise InputError(f'campaign "{name}" would have no probe: no unit publishes a '
+                         f"{' or '.join(mailbox_types)} mailbox; import the registry first "
+                         "(`mailprobe units import`)")
+    dealt = assign_templates([slot for _, slot in boxes], templates, seed)
+    campaign = CampaignRow(name=name, template=",".join(templates),
+                           mailbox_types=",".join(mailbox_types), window_days=window_days,
+                           created_at=now, state=CampaignState.DRAFT, seed=seed,
+                           deadline_days=deadline_days,
+                           unit_spacing_minutes=unit_spacing_minutes)
+    session.add(campaign)
+    session.flush()
+    for box, slot in boxes:
         token = new_token()
         # A role published only as a web form is probed through it by staff: `manual`,
         # never in the send queue (docs/design.md §1).
         is_form = box.address is None
         session.add(ProbeRow(
             campaign_id=campaign.id, mailbox_id=box.id, address=box.address or box.form_url,
-            token=token, message_id=message_id(token), template=pick_template(templates, unit_id),
+            token=token, message_id=message_id(token), template=dealt[slot.key],
             state=SendState.MANUAL if is_form else SendState.PENDING, attempts=0,
             updated_at=now, channel="form" if is_form else "email"))
     session.flush()
@@ -150,16 +176,38 @@ def create_campaign(session: Session, name: str, templates: Sequence[str],
         # first send with a sequential scan of all probes (EXPLAIN on a 3,200-probe ledger:
         # 0.65 ms vs 0.37 ms, growing with the campaign) until autovacuum catches up.
         session.execute(text("ANALYZE probe"))
-    return campaign
+    return _campaign(campaign)
 
 
-def pick_template(templates: Sequence[str], unit_id: str) -> str:
-    """Spread templates over units deterministically, so a rerun picks the same one."""
-    digest = hashlib.sha256(unit_id.encode()).digest()
-    return templates[digest[0] % len(templates)]
+@dataclass(frozen=True)
+class Campaign:
+    """A campaign as the rest of mailprobe sees it (never the ORM row)."""
+
+    id: int
+    name: str
+    template: str
+    mailbox_types: str
+    window_days: int
+    created_at: datetime
+    closed_at: datetime | None
+    state: str = CampaignState.DRAFT
+    seed: int | None = None
+    launched_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    cancel_reason: str | None = None
+    message_id_domain: str | None = None
+    unit_spacing_minutes: int = 0
+    deadline_days: int | None = None  # the on-time rule of this campaign (score/deadlines.py)
 
 
-def get_campaign(session: Session, name: str) -> CampaignRow:
+def _campaign(row: CampaignRow) -> Campaign:
+    return Campaign(row.id, row.name, row.template, row.mailbox_types, row.window_days,
+                    row.created_at, row.closed_at, row.state, row.seed, row.launched_at,
+                    row.cancelled_at, row.cancel_reason, row.message_id_domain,
+                    row.unit_spacing_minutes, row.deadline_days)
+
+
+def _campaign_row(session: Session, name: str) -> CampaignRow:
     row = session.scalar(select(CampaignRow).where(CampaignRow.name == name))
     if row is None:
         names = ", ".join(session.scalars(select(CampaignRow.name))) or "none yet"
@@ -168,8 +216,92 @@ def get_campaign(session: Session, name: str) -> CampaignRow:
     return row
 
 
-def list_campaigns(session: Session) -> list[CampaignRow]:
-    return list(session.scalars(select(CampaignRow).order_by(CampaignRow.created_at)))
+def get_campaign(session: Session, name: str) -> Campaign:
+    return _campaign(_campaign_row(session, name))
+
+
+def list_campaigns(session: Session) -> list[Campaign]:
+    rows = session.scalars(select(CampaignRow).order_by(CampaignRow.created_at))
+    return [_campaign(row) for row in rows]
+
+
+def launch_campaign(session: Session, name: str, now: datetime, domain: str,
+                    message_id: Callable[[str], str]) -> Campaign:
+    """Launch a draft: its Message-ID domain is fixed now and its probes' IDs follow it."""
+    row = _campaign_row(session, name)
+    if row.state != CampaignState.DRAFT:
+        raise InputError(f'campaign "{name}" is {row.state}, not a draft; only a draft '
+                         "can be launched")
+    row.state, row.launched_at, row.message_id_domain = CampaignState.LAUNCHED, now, domain
+    tokens = session.execute(select(ProbeRow.id, ProbeRow.token)
+                             .where(ProbeRow.campaign_id == row.id))
+    params = [{"b_id": pk, "b_message_id": message_id(token)} for pk, token in tokens]
+    if params:
+        table = ProbeRow.__table__
+        session.execute(update(table).where(table.c.id == bindparam("b_id"))  # type: ignore[arg-type]
+                        .values(message_id=bindparam("b_message_id")), params)
+    return _campaign(row)
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """A mailbox of the campaign being launched that an open campaign probes too."""
+
+    address: str
+    campaign: str
+
+
+def overlapping_mailboxes(session: Session, campaign_id: int) -> list[Overlap]:
+    """Addresses this campaign shares with other open (launched) campaigns."""
+    other = ProbeRow.__table__.alias("other")
+    stmt = (select(ProbeRow.address, CampaignRow.name)
+            .join(other, func.lower(other.c.address) == func.lower(ProbeRow.address))
+            .join(CampaignRow, CampaignRow.id == other.c.campaign_id)
+            .where(ProbeRow.campaign_id == campaign_id, CampaignRow.id != campaign_id,
+                   CampaignRow.state == CampaignState.LAUNCHED)
+            .order_by(ProbeRow.address, CampaignRow.name))
+    return [Overlap(address, name) for address, name in session.execute(stmt)]
+
+
+def cancel_campaign(session: Session, name: str, now: datetime, reason: str) -> int:
+    """Cancel a draft or launched campaign: every unsent probe (pending, deferred, or a
+    state no sender claims, such as a form waiting for staff) becomes ``cancelled``.
+
+    Returns how many were cancelled. Probes already handed to a server stay measured."""
+    row = _campaign_row(session, name)
+    if row.state not in (CampaignState.DRAFT, CampaignState.LAUNCHED):
+        raise InputError(f'campaign "{name}" is already {row.state}; nothing to cancel')
+    row.state, row.cancelled_at, row.cancel_reason = CampaignState.CANCELLED, now, reason
+    unsent = (*DUE_STATES, "manual")
+    result = session.execute(
+        update(ProbeRow).where(ProbeRow.campaign_id == row.id, ProbeRow.state.in_(unsent))
+        .values(state=SendState.CANCELLED, updated_at=now, next_attempt_at=None,
+                reply_text=f"campaign cancelled: {reason}"[:2000]))
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def delete_draft(session: Session, name: str) -> int:
+    """Delete a draft campaign and its unsent ledger; returns the probes deleted."""
+    row = _campaign_row(session, name)
+    if row.state != CampaignState.DRAFT:
+        raise InputError(f'campaign "{name}" is {row.state}; only a draft can be deleted '
+                         f"(cancel a launched one: `mailprobe campaign cancel {name} "
+                         "--reason ...`)")
+    session.execute(ScoreRunRow.__table__.delete()  # type: ignore[attr-defined]
+                    .where(ScoreRunRow.campaign_id == row.id))
+    deleted = session.execute(ProbeRow.__table__.delete()  # type: ignore[attr-defined]
+                              .where(ProbeRow.campaign_id == row.id)).rowcount
+    session.delete(row)
+    return int(deleted)
+
+
+def template_counts(session: Session, campaign_id: int) -> dict[tuple[str, str], int]:
+    """How many probes of each (mailbox type, template) a campaign holds."""
+    stmt = (select(MailboxRow.type, ProbeRow.template, func.count())
+            .join(MailboxRow, MailboxRow.id == ProbeRow.mailbox_id)
+            .where(ProbeRow.campaign_id == campaign_id)
+            .group_by(MailboxRow.type, ProbeRow.template))
+    return {(mtype, template): n for mtype, template, n in session.execute(stmt)}
 
 
 def state_counts(session: Session, campaign_id: int) -> dict[str, int]:
@@ -237,16 +369,28 @@ def due_probe_ids(session: Session, campaign_id: int, now: datetime, max_attempt
         ProbeRow.campaign_id == campaign_id,
         (ProbeRow.state == SendState.PENDING)
         | ((ProbeRow.state == SendState.DEFERRED) & (ProbeRow.attempts < max_attempts)
-           & ((ProbeRow.next_attempt_at.is_(None)) | (ProbeRow.next_attempt_at <= now))))
+           & ((ProbeRow.next_attempt_at.is_(None)) | (ProbeRow.next_attempt_at <= now))),
+        ProbeRow.not_before.is_(None) | (ProbeRow.not_before <= now))
         .order_by(ProbeRow.id))
     if limit is not None:
         stmt = stmt.limit(limit)
     return list(session.scalars(stmt))
 
 
-def mark_sending(session: Session, probe_ids: Sequence[int], now: datetime) -> None:
-    """Claim probes; the caller commits before any SMTP so a crash never resends."""
-    session.execute(_claim_update(), {"b_ids": list(probe_ids), "b_now": now})
+def mark_sending(session: Session, probe_ids: Sequence[int], now: datetime,
+                 spacing: timedelta | None = None) -> set[int]:
+    """Claim the probes still due among ``probe_ids`` and return their ids; the caller
+    commits before any SMTP (a crash never resends) and sends only the returned ones.
+
+    The UPDATE moves only rows still ``pending`` or ``deferred``, so a probe another run
+    claimed, or that a cancel stopped, since it was read is never sent: "never twice" does
+    not rest on the run lock alone. With ``spacing``, the other unsent probes of the units
+    claimed wait that long (``not_before``)."""
+    claimed = {pk for (pk,) in session.execute(
+        _claim_update(), {"b_ids": list(probe_ids), "b_now": now})}
+    if spacing and claimed:
+        _space_siblings(session, claimed, now + spacing)
+    return claimed
 
 
 @functools.cache
@@ -255,9 +399,26 @@ def _claim_update() -> Update:
     # call) cost ~1.3 ms per chunk, a tenth of a 16-probe chunk's SMTP time.
     table = ProbeRow.__table__
     return (update(table)  # type: ignore[arg-type]
-            .where(table.c.id.in_(bindparam("b_ids", expanding=True)))
+            .where(table.c.id.in_(bindparam("b_ids", expanding=True)),
+                   table.c.state.in_([str(s) for s in DUE_STATES]))
             .values(state=str(SendState.SENDING), updated_at=bindparam("b_now"),
-                    attempts=table.c.attempts + 1))
+                    attempts=table.c.attempts + 1)
+            .returning(table.c.id))
+
+
+def _space_siblings(session: Session, claimed: set[int], not_before: datetime) -> None:
+    claimed_box = MailboxRow.__table__.alias("claimed_box")
+    units = (select(claimed_box.c.unit_pk)
+             .join(ProbeRow, ProbeRow.mailbox_id == claimed_box.c.id)
+             .where(ProbeRow.id.in_(list(claimed))))
+    sibling_boxes = select(MailboxRow.id).where(MailboxRow.unit_pk.in_(units))
+    campaigns = select(ProbeRow.campaign_id).where(ProbeRow.id.in_(list(claimed))).distinct()
+    session.execute(
+        update(ProbeRow)
+        .where(ProbeRow.campaign_id.in_(campaigns), ProbeRow.mailbox_id.in_(sibling_boxes),
+               ProbeRow.id.not_in(list(claimed)), ProbeRow.state.in_(DUE_STATES),
+               ProbeRow.not_before.is_(None) | (ProbeRow.not_before < not_before))
+        .values(not_before=not_before).execution_options(synchronize_session=False))
 
 
 @dataclass(frozen=True)
@@ -309,6 +470,12 @@ def _outcome_update(columns: tuple[str, ...]) -> Update:
 def probe_rows(session: Session, campaign_id: int) -> list[ProbeRow]:
     return list(session.scalars(select(ProbeRow).where(ProbeRow.campaign_id == campaign_id)
                                 .order_by(ProbeRow.id)))
+
+
+def probe_addresses(session: Session, campaign_id: int, state: str) -> list[str]:
+    """The addresses of a campaign's probes in ``state``, in ledger order."""
+    return list(session.scalars(select(ProbeRow.address).where(
+        ProbeRow.campaign_id == campaign_id, ProbeRow.state == state).order_by(ProbeRow.id)))
 
 
 def probe_keys(session: Session, horizon: timedelta) -> list[ProbeKey]:
@@ -446,9 +613,43 @@ def save_match(session: Session, message_pk: int, match: Match, now: datetime,
     save_matches(session, [(message_pk, match)], now, matched_by)
 
 
-def verdict_history(session: Session, message_pk: int) -> list[VerdictRow]:
-    return list(session.scalars(select(VerdictRow).where(VerdictRow.message_pk == message_pk)
-                                .order_by(VerdictRow.id)))
+@dataclass(frozen=True)
+class VerdictEntry:
+    """One stored classification of a message (reclassify appends; one is current)."""
+
+    created_at: datetime
+    is_current: bool
+    kind: str
+    detector: str
+    reason: str | None
+    status: str | None
+    evidence: str
+    detail_json: str
+
+
+def verdict_history(session: Session, message_pk: int) -> list[VerdictEntry]:
+    rows = session.scalars(select(VerdictRow).where(VerdictRow.message_pk == message_pk)
+                           .order_by(VerdictRow.id))
+    return [VerdictEntry(v.created_at, v.is_current, v.kind, v.detector, v.reason, v.status,
+                         v.evidence, v.detail_json) for v in rows]
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """A classified message that no probe claims yet."""
+
+    message: int
+    received_at: datetime
+    kind: str
+    detector: str
+    sender: str | None
+    subject: str
+    source: str
+
+
+def unmatched_messages(session: Session) -> list[ReviewItem]:
+    return [ReviewItem(m.id, m.received_at, v.kind, v.detector, v.sender, v.subject, m.source)
+            for m, v, _ in messages_with_verdicts(session, unmatched_only=True)]
 
 
 def messages_with_verdicts(session: Session, campaign_id: int | None = None,
@@ -499,17 +700,39 @@ def set_folder_mark(session: Session, account: str, folder: str, uidvalidity: in
 # ---------------------------------------------------------------- overrides, scores, lock
 
 
+@dataclass(frozen=True)
+class Override:
+    """One entry of the append-only log of staff decisions."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    target: str
+    value: str
+    reason: str
+
+
+def _override(row: OverrideRow) -> Override:
+    return Override(row.id, row.at, row.actor, row.action, row.target, row.value, row.reason)
+
+
 def add_override(session: Session, now: datetime, actor: str, action: str, target: str,
-                 value: str, reason: str) -> OverrideRow:
+                 value: str, reason: str) -> Override:
     row = OverrideRow(at=now, actor=actor, action=action, target=target, value=value,
                       reason=reason)
     session.add(row)
     session.flush()
-    return row
+    return _override(row)
 
 
-def overrides(session: Session) -> list[OverrideRow]:
-    return list(session.scalars(select(OverrideRow).order_by(OverrideRow.id)))
+def overrides(session: Session) -> list[Override]:
+    return [_override(row) for row in
+            session.scalars(select(OverrideRow).order_by(OverrideRow.id))]
+
+
+def unit_exists(session: Session, unit_id: str) -> bool:
+    return session.scalar(select(UnitRow.id).where(UnitRow.unit_id == unit_id)) is not None
 
 
 def save_score(session: Session, campaign_id: int, now: datetime, is_provisional: bool,
@@ -541,9 +764,19 @@ def acquire_lock(session: Session, name: str, holder: str, now: datetime, ttl: t
     raise Busy(f"another mailprobe run holds the lock ({who}); this run does nothing")
 
 
+def renew_lock(session: Session, name: str, holder: str, now: datetime,
+               ttl: timedelta) -> bool:
+    """Extend ``holder``'s lease; False when the lock is no longer its own."""
+    result = session.execute(
+        update(RunLockRow).where(RunLockRow.name == name, RunLockRow.holder == holder)
+        .values(renewed_at=now, expires_at=now + ttl))
+    return int(result.rowcount) == 1  # type: ignore[attr-defined]
+
+
 def _insert_lock(session: Session, name: str, holder: str, now: datetime,
                  ttl: timedelta) -> bool:
-    values = {"name": name, "holder": holder, "acquired_at": now, "expires_at": now + ttl}
+    values = {"name": name, "holder": holder, "acquired_at": now, "renewed_at": now,
+              "expires_at": now + ttl}
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     # INSERT .. ON CONFLICT DO NOTHING is atomic on both backends: exactly one run wins.
     result = session.execute(insert(RunLockRow).values(**values)
@@ -555,6 +788,41 @@ def _insert_lock(session: Session, name: str, holder: str, now: datetime,
 def release_lock(session: Session, name: str, holder: str) -> None:
     session.execute(RunLockRow.__table__.delete().where(  # type: ignore[attr-defined]
         RunLockRow.name == name, RunLockRow.holder == holder))
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """What one `mailprobe run` did (the console shows the last ones)."""
+
+    started_at: datetime
+    ended_at: datetime
+    holder: str
+    sent: int
+    polled: int | None
+    classified: int
+    closed: int
+    scored: int
+    errors: int
+    exit_code: int
+    detail: dict[str, object]
+
+
+def record_run(session: Session, run: RunRecord) -> None:
+    session.add(RunSummaryRow(
+        started_at=run.started_at, ended_at=run.ended_at, holder=run.holder, sent=run.sent,
+        polled=run.polled, classified=run.classified, closed=run.closed, scored=run.scored,
+        errors=run.errors, exit_code=run.exit_code,
+        detail_json=json.dumps(run.detail, ensure_ascii=False, default=str)))
+
+
+def recent_runs(session: Session, limit: int = 20) -> list[RunRecord]:
+    """The newest runs first."""
+    rows = session.scalars(select(RunSummaryRow)
+                           .order_by(RunSummaryRow.started_at.desc(), RunSummaryRow.id.desc())
+                           .limit(limit))
+    return [RunRecord(r.started_at, r.ended_at, r.holder, r.sent, r.polled, r.classified,
+                      r.closed, r.scored, r.errors, r.exit_code, json.loads(r.detail_json))
+            for r in rows]
 
 
 def probe_attempts(session: Session, probe_id: int) -> int:
@@ -604,7 +872,7 @@ class ProbeRecord:
     channel: str = "email"
 
 
-def campaign_mailboxes(session: Session, campaign: CampaignRow) -> list[ProbeRecord]:
+def campaign_mailboxes(session: Session, campaign: Campaign) -> list[ProbeRecord]:
     """Every unit's mailbox of the campaign's types: probed ones with their ledger row,
     unpublished ones without (units added after the campaign was created are left out)."""
     types = campaign.mailbox_types.split(",")
@@ -627,7 +895,11 @@ def probe_id_by_token(session: Session, token: str) -> int | None:
 
 
 def close_campaign(session: Session, name: str, now: datetime) -> None:
-    get_campaign(session, name).closed_at = now
+    """The window is over: a launched campaign becomes closed (a cancelled one stays so)."""
+    row = _campaign_row(session, name)
+    row.closed_at = now
+    if row.state == CampaignState.LAUNCHED:
+        row.state = CampaignState.CLOSED
 
 
 # ---------------------------------------------------------------- web channels
@@ -647,18 +919,20 @@ class WebProbe:
     state: str
     query_code: str | None
     submitted_at: datetime | None
+    campaign_state: str = CampaignState.LAUNCHED
 
 
-def _web_probe_stmt() -> Select[ProbeRow, str, str, str]:
-    return (select(ProbeRow, CampaignRow.name, UnitRow.unit_id, MailboxRow.type)
+def _web_probe_stmt() -> Select[ProbeRow, str, str, str, str]:
+    return (select(ProbeRow, CampaignRow.name, UnitRow.unit_id, MailboxRow.type,
+                   CampaignRow.state)
             .join(CampaignRow, CampaignRow.id == ProbeRow.campaign_id)
             .join(MailboxRow, MailboxRow.id == ProbeRow.mailbox_id)
             .join(UnitRow, UnitRow.id == MailboxRow.unit_pk))
 
 
-def _web_probe(p: ProbeRow, campaign: str, unit_id: str, role: str) -> WebProbe:
+def _web_probe(p: ProbeRow, campaign: str, unit_id: str, role: str, state: str) -> WebProbe:
     return WebProbe(p.id, p.token, campaign, unit_id, role, p.address, p.channel, p.state,
-                    p.query_code, p.accepted_at)
+                    p.query_code, p.accepted_at, state)
 
 
 def web_probe(session: Session, token: str) -> WebProbe | None:

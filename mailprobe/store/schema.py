@@ -89,6 +89,14 @@ class CampaignRow(Base):
     deadline_days: Mapped[int | None] = mapped_column(Integer)  # on-time rule; None: config
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Lifecycle (docs/design.md §1): draft -> launched -> closed | cancelled.
+    state: Mapped[str] = mapped_column(String(16), server_default="draft")
+    seed: Mapped[int | None] = mapped_column(BigInteger)  # the variants were dealt with it
+    launched_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    message_id_domain: Mapped[str | None] = mapped_column(String(255))  # fixed at launch
+    unit_spacing_minutes: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
 class ProbeRow(Base):
@@ -111,6 +119,7 @@ class ProbeRow(Base):
     state: Mapped[str] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    not_before: Mapped[datetime | None] = mapped_column(UtcDateTime())  # unit spacing
     reply_code: Mapped[int | None] = mapped_column(Integer)
     reply_text: Mapped[str] = mapped_column(Text, default="")
     queue_id: Mapped[str | None] = mapped_column(String(64))
@@ -227,3 +236,23 @@ class RunLockRow(Base):
     holder: Mapped[str] = mapped_column(String(255))
     acquired_at: Mapped[datetime] = mapped_column(UtcDateTime())
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    renewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())  # the holder's lease
+
+
+class RunSummaryRow(Base):
+    """What one `mailprobe run` did, so that staff (and a console) can see the last runs."""
+
+    __tablename__ = "run_summary"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    ended_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    holder: Mapped[str] = mapped_column(String(255))
+    sent: Mapped[int] = mapped_column(Integer)  # probes accepted by the server in this run
+    polled: Mapped[int | None] = mapped_column(Integer)  # None: IMAP not configured
+    classified: Mapped[int] = mapped_column(Integer)
+    closed: Mapped[int] = mapped_column(Integer)
+    scored: Mapped[int] = mapped_column(Integer)
+    errors: Mapped[int] = mapped_column(Integer)
+    exit_code: Mapped[int] = mapped_column(Integer)
+    detail_json: Mapped[str] = mapped_column(Text)

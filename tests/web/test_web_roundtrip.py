@@ -13,7 +13,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mailprobe.cli import campaign_app
 from tests.conftest import cli_runner
 from tests.servers.govsite import GovSite
 
@@ -27,12 +26,8 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str):  # type: 
 
 
 def launch(cli, name: str) -> None:  # type: ignore[no-untyped-def]
-    """`campaign launch NAME --yes` (docs/design.md §1), once the lifecycle work is merged.
-
-    Web probes are recorded only on a launched campaign; on a branch without the lifecycle
-    states every campaign is live, so there is nothing to launch."""
-    if any(c.name == "launch" for c in campaign_app.registered_commands):
-        cli("campaign", "launch", name, "--yes")
+    """Web probes are recorded only on a launched campaign (docs/design.md §1)."""
+    cli("campaign", "launch", name, "--yes")
 
 
 def site_config(tmp_path: Path, site: GovSite, date_format: str = "%Y-%m-%d %H:%M") -> None:
@@ -158,6 +153,18 @@ def test_staff_records_refuse_what_does_not_fit(cli, tmp_path: Path) -> None:
         str(answer), code=3)  # before the submission
     log = json.loads(cli("override", "list", "--json"))
     assert [(e["action"], e["actor"]) for e in log] == [("web_submitted", "tester")]
+
+
+def test_a_draft_campaign_takes_no_staff_record(cli, tmp_path: Path) -> None:
+    cli("units", "import", registry(
+        tmp_path, "D01,教育局,city_department,,https://www.example.gov.cn/ldxx"))
+    cli("campaign", "create", "r1")
+    (row,) = json.loads(cli("web", "worksheet", "r1", "--json"))
+    cli("web", "submitted", row["code"], code=3)
+    launch(cli, "r1")
+    cli("web", "submitted", row["code"])
+    cli("campaign", "cancel", "r1", "--reason", "test")
+    cli("web", "failed", row["code"], "--reason", "x", code=3)
 
 
 def test_contract_leader_form_counts_manual_then_scores_a_human_reply(

@@ -22,8 +22,9 @@ from mailprobe.campaign import render_target
 from mailprobe.classify.human import judge_substance
 from mailprobe.config import Settings
 from mailprobe.errors import InputError
-from mailprobe.model import SendState
-from mailprobe.store import Database, Session, queries
+from mailprobe.model import CampaignState, SendState
+from mailprobe.service import open_db
+from mailprobe.store import Session, queries
 from mailprobe.store.queries import WebAnswer, WebProbe
 from mailprobe.webfetch import PoliteFetcher
 from mailprobe.webparse import read_answer, site_for, web_settings
@@ -45,10 +46,9 @@ class WorksheetRow:
     state: str
 
 
-def worksheet(factory: Database, name: str, settings: Settings,
-              now: datetime) -> list[WorksheetRow]:
+def worksheet(settings: Settings, name: str, now: datetime) -> list[WorksheetRow]:
     """The campaign's web-form probes still waiting for staff (state manual)."""
-    with factory() as session:
+    with open_db(settings)() as session:
         campaign = queries.get_campaign(session, name)
         targets = [t for t in queries.probe_targets(session, campaign.id)
                    if t.channel == "form" and t.state == SendState.MANUAL]
@@ -95,8 +95,16 @@ def _find(session: Session, code_or_token: str) -> WebProbe:
     return probe
 
 
-def _form_probe(session: Session, code: str, allowed: tuple[str, ...], action: str) -> WebProbe:
+def _form_probe(session: Session, code: str, allowed: tuple[str, ...], action: str,
+                campaign_states: tuple[str, ...] = (CampaignState.LAUNCHED,)) -> WebProbe:
     probe = _find(session, code)
+    # docs/design.md §1: probes are recorded only on a launched campaign.
+    if probe.campaign_state == CampaignState.DRAFT:
+        raise InputError(f'campaign "{probe.campaign}" is a draft: launch it first '
+                         f"(`mailprobe campaign launch {probe.campaign}`)")
+    if probe.campaign_state not in campaign_states:
+        raise InputError(f'campaign "{probe.campaign}" is {probe.campaign_state}: nothing '
+                         "more is recorded for it")
     if probe.channel != "form":
         raise InputError(f"{code} is an e-mail probe ({probe.url}); `web {action}` is for "
                          "web-form probes")
@@ -106,12 +114,12 @@ def _form_probe(session: Session, code: str, allowed: tuple[str, ...], action: s
     return probe
 
 
-def record_submitted(factory: Database, code: str, at: datetime, query_code: str | None,
+def record_submitted(settings: Settings, code: str, at: datetime, query_code: str | None,
                      actor: str, now: datetime) -> WebProbe:
     """Staff submitted the form at ``at``: the probe is delivered, latency starts there."""
     if at > now:
         raise InputError(f"--at {at.isoformat()} is in the future; give the submission time")
-    with factory() as session, session.begin():
+    with open_db(settings)() as session, session.begin():
         probe = _form_probe(session, code, (SendState.MANUAL,), "submitted")
         queries.set_probe_state(session, probe.probe_id, SendState.SUBMITTED, now,
                                 started_at=at, query_code=query_code)
@@ -120,12 +128,12 @@ def record_submitted(factory: Database, code: str, at: datetime, query_code: str
         return queries.web_probe(session, probe.token) or probe
 
 
-def record_failed(factory: Database, code: str, reason: str, actor: str,
+def record_failed(settings: Settings, code: str, reason: str, actor: str,
                   now: datetime) -> WebProbe:
     """The form could not be submitted: outcome channel_unusable, charged as a dead mailbox."""
     if not reason.strip():
         raise InputError("--reason is required: say what failed (404, CAPTCHA never loads, ...)")
-    with factory() as session, session.begin():
+    with open_db(settings)() as session, session.begin():
         probe = _form_probe(session, code, (SendState.MANUAL,), "failed")
         queries.set_probe_state(session, probe.probe_id, SendState.UNUSABLE, now,
                                 reply_text=f"web form unusable: {reason}")
@@ -133,15 +141,17 @@ def record_failed(factory: Database, code: str, reason: str, actor: str,
         return queries.web_probe(session, probe.token) or probe
 
 
-def record_answered(factory: Database, code: str, at: datetime, text: str, source: str,
+def record_answered(settings: Settings, code: str, at: datetime, text: str, source: str,
                     actor: str, now: datetime) -> int:
     """Staff saw an answer (a query page, a letter, a call): stored with its text."""
     if not text.strip():
         raise InputError("the answer text is empty; put the answer's words in --text-file")
     if at > now:
         raise InputError(f"--at {at.isoformat()} is in the future; give the answer's time")
-    with factory() as session, session.begin():
-        probe = _form_probe(session, code, (SendState.SUBMITTED,), "answered")
+    with open_db(settings)() as session, session.begin():
+        # A late answer still counts (the veto looks 90 days on): closed campaigns take it.
+        probe = _form_probe(session, code, (SendState.SUBMITTED,), "answered",
+                            (CampaignState.LAUNCHED, CampaignState.CLOSED))
         if probe.submitted_at is not None and at < probe.submitted_at:
             raise InputError(f"--at {at.isoformat()} is before the submission "
                              f"({probe.submitted_at.isoformat()}); check the time")
@@ -168,10 +178,11 @@ class WebPollSummary:
     errors: list[dict[str, str]] = field(default_factory=list)
 
 
-def poll_answers(factory: Database, settings: Settings, tz: ZoneInfo, clock: Clock,
+def poll_answers(settings: Settings, tz: ZoneInfo, clock: Clock,
                  sleep: Callable[[float], None] | None = None) -> WebPollSummary:
     """Fetch the query page of every submitted form still unanswered; store new answers."""
     conf = web_settings(settings.web)
+    factory = open_db(settings)
     with factory() as session:
         probes = queries.pollable_web_probes(session)
     summary = WebPollSummary()
@@ -221,11 +232,11 @@ class FormCheck:
     error: str
 
 
-def check_forms(factory: Database, settings: Settings, clock: Clock,
+def check_forms(settings: Settings, clock: Clock,
                 sleep: Callable[[float], None] | None = None) -> list[FormCheck]:
     """Fetch each published form once; a network error or an HTTP error is unreachable."""
     conf = web_settings(settings.web)
-    with factory() as session:
+    with open_db(settings)() as session:
         forms = queries.form_mailboxes(session)
     results = []
     kwargs = {"sleep": sleep} if sleep is not None else {}
