@@ -9,8 +9,8 @@ score and no rank.
 
 Four rates side by side, as the field experiments report them: "any response" (an
 auto-acknowledgement counts), "any reply" (a human reply of any kind), "substantive", and
-"on-time substantive". Their base is the charged probes that went out (sent or submitted):
-a dead channel is a consultation nobody answered.
+"on-time substantive". Their base is the charged probes that went out (sent or submitted)
+plus the channels found unusable: a dead channel is a consultation nobody answered.
 """
 
 from __future__ import annotations
@@ -116,7 +116,9 @@ def is_on_time(p: ProbeScore, days: int) -> bool:
 
 
 def reply_rates(label: str, probes: Iterable[ProbeScore], days: int) -> ReplyRates:
-    base = [p for p in probes if p.is_charged and p.send_state in SENT_STATES]
+    # A dead channel is a consultation that got no answer: it stays in the base.
+    base = [p for p in probes if p.is_charged
+            and (p.send_state in SENT_STATES or p.outcome == Outcome.CHANNEL_UNUSABLE)]
     counts = (
         sum(p.outcome in HUMAN or p.outcome == Outcome.AUTO_ACK for p in base),
         sum(p.outcome in HUMAN for p in base),

@@ -46,8 +46,8 @@ DELIVERED = frozenset({Outcome.NO_REPLY, Outcome.AUTO_ACK, Outcome.HUMAN_NON_SUB
 DELIVERY_FAILED = frozenset({Outcome.INVALID_ADDRESS, Outcome.CHANNEL_UNUSABLE,
                              Outcome.HARD_BOUNCE, Outcome.SOFT_BOUNCE})
 HUMAN = frozenset({Outcome.HUMAN_NON_SUBSTANTIVE, Outcome.HUMAN_SUBSTANTIVE})
-SENT_STATES = frozenset({"accepted", "deferred", "rejected", "uncertain", "submitted",
-                         "unusable"})
+# A submitted web form went out like an accepted mail; an unusable channel was never sent.
+SENT_STATES = frozenset({"accepted", "deferred", "rejected", "uncertain", "submitted"})
 
 LABELS_ZH: dict[Outcome, str] = {
     Outcome.NOT_PUBLISHED: "未公开信箱",
