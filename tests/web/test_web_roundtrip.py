@@ -191,3 +191,17 @@ def test_contract_leader_form_counts_manual_then_scores_a_human_reply(
         str(answer))
     (unit,) = json.loads(cli("score", "c1", "--json"))["units"]
     assert unit["leader_outcomes"][0].startswith("human")
+
+
+def test_worksheet_xlsx_holds_the_text_to_paste(cli, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    cli("units", "import", registry(
+        tmp_path, "D01,教育局,city_department,,https://www.example.gov.cn/ldxx"))
+    cli("campaign", "create", "r1")
+    cli("web", "worksheet", "r1", "-o", "forms.xlsx")
+    sheet = load_workbook(tmp_path / "forms.xlsx").active
+    header, row = [c.value for c in sheet[1]], [c.value for c in sheet[2]]
+    assert header[:5] == ["探针编码", "单位编号", "单位名称", "信箱类型", "表单网址"]
+    assert row[1:5] == ["D01", "教育局", "领导信箱", "https://www.example.gov.cn/ldxx"]
+    assert row[0] in row[6] and row[0] in row[5]  # the code is in the subject and the text
