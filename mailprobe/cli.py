@@ -295,6 +295,12 @@ def campaign_launch(
             f"`mailprobe run` (or now: mailprobe campaign send {name})",
             markup=False,
         )
+        if launched.plan.manual:
+            out.print(
+                f"{launched.plan.manual} web forms wait for staff: "
+                f"mailprobe web worksheet {name} -o forms.xlsx",
+                markup=False,
+            )
 
 
 def _confirm_launch(plan: Any) -> bool:

@@ -161,7 +161,8 @@ def test_a_draft_campaign_takes_no_staff_record(cli, tmp_path: Path) -> None:
     cli("campaign", "create", "r1")
     (row,) = json.loads(cli("web", "worksheet", "r1", "--json"))
     cli("web", "submitted", row["code"], code=3)
-    launch(cli, "r1")
+    plan = json.loads(cli("campaign", "launch", "r1", "--yes", "--json"))["plan"]
+    assert (plan["probes"], plan["manual"]) == (0, 1)  # a form is never "sent"
     cli("web", "submitted", row["code"])
     cli("campaign", "cancel", "r1", "--reason", "test")
     cli("web", "failed", row["code"], "--reason", "x", code=3)
@@ -172,8 +173,9 @@ def test_contract_leader_form_counts_manual_then_scores_a_human_reply(
     """The external check: init, a real sender, a leader_mailbox https://…, create, launch,
     status counts.manual, web submitted + web answered, score shows `human…` for leader."""
     cli = cli_runner(tmp_path, monkeypatch, {
-        "MAILPROBE_DATABASE_URL": db_url, "MAILPROBE_PROBE_FROM": "zixun@probe.example.org",
-        "MAILPROBE_PROBE_RETURN_PATH": "bounce+{token}@probe.example.org"})
+        "MAILPROBE_DATABASE_URL": db_url, "MAILPROBE_PROBE_FROM": "zixun@xxb-test.cn",
+        "MAILPROBE_PROBE_RETURN_PATH": "bounce+{token}@xxb-test.cn",
+        "MAILPROBE_PROBE_ALLOW_PLACEHOLDER": "false"})  # a real sender, as the check sets
     cli("init")
     cli("units", "import", registry(
         tmp_path, "D01,市教育局,city_department,jyj@example.org,"
