@@ -853,8 +853,10 @@ def run(
             accepted = sum(c.get("accepted", 0) for c in summary.sent.values())
             polled = "n/a (no [imap] username)" if summary.polled is None else summary.polled
             closed = ", ".join(summary.closed) or "none"
+            web = "" if summary.web_answered is None else (
+                f"; web answers {summary.web_answered}")
             out.print(
-                f"run: {accepted} probes accepted in all; polled {polled}; "
+                f"run: {accepted} probes accepted in all; polled {polled}{web}; "
                 f"classified {summary.classified}; closed {closed}",
                 markup=False,
             )

@@ -24,7 +24,7 @@ from mailprobe.config import Settings
 from mailprobe.errors import InputError
 from mailprobe.model import CampaignState, SendState
 from mailprobe.service import open_db
-from mailprobe.store import Session, queries
+from mailprobe.store import Database, Session, queries
 from mailprobe.store.queries import WebAnswer, WebProbe
 from mailprobe.webfetch import PoliteFetcher
 from mailprobe.webparse import read_answer, site_for, web_settings
@@ -179,10 +179,11 @@ class WebPollSummary:
 
 
 def poll_answers(settings: Settings, tz: ZoneInfo, clock: Clock,
-                 sleep: Callable[[float], None] | None = None) -> WebPollSummary:
+                 sleep: Callable[[float], None] | None = None,
+                 factory: Database | None = None) -> WebPollSummary:
     """Fetch the query page of every submitted form still unanswered; store new answers."""
     conf = web_settings(settings.web)
-    factory = open_db(settings)
+    factory = factory or open_db(settings)
     with factory() as session:
         probes = queries.pollable_web_probes(session)
     summary = WebPollSummary()

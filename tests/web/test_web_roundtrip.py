@@ -207,3 +207,21 @@ def test_worksheet_xlsx_holds_the_text_to_paste(cli, tmp_path: Path) -> None:
     assert header[:5] == ["探针编码", "单位编号", "单位名称", "信箱类型", "表单网址"]
     assert row[1:5] == ["D01", "教育局", "领导信箱", "https://www.example.gov.cn/ldxx"]
     assert row[0] in row[6] and row[0] in row[5]  # the code is in the subject and the text
+
+
+def test_run_reads_the_query_pages_of_submitted_forms(cli, tmp_path: Path,
+                                                      gov_site: GovSite) -> None:
+    site_config(tmp_path, gov_site)
+    cli("units", "import", registry(
+        tmp_path, f"D01,教育局,city_department,,{gov_site.base}/ldxx"))
+    cli("campaign", "create", "r1")
+    launch(cli, "r1")
+    (row,) = json.loads(cli("web", "worksheet", "r1", "--json"))
+    query_code = submit_form(gov_site, row["text"])
+    cli("web", "submitted", row["code"], "--at", "2026-03-02T10:00", "--query-code", query_code)
+    assert json.loads(cli("run", "--json"))["web_answered"] == 0
+    gov_site.answer(query_code, "您好，居住证可在户籍窗口办理，需携带身份证和居住证明，工作日受理。",
+                    "2026-03-03 09:00")
+    assert json.loads(cli("run", "--json"))["web_answered"] == 1
+    (unit,) = json.loads(cli("score", "r1", "--json"))["units"]
+    assert unit["leader_outcomes"] == ["human_substantive"]
