@@ -205,13 +205,14 @@ def units_list(json_out: JsonFlag = False) -> None:
                     "name": u.name,
                     "category": u.category,
                     "mailboxes": {m.type: m.address for m in u.mailboxes},
+                    "forms": {m.type: m.form_url for m in u.mailboxes if m.form_url},
                 }
                 for u in units
             ]
         )
         return
     for u in units:
-        boxes = "  ".join(f"{m.type}={m.address or '-'}" for m in u.mailboxes)
+        boxes = "  ".join(f"{m.type}={m.address or m.form_url or '-'}" for m in u.mailboxes)
         out.print(f"{u.unit_id}\t{u.category}\t{u.name}\t{boxes}", markup=False)
 
 

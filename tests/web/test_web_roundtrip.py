@@ -180,6 +180,8 @@ def test_contract_leader_form_counts_manual_then_scores_a_human_reply(
     cli("units", "import", registry(
         tmp_path, "D01,市教育局,city_department,jyj@example.org,"
                   "https://www.example.gov.cn/ldxx/index.html"))
+    (listed,) = json.loads(cli("units", "list", "--json"))
+    assert listed["forms"] == {"leader": "https://www.example.gov.cn/ldxx/index.html"}
     created = json.loads(cli("campaign", "create", "c1", "--json"))
     assert created["manual"] == 1
     launch(cli, "c1")
