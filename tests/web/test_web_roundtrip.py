@@ -239,11 +239,12 @@ def test_an_email_answer_to_a_form_probe_is_matched_by_its_code(cli, tmp_path: P
     reply.write_bytes((
         "From: =?utf-8?b?5pWZ6IKy5bGA?= <ldxx@jyj.example.gov.cn>\r\n"
         "To: citizen@xxb-test.cn\r\nDate: Tue, 03 Mar 2026 10:00:00 +0800\r\n"
-        f"Subject: =?utf-8?b?5Zue5aSN77ya?= {row['code']}\r\nMessage-ID: <r1@jyj.example.gov.cn>\r\n"
+        f"Subject: =?utf-8?b?5Zue5aSN77ya?= {row['code']}\r\n"
+        "Message-ID: <r1@jyj.example.gov.cn>\r\n"
         "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
         "Content-Transfer-Encoding: 8bit\r\n\r\n"
         "您好，居住证可在户籍窗口办理，需携带身份证和居住证明，工作日受理。\r\n"
-        f"来信编号：{row['code']}\r\n").encode("utf-8"))
+        f"来信编号：{row['code']}\r\n").encode())
     assert json.loads(cli("ingest", str(reply), "--json"))["matched"] == 1
     (unit,) = json.loads(cli("score", "r1", "--json"))["units"]
     assert unit["leader_outcomes"] == ["human_substantive"]
