@@ -19,6 +19,7 @@ import httpx
 from mailprobe.webparse import WebSettings
 
 Clock = Callable[[], datetime]
+MAX_PAGE_BYTES = 5 * 2**20  # a query page is a few KB; a larger answer is cut, never loaded whole
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,11 @@ class PoliteFetcher:
     def _try(self, url: str) -> Fetched:
         self._pause(urlsplit(url).hostname or "")
         try:
-            response = self.client.get(url)
-            return Fetched(url, self.clock(), response.status_code, response.text)
+            with self.client.stream("GET", url) as response:
+                body = _read_capped(response)
+                encoding = response.encoding or "utf-8"
+                return Fetched(url, self.clock(), response.status_code,
+                               body.decode(encoding, errors="replace"))
         except httpx.HTTPError as err:
             return Fetched(url, self.clock(), None, "", f"{type(err).__name__}: {err}"[:300])
         except ValueError as err:  # a URL httpx cannot even parse
@@ -82,3 +86,15 @@ class PoliteFetcher:
             if wait > 0:
                 self.sleep(wait)
         self.last_at[host] = time.monotonic()
+
+
+def _read_capped(response: httpx.Response) -> bytes:
+    """The body, at most MAX_PAGE_BYTES of it (the stored evidence is kept bounded too)."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        chunks.append(chunk[:MAX_PAGE_BYTES - size])
+        size += len(chunks[-1])
+        if size >= MAX_PAGE_BYTES:
+            break
+    return b"".join(chunks)

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
+from mailprobe import webfetch
 from mailprobe.webfetch import PoliteFetcher
 from mailprobe.webparse import WebSettings
 from tests.servers.govsite import GovSite
@@ -43,3 +46,12 @@ def test_a_404_is_not_retried_and_a_dead_port_is_an_error_not_an_exception(
         dead = web.get("http://127.0.0.1:9/ldxx")  # discard port: nothing listens
     assert len(gov_site.requests) == 1
     assert dead.status is None and dead.error.startswith("ConnectError")
+
+
+def test_a_page_is_read_up_to_the_cap_only(gov_site: GovSite,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(webfetch, "MAX_PAGE_BYTES", 64)
+    with fetcher([], delay_seconds=0.0) as web:
+        page = web.get(f"{gov_site.base}/ldxx")
+    assert page.status == 200 and len(page.html.encode("utf-8")) <= 64
+    assert page.html.startswith("<!DOCTYPE html>")
