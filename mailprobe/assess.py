@@ -14,6 +14,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 from mailprobe.classify.reasons import SENDER_SIDE, is_hard, reason_for
 from mailprobe.config import Settings
@@ -28,6 +29,7 @@ from mailprobe.score import (
     rubric_from_settings,
     score_campaign,
 )
+from mailprobe.score.deadlines import deadline_rule
 from mailprobe.score.types import (
     BounceFacts,
     CampaignInput,
@@ -73,7 +75,8 @@ class _Review:
 
 
 def campaign_input(session: Session, campaign: Campaign, rubric: Rubric,
-                   categories: tuple[str, ...], as_of: datetime | None = None) -> CampaignInput:
+                   categories: tuple[str, ...], as_of: datetime | None = None,
+                   deadlines: dict[str, Any] | None = None) -> CampaignInput:
     """Everything scoring needs about ``campaign``, staff decisions and review applied; with
     ``as_of``, only what was known at that moment (later messages, decisions, sends left out)."""
     log = [e for e in queries.overrides(session) if as_of is None or e.at <= as_of]
@@ -100,7 +103,8 @@ def campaign_input(session: Session, campaign: Campaign, rubric: Rubric,
         probes.append(facts)
     return CampaignInput(campaign.name, campaign.window_days, rubric, probes, messages,
                          tuple(override_entry(e) for e in log), excluded, categories,
-                         _unmatched_in_window(session, probes))
+                         _unmatched_in_window(session, probes),
+                         deadline_rule(deadlines, campaign.deadline_days))
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,7 @@ class _Seen:
     detector: str
     substantive: bool | None
     received_at: datetime
+    web_basis: str | None  # how a web answer's time was found (webparse.answer_time)
 
 
 def _credit(matched: list[stored.MatchedMessage], decisions: Decisions
@@ -152,7 +157,8 @@ def _seen(m: stored.MatchedMessage, decisions: Decisions) -> _Seen:
                  None if staff_bounce else m.reason, None if staff_bounce else m.status,
                  m.is_sender_side and not staff_bounce,
                  "staff" if staff_bounce else m.detector,
-                 decisions.substantive.get(m.message, m.is_substantive), m.received_at)
+                 decisions.substantive.get(m.message, m.is_substantive), m.received_at,
+                 m.web_basis)
 
 
 def _message_facts(m: stored.MatchedMessage, decisions: Decisions,
@@ -194,7 +200,8 @@ def _probe_facts(campaign: str, record: queries.ProbeRecord,
         autos[0] if autos else None, humans[0].received_at if humans else None,
         humans[0].substantive if humans else None, probe.token, code(probe.token),
         pending_review=review.pending[probe.id], low_confidence_matches=review.low[probe.id],
-        conflict=probe.id in review.conflicts)
+        conflict=probe.id in review.conflicts, channel=record.channel,
+        latency_at_first_seen=bool(humans) and humans[0].web_basis == "first_seen")
 
 
 def _sent_after(probe: queries.Probe, as_of: datetime) -> bool:
@@ -222,7 +229,8 @@ def score_stored(factory: Database, name: str, settings: Settings, calendar: Wor
     rubric = rubric_from_settings(settings.scoring)
     with factory() as session, session.begin():
         campaign = queries.get_campaign(session, name)
-        inp = campaign_input(session, campaign, rubric, settings.campaign.categories, as_of)
+        inp = campaign_input(session, campaign, rubric, settings.campaign.categories, as_of,
+                             settings.scoring.get("deadlines"))
         result = score_campaign(inp, as_of or now, calendar)
         if save and as_of is None:
             queries.save_score(session, campaign.id, now, result.is_provisional,

@@ -42,6 +42,10 @@ override_app = typer.Typer(
 app.add_typer(units_app, name="units")
 app.add_typer(campaign_app, name="campaign")
 app.add_typer(override_app, name="override")
+web_app = typer.Typer(
+    help="Web-form channels: worksheet, staff records, query-page polls.", no_args_is_help=True
+)
+app.add_typer(web_app, name="web")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -226,13 +230,14 @@ def units_list(json_out: JsonFlag = False) -> None:
                     "name": u.name,
                     "category": u.category,
                     "mailboxes": {m.type: m.address for m in u.mailboxes},
+                    "forms": {m.type: m.form_url for m in u.mailboxes if m.form_url},
                 }
                 for u in units
             ]
         )
         return
     for u in units:
-        boxes = "  ".join(f"{m.type}={m.address or '-'}" for m in u.mailboxes)
+        boxes = "  ".join(f"{m.type}={m.address or m.form_url or '-'}" for m in u.mailboxes)
         out.print(f"{u.unit_id}\t{u.category}\t{u.name}\t{boxes}", markup=False)
 
 
@@ -255,6 +260,10 @@ def campaign_create(
         int | None,
         typer.Option(help="Seed of the template deal (default: random, recorded)."),
     ] = None,
+    deadline_days: Annotated[
+        int | None,
+        typer.Option(help="On-time rule in working days (default [scoring.deadlines]: 5)."),
+    ] = None,
     json_out: JsonFlag = False,
 ) -> None:
     """Create a draft campaign: one probe per published mailbox; nothing is sent until launch."""
@@ -263,7 +272,8 @@ def campaign_create(
     templates = [t.strip() for item in template or [] for t in item.split(",") if t.strip()]
     types = [t.strip() for t in mailboxes.split(",") if t.strip()]
     with handled():
-        created = create(settings(), name, templates, types, window, seed)
+        created = create(settings(), name, templates, types, window, seed,
+                         deadline_days=deadline_days)
     for warning in created.warnings:
         err.print(f"warning: {warning}", markup=False)
     if json_out:
@@ -278,6 +288,12 @@ def campaign_create(
         )
         for dead in created.dead_domains or []:
             out.print(f"  渠道不可用 (not sent): {dead.domain}: {dead.detail}", markup=False)
+        if created.manual:
+            out.print(
+                f"{created.manual} web-form probes wait for staff: "
+                f"mailprobe web worksheet {name} -o forms.xlsx",
+                markup=False,
+            )
 
 
 @campaign_app.command("launch")
@@ -307,6 +323,12 @@ def campaign_launch(
             f"`mailprobe run` (or now: mailprobe campaign send {name})",
             markup=False,
         )
+        if launched.plan.manual:
+            out.print(
+                f"{launched.plan.manual} web forms wait for staff: "
+                f"mailprobe web worksheet {name} -o forms.xlsx",
+                markup=False,
+            )
 
 
 def _confirm_launch(plan: Any) -> bool:
@@ -690,6 +712,11 @@ def explain(
     for r in current["detail"].get("recipients", []):
         out.print(f"  recipient {r['address']}: status {r['status']}, reason {r['reason']}, "
                   f"hard {r['hard']}", markup=False)
+    if found.web_answer:  # a query page or a staff record
+        web = found.web_answer
+        out.print(f"  web answer from {web.get('url')} ({web.get('basis')}; answered "
+                  f"{web.get('answered_at')}, fetched {web.get('fetched_at', '-')}):\n"
+                  f"  {web.get('text')}", markup=False)
     out.print(f"  match: {_match_line(found.match)}", markup=False)
     for entry in found.decisions:
         out.print(f"  decision #{entry.entry} {entry.at.isoformat()[:16]} {entry.actor}: "
@@ -880,6 +907,16 @@ def score(
         f"human replies {_pct(stats.human_reply_rate_sent)} of sent",
         markup=False,
     )
+    dl = result.deadlines
+    if dl is not None:
+        r = dl.overall
+        out.print(
+            f"any response {_pct(r.any_response_rate)}, any reply {_pct(r.any_reply_rate)}, "
+            f"substantive {_pct(r.substantive_rate)}, on-time substantive "
+            f"{_pct(r.on_time_substantive_rate)} (on time = {dl.on_time_working_days} working "
+            f"days); veto flag (互动回应差): {_listed(dl.veto_units)}",
+            markup=False,
+        )
     for category in result.categories:
         out.rule(category)
         for u in result.category_units(category):
@@ -899,6 +936,23 @@ def _shown(iso: str) -> str:
     """A stored UTC time as people read it: in the campaign's time zone, the zone named."""
     tz = calendar().tz
     return f"{datetime.fromisoformat(iso).astimezone(tz):%Y-%m-%d %H:%M} ({tz.key})"
+
+
+def _listed(ids: tuple[str, ...], shown: int = 10) -> str:
+    if not ids:
+        return "none"
+    more = f", … ({len(ids)} units)" if len(ids) > shown else ""
+    return ", ".join(ids[:shown]) + more
+
+
+def compare_threshold(cfg: Settings) -> float:
+    """``[scoring] compare_threshold``: points of unit score for better/worse (default 10)."""
+    from mailprobe.score.rank import DEFAULT_THRESHOLD
+
+    value = cfg.scoring.get("compare_threshold", DEFAULT_THRESHOLD)
+    if not isinstance(value, int | float) or value < 0:
+        raise InputError("[scoring] compare_threshold is a number of points >= 0")
+    return float(value)
 
 
 @app.command()
@@ -924,8 +978,10 @@ def run(
             accepted = sum(c.get("accepted", 0) for c in summary.sent.values())
             polled = "n/a (no [imap] username)" if summary.polled is None else summary.polled
             closed = ", ".join(summary.closed) or "none"
+            web = "" if summary.web_answered is None else (
+                f"; web answers {summary.web_answered}")
             out.print(
-                f"run: {accepted} probes accepted in all; polled {polled}; "
+                f"run: {accepted} probes accepted in all; polled {polled}{web}; "
                 f"classified {summary.classified}; closed {closed}",
                 markup=False,
             )
@@ -1018,6 +1074,13 @@ def report(
         typer.Option(help="An earlier campaign: show each unit's change in score and rank."),
     ] = None,
     as_of: AsOf = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            help="With --compare: points of unit score that count as better/worse "
+            "(default [scoring] compare_threshold, 10)."
+        ),
+    ] = None,
     json_out: JsonFlag = False,
 ) -> None:
     """Write a reply-rate report; every export says so when the window is still open."""
@@ -1034,7 +1097,8 @@ def report(
         comparison = None
         if compare:
             previous = score_stored(factory, compare, settings(), cal, now, save=False)
-            comparison = compare_rounds(previous, result)
+            points = threshold if threshold is not None else compare_threshold(settings())
+            comparison = compare_rounds(previous, result, points)
         path = write_report(result, fmt, output, lang, comparison)
     if json_out:
         emit(
@@ -1043,11 +1107,199 @@ def report(
                 "format": fmt,
                 "path": str(path),
                 "provisional": result.is_provisional,
+                **({"trend": comparison.trend_counts()} if comparison else {}),
             }
         )
     else:
         note = " (PROVISIONAL: the reply window is still open)" if result.is_provisional else ""
         out.print(f"wrote {path}{note}", markup=False)
+        if comparison:
+            counts = comparison.trend_counts()
+            out.print(
+                f"compared with {compare} (units in both rounds, ±{comparison.threshold:g} "
+                f"points): {counts['better']} better, {counts['worse']} worse, "
+                f"{counts['unchanged']} unchanged",
+                markup=False,
+            )
+
+
+# ---------------------------------------------------------------- web-form channels
+
+Code = Annotated[str, typer.Argument(help="The probe's code MP-XXXXX-XXXXX or token.")]
+
+
+def _web_time(text: str | None) -> datetime:
+    """--at as an aware time; naive means the campaign's time zone (the calendar's)."""
+    return utcnow() if text is None else parse_when(text, calendar().tz)
+
+
+@web_app.command("worksheet")
+def web_worksheet(
+    name: Annotated[str, typer.Argument(help="Campaign name.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="XLSX file for the staff.")
+    ] = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """List the web forms to submit by hand: unit, URL, the exact text to paste, the code."""
+    from mailprobe.service.web import worksheet, write_worksheet
+
+    with handled():
+        if output is None and not json_out:
+            raise InputError("give -o FILE.xlsx or --json")
+        rows = worksheet(settings(), name, utcnow())
+        if output is not None:
+            write_worksheet(rows, output)
+    if json_out:
+        keys = ("code", "unit_id", "role", "url", "subject", "text")
+        emit([{k: getattr(r, k) for k in keys} for r in rows])
+    else:
+        out.print(f"wrote {output}: {len(rows)} web forms to submit", markup=False)
+
+
+@web_app.command("submitted")
+def web_submitted(
+    code: Code,
+    at: Annotated[
+        str | None, typer.Option(help="When it was submitted, ISO 8601 (default: now).")
+    ] = None,
+    query_code: Annotated[
+        str | None, typer.Option(help="The query code (查询码) the site gave back.")
+    ] = None,
+    actor: Actor = "",
+    json_out: JsonFlag = False,
+) -> None:
+    """Record that staff submitted a web form; latency starts at --at."""
+    from mailprobe.service.web import record_submitted
+
+    with handled():
+        probe = record_submitted(
+            settings(), code, _web_time(at), query_code, actor or "unknown", utcnow()
+        )
+    _print_web_probe(probe, json_out)
+
+
+@web_app.command("failed")
+def web_failed(
+    code: Code,
+    reason: Reason = "",
+    actor: Actor = "",
+    json_out: JsonFlag = False,
+) -> None:
+    """Record that a web form could not be submitted (outcome channel_unusable)."""
+    from mailprobe.service.web import record_failed
+
+    with handled():
+        probe = record_failed(settings(), code, reason, actor or "unknown", utcnow())
+    _print_web_probe(probe, json_out)
+
+
+def _print_web_probe(probe: Any, json_out: bool) -> None:
+    from mailprobe import token as tokens
+
+    data = {
+        "code": tokens.code(probe.token),
+        "campaign": probe.campaign,
+        "unit_id": probe.unit_id,
+        "role": probe.role,
+        "url": probe.url,
+        "state": probe.state,
+        "submitted_at": probe.submitted_at,
+        "query_code": probe.query_code,
+    }
+    if json_out:
+        emit(data)
+    else:
+        out.print(
+            f"{data['code']} ({probe.unit_id} {probe.role}): {probe.state}", markup=False
+        )
+
+
+@web_app.command("answered")
+def web_answered(
+    code: Code,
+    at: Annotated[str, typer.Option(help="When the answer was given, ISO 8601.")],
+    text_file: Annotated[Path, typer.Option(help="A UTF-8 file holding the answer's text.")],
+    actor: Actor = "",
+    json_out: JsonFlag = False,
+) -> None:
+    """Record a human answer seen by staff (query page, letter, call), with its text."""
+    from mailprobe.service.web import record_answered
+
+    with handled():
+        try:
+            text = text_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(f"{text_file}: cannot read it as UTF-8 text ({error})") from None
+        message = record_answered(
+            settings(), code, _web_time(at), text, str(text_file), actor or "unknown", utcnow()
+        )
+    if json_out:
+        emit({"code": code, "message": message})
+    else:
+        out.print(f"answer stored as message {message} (see mailprobe explain {message})")
+
+
+@web_app.command("poll")
+def web_poll(json_out: JsonFlag = False) -> None:
+    """Fetch the query page of each submitted form ([web.sites]) and store new answers."""
+    from mailprobe.service.web import poll_answers
+
+    with handled():
+        summary = poll_answers(settings(), calendar().tz, utcnow)
+    if json_out:
+        emit(dataclasses.asdict(summary))
+    else:
+        out.print(
+            f"web poll: {summary.checked} query pages read, {len(summary.answered)} answered, "
+            f"{summary.waiting} not yet; {len(summary.no_site)} forms have no [web.sites] rule",
+            markup=False,
+        )
+        for error in summary.errors:
+            err.print(f"  {error['code']}: {error['url']}: {error['error']}", markup=False)
+    if summary.errors:
+        raise typer.Exit(code=int(ExitCode.PARTIAL))
+
+
+@web_app.command("check")
+def web_check(json_out: JsonFlag = False) -> None:
+    """Fetch each published web form once and list the unreachable ones (exit 4 if any)."""
+    from mailprobe.service.web import check_forms
+
+    with handled():
+        results = check_forms(settings(), utcnow)
+    bad = [r for r in results if not r.is_reachable]
+    if json_out:
+        emit({"checked": len(results), "unreachable": [dataclasses.asdict(r) for r in bad]})
+    else:
+        out.print(f"web check: {len(results)} forms, {len(bad)} unreachable", markup=False)
+        for r in bad:
+            out.print(f"  {r.unit_id} {r.role}: {r.url}: {r.error}", markup=False)
+    if bad:
+        raise typer.Exit(code=int(ExitCode.PARTIAL))
+
+
+@app.command("export")
+def export_cmd(
+    name: Annotated[str, typer.Argument(help="Campaign name.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv or parquet.")] = "csv",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (export.<format>).")
+    ] = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Write a research table, one row per probe (codebook: docs/export.md)."""
+    from mailprobe.service.exports import export_campaign
+
+    with handled():
+        path, count = export_campaign(
+            settings(), name, calendar(), utcnow(), fmt,
+            output or Path(f"export.{fmt}"),
+        )
+    if json_out:
+        emit({"campaign": name, "format": fmt, "path": str(path), "rows": count})
+    else:
+        out.print(f"wrote {path}: {count} probes", markup=False)
 
 
 def main_entry() -> None:

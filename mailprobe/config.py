@@ -112,13 +112,14 @@ class Settings:
     correlate: CorrelateSettings = field(default_factory=CorrelateSettings)
     scoring: dict[str, Any] = field(default_factory=dict)  # read by score.rubric
     calendar: dict[str, Any] = field(default_factory=dict)  # read by score.workcal
+    web: dict[str, Any] = field(default_factory=dict)  # read by webparse.web_settings
     source: str = "defaults"
 
 
 _SECTIONS = {"database": DatabaseSettings, "smtp": SmtpSettings, "imap": ImapSettings,
              "probe": ProbeSettings, "campaign": CampaignSettings, "dns": DnsSettings,
              "correlate": CorrelateSettings}
-_FREE_SECTIONS = ("scoring", "calendar")  # checked by score.rubric and score.workcal
+_FREE_SECTIONS = ("scoring", "calendar", "web")  # checked by score.rubric, score.workcal, webparse
 
 
 def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -> Settings:
@@ -144,7 +145,7 @@ def load_settings(path: Path | None = None, env: dict[str, str] | None = None) -
             raise InputError(f"{path}: [{name}] tls must be one of {', '.join(TLS_MODES)}")
         settings = replace(settings, **{name: obj})
     settings = replace(settings, scoring=dict(data.get("scoring", {})),
-                       calendar=dict(data.get("calendar", {})))
+                       calendar=dict(data.get("calendar", {})), web=dict(data.get("web", {})))
     return settings
 
 

@@ -7,15 +7,24 @@ from datetime import datetime
 from enum import StrEnum
 
 MAILBOX_TYPES: tuple[str, ...] = ("public", "leader")
+CHANNELS: tuple[str, ...] = ("email", "form")  # how a mailbox takes a probe
 DEFAULT_CATEGORIES: tuple[str, ...] = ("county_district", "city_department")
 
 
 @dataclass(frozen=True)
 class Mailbox:
-    """One published mailbox of a unit; ``address`` is None when the unit publishes none."""
+    """One published mailbox of a unit; ``address`` is None when the unit publishes none.
+
+    ``form_url`` is the role's web form (领导信箱 published as a form); a mailbox with a form
+    and no address is probed through the form (``channel`` "form")."""
 
     type: str  # one of MAILBOX_TYPES
     address: str | None
+    form_url: str | None = None
+
+    @property
+    def channel(self) -> str:
+        return "form" if self.address is None and self.form_url is not None else "email"
 
 
 @dataclass(frozen=True)
@@ -122,7 +131,9 @@ class SendState(StrEnum):
     DEFERRED = "deferred"
     REJECTED = "rejected"
     UNCERTAIN = "uncertain"
-    UNUSABLE = "unusable"  # the channel cannot take a probe (a domain dead by DNS); never sent
+    MANUAL = "manual"  # a web form waiting for staff to submit it by hand
+    SUBMITTED = "submitted"  # a web form submitted by staff; latency starts then
+    UNUSABLE = "unusable"  # the channel cannot take a probe (docs/design.md §2)
     CANCELLED = "cancelled"  # the campaign was cancelled before this probe was sent
 
 

@@ -7,8 +7,11 @@ category, public_mailbox, leader_mailbox``. Headers are case-insensitive; extra 
 columns are ignored, unknown YAML keys are errors (usually typos). A CSV row with fewer
 cells than the header is an error (a lost separator would shift the columns). An empty
 mailbox cell means the unit publishes no such mailbox; a unit with none at all is imported
-with a warning naming its row. Categories may be written as the reports write them
-(县（市、区）, 市直部门) or 区县/县区 and 市直单位. Lines are file lines (header = 1), XLSX
+with a warning naming its row. A mailbox cell may instead hold an ``http(s)://`` URL:
+that role publishes a web form; the optional columns ``public_form`` and ``leader_form``
+hold form URLs beside an address (the address is then the channel probed). Categories
+may be written as the reports write them (县（市、区）, 市直部门) or 区县/县区 and 市直单位.
+Lines are file lines (header = 1), XLSX
 row numbers, or the line where a YAML item starts. docs/registry.md describes the format.
 """
 
@@ -16,9 +19,11 @@ from __future__ import annotations
 
 import csv
 import io
+import ipaddress
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -26,7 +31,10 @@ from mailprobe.errors import InputError
 from mailprobe.model import DEFAULT_CATEGORIES, Mailbox, RowError, Unit
 
 COLUMNS: tuple[str, ...] = ("unit_id", "name", "category", "public_mailbox", "leader_mailbox")
+OPTIONAL_COLUMNS: tuple[str, ...] = ("public_form", "leader_form")
 MAILBOX_COLUMNS: dict[str, str] = {"public_mailbox": "public", "leader_mailbox": "leader"}
+FORM_COLUMNS: dict[str, str] = {"public": "public_form", "leader": "leader_form"}
+MAX_URL = 320  # the mailbox and probe columns' width; form addresses are far shorter
 ALIASES: dict[str, str] = {
     "id": "unit_id", "单位编号": "unit_id", "编号": "unit_id", "单位代码": "unit_id",
     "unit_name": "name", "单位名称": "name", "单位": "name", "名称": "name",
@@ -36,6 +44,8 @@ ALIASES: dict[str, str] = {
     "公共信箱": "public_mailbox", "咨询信箱": "public_mailbox", "电子信箱": "public_mailbox",
     "电子邮箱": "public_mailbox",
     "leader": "leader_mailbox", "领导信箱": "leader_mailbox", "领导邮箱": "leader_mailbox",
+    "公共邮箱表单": "public_form", "咨询表单": "public_form", "公共信箱网址": "public_form",
+    "领导信箱表单": "leader_form", "领导信箱网址": "leader_form",
 }
 CATEGORY_ALIASES: dict[str, str] = {
     "区县": "county_district", "县区": "county_district", "县（市、区）": "county_district",
@@ -223,7 +233,7 @@ def resolve_header(header: Sequence[object]) -> tuple[dict[int, str], str]:
 def canonical_column(label: str) -> str | None:
     """The canonical column for a header label or alias, or None."""
     key = label.strip().lstrip("\ufeff").lower().replace(" ", "_").replace("-", "_")
-    return key if key in COLUMNS else ALIASES.get(key)
+    return key if key in COLUMNS or key in OPTIONAL_COLUMNS else ALIASES.get(key)
 
 
 def parse_rows(rows: Iterable[Row], source: str, categories: Sequence[str] = DEFAULT_CATEGORIES,
@@ -255,7 +265,7 @@ class _RowChecker:
         self.warnings: list[str] = []
 
     def check(self, line: int, row: Mapping[str, object]) -> tuple[Unit | None, list[RowError]]:
-        values = {c: _cell(row.get(c)) for c in COLUMNS}
+        values = {c: _cell(row.get(c)) for c in (*COLUMNS, *OPTIONAL_COLUMNS)}
         if PROBLEM in row:
             return None, [RowError(self.source, line, None, str(row[PROBLEM]))]
         if not any(values.values()):
@@ -272,10 +282,10 @@ class _RowChecker:
             errors.append(self._error(line, "category", problem))
         mailboxes = []
         for column, type_ in MAILBOX_COLUMNS.items():
-            address, problem = self._address(values[column])
-            if problem:
-                errors.append(self._error(line, column, problem))
-            mailboxes.append(Mailbox(type_, address))
+            mailbox, problems = self._mailbox(line, type_, values[column],
+                                              values[FORM_COLUMNS[type_]])
+            errors += problems
+            mailboxes.append(mailbox)
         errors += self._check_same_address(line, mailboxes)
         if errors:
             return None, errors
@@ -302,6 +312,27 @@ class _RowChecker:
         shown = f'"{value}" is not a known category' if value else "is empty"
         return value, f"{shown}; use one of: {', '.join(self.categories)}"
 
+    def _mailbox(self, line: int, type_: str, cell: str,
+                 form_cell: str) -> tuple[Mailbox, list[RowError]]:
+        """A role's address and form; a URL in the mailbox cell alone is the role's form."""
+        column, form_column = f"{type_}_mailbox", FORM_COLUMNS[type_]
+        errors: list[RowError] = []
+        form, problem = form_url(form_cell) if form_cell else (None, "")
+        if problem:
+            errors.append(self._error(line, form_column, problem))
+        if is_url(cell):
+            cell_form, problem = form_url(cell)
+            if problem:
+                errors.append(self._error(line, column, problem))
+            elif form is not None and cell_form != form:
+                errors.append(self._error(line, column, f'"{cell}" and column {form_column} '
+                                          "name two forms for one role; keep one"))
+            return Mailbox(type_, None, cell_form or form), errors
+        address, problem = self._address(cell)
+        if problem:
+            errors.append(self._error(line, column, problem))
+        return Mailbox(type_, address, form), errors
+
     def _address(self, value: str) -> tuple[str | None, str]:
         if not value:
             return None, ""
@@ -314,11 +345,23 @@ class _RowChecker:
         return checked.normalized, ""
 
     def _check_same_address(self, line: int, mailboxes: list[Mailbox]) -> list[RowError]:
+        errors = self._check_same_form(line, mailboxes)
         public, leader = (m.address for m in mailboxes)
         if public is None or leader is None or public.lower() != leader.lower():
+            return errors
+        return [*errors, self._error(line, "leader_mailbox", f'"{leader}" is also the public '
+                                     "mailbox; two probes to one address are not independent, "
+                                     "leave one empty")]
+
+    def _check_same_form(self, line: int, mailboxes: list[Mailbox]) -> list[RowError]:
+        public, leader = mailboxes
+        if public.channel != "form" or leader.channel != "form":
             return []
-        return [self._error(line, "leader_mailbox", f'"{leader}" is also the public mailbox; '
-                            "two probes to one address are not independent, leave one empty")]
+        if public.form_url != leader.form_url:
+            return []
+        return [self._error(line, "leader_mailbox", f'"{leader.form_url}" is also the public '
+                            "form; two probes through one form are not independent, "
+                            "leave one empty")]
 
     def _error(self, line: int, column: str, problem: str) -> RowError:
         return RowError(self.source, line, self.labels.get(column, column), problem)
@@ -339,6 +382,42 @@ def _cell(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+def is_url(value: str) -> bool:
+    """True for a cell that is meant as a web address (http:// or https://)."""
+    return value.lower().startswith(("http://", "https://"))
+
+
+def form_url(value: str) -> tuple[str | None, str]:
+    """A checked form URL, or (None, the problem). Pure: nothing is fetched here."""
+    shown = f'"{value[:200]}"'
+    if not is_url(value):
+        return None, f"{shown} is not a web address; write the form's full http(s):// URL"
+    if len(value) > MAX_URL or not value.isprintable() or any(c.isspace() for c in value):
+        return None, (f"{shown} is not a usable web address (spaces, control characters or "
+                      f"longer than {MAX_URL} characters); copy the form's address again")
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as err:
+        return None, f"{shown} is not a valid web address ({err})"
+    if not _is_host(host):
+        return None, f"{shown} has no valid host name; copy the form's address again"
+    return value, ""
+
+
+def _is_host(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    labels = host.split(".")
+    return len(labels) >= 2 and all(
+        label and len(label) <= 63 and not label.startswith("-") and not label.endswith("-")
+        and all(c.isalnum() or c == "-" for c in label) for label in labels)
 
 
 def _hint(value: str) -> str:

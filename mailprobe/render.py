@@ -157,7 +157,7 @@ def render_probe(template: str, unit: Unit, mailbox: Mailbox, token: str,
     """
     name = template.removesuffix(SUFFIX)
     where = _display_path(name, directory)
-    if mailbox.address is None:
+    if mailbox.address is None and mailbox.form_url is None:
         raise InputError(f"{where}: unit {unit.unit_id} publishes no {mailbox.type} mailbox")
     when = sent_date or datetime.now(UTC)
     code = tokens.code(token)
@@ -166,7 +166,9 @@ def render_probe(template: str, unit: Unit, mailbox: Mailbox, token: str,
     subject, body = _add_code(subject, body, code, settings)
     _check_no_links(subject + "\n" + body, where, unit)
     return RenderedProbe(
-        template=name, subject=subject, body=body, to=ascii_address(mailbox.address),
+        # A web form's probe is pasted by staff, never sent: it has no recipient.
+        template=name, subject=subject, body=body,
+        to=ascii_address(mailbox.address) if mailbox.address else "",
         message_id=tokens.message_id(token, from_domain(settings)),
         envelope_from=tokens.return_path(settings.return_path or settings.from_, token),
         code=code, from_addr=settings.from_, from_name=settings.from_name,
@@ -230,7 +232,8 @@ def _context(unit: Unit, mailbox: Mailbox, settings: ProbeSettings, when: date,
     day = when.astimezone(SHANGHAI).date() if isinstance(when, datetime) else when
     return {
         "unit": _Namespace("unit", unit_id=unit.unit_id, name=unit.name, category=unit.category),
-        "mailbox": _Namespace("mailbox", type=mailbox.type, address=mailbox.address or "",
+        "mailbox": _Namespace("mailbox", type=mailbox.type,
+                              address=mailbox.address or mailbox.form_url or "",
                               label=MAILBOX_LABELS.get(mailbox.type, mailbox.type)),
         "sender_name": settings.from_name or DEFAULT_SENDER,
         "date": f"{day.year}年{day.month}月{day.day}日",

@@ -289,6 +289,12 @@ class Explanation:
     match: dict[str, Any] | None  # probe, code, unit, evidence, confidence, review, by
     decisions: tuple[Logged, ...]  # the staff decisions about this message
 
+    @property
+    def web_answer(self) -> dict[str, Any] | None:
+        """The evidence of a web answer (URL, fetched at, text, basis; docs/web.md)."""
+        detail: dict[str, Any] = self.verdicts[-1]["detail"]
+        return detail if detail.get("channel") == "web" else None
+
 
 def explain(factory: Database, message: int) -> Explanation:
     with factory() as session:

@@ -1,6 +1,7 @@
 """`mailprobe run`: everything that is due, in one pass, for a scheduler.
 
-Order: send due probes of every launched campaign → poll IMAP (when configured) → classify and
+Order: send due probes of every launched campaign → poll IMAP (when configured) → read the
+query pages of submitted web forms (when ``[web.sites]`` are configured) → classify and
 match → close campaigns whose window has ended → score. One failing step does not stop the
 others; the summary says what failed and the exit code follows the worst of it.
 """
@@ -36,6 +37,7 @@ class RunSummary:
     sent: dict[str, dict[str, int]] = field(default_factory=dict)  # state counts after
     attempted: int = 0  # SMTP transactions this run (accepted, deferred, rejected, ...)
     polled: int | None = None  # None: IMAP not configured
+    web_answered: int | None = None  # None: no [web.sites] configured
     classified: int = 0
     matched: int = 0
     review: int = 0
@@ -61,6 +63,9 @@ def run_due(factory: Database, settings: Settings, calendar: WorkCalendar,
         _step(summary, f"send {name}", partial(_send, factory, name, settings, clock, summary))
     if settings.imap.username:
         _step(summary, "poll", lambda: _poll(factory, settings, clock, summary))
+    if settings.web.get("sites"):
+        _step(summary, "web poll",
+              lambda: _web_poll(factory, settings, calendar, clock, summary))
     processed = process_messages(factory, clock,
                                  shared_domains=settings.correlate.all_shared_domains())
     summary.classified, summary.matched = processed.classified, processed.matched
@@ -88,6 +93,15 @@ def _send(factory: Database, name: str, settings: Settings, clock: Clock,
 
 def _poll(factory: Database, settings: Settings, clock: Clock, summary: RunSummary) -> None:
     summary.polled = poll_once(factory, settings.imap, clock).new
+
+
+def _web_poll(factory: Database, settings: Settings, calendar: WorkCalendar, clock: Clock,
+              summary: RunSummary) -> None:
+    from mailprobe.service.web import poll_answers
+
+    polled = poll_answers(settings, calendar.tz, clock, factory=factory)
+    summary.web_answered = len(polled.answered)
+    summary.failures += [f"web poll {e['code']}: {e['error']}" for e in polled.errors]
 
 
 def _score_and_close(factory: Database, name: str, settings: Settings,

@@ -53,7 +53,8 @@ def test_campaign_without_template_uses_the_shipped_default(cli) -> None:
     status = json.loads(cli("campaign", "status", "r1", "--json"))
     assert status["counts"]["pending"] == created["probes"]
     assert set(status["counts"]) == {"pending", "sending", "accepted", "deferred", "rejected",
-                                     "uncertain", "unusable", "cancelled"}
+                                     "uncertain", "manual", "submitted", "unusable",
+                                     "cancelled"}
 
 
 def test_preview_shows_message_and_what_replies_match_on(cli) -> None:

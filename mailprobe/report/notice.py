@@ -116,6 +116,8 @@ def notice_context(score: CampaignScore, lang: str = "zh",
         "missing_leader": [u for u in score.units if "CHANNEL_MISSING:leader" in u.flags],
         "reprobe": sum("REPROBE" in p.flags for p in score.probes),
         "compare": compare,
+        "dl": score.deadlines,
+        "veto_units": [u for u in score.deadlines.units if u.is_veto] if score.deadlines else [],
         "improved": top_with_ties(
             sorted((c for c in compare.units if (c.score_change or 0) > 0),
                    key=lambda c: -(c.score_change or 0)),

@@ -27,6 +27,7 @@ from mailprobe.report.labels import (
 )
 from mailprobe.report.numbers import base_label, rate_value, round_number
 from mailprobe.report.rates import GROUP_RATES, group_rate, unit_rate, within_rate
+from mailprobe.score.deadlines import ReplyRates
 from mailprobe.score.outcome import LABELS_EN, LABELS_ZH, Outcome
 from mailprobe.score.rank import Comparison
 from mailprobe.score.result import CampaignScore, GroupStats, UnitScore
@@ -376,6 +377,10 @@ def excluded_table(score: CampaignScore, lang: str = "zh") -> Table:
     return Table("excluded", "未纳入单位" if lang == "zh" else "Excluded units", columns, rows)
 
 
+TREND_LABELS = {"better": ("进步", "better"), "worse": ("退步", "worse"),
+                "unchanged": ("基本持平", "unchanged")}
+
+
 def comparison_table(cmp: Comparison, lang: str = "zh") -> Table:
     """Per unit: previous and current score and rank (rank change positive = moved up)."""
     columns = (
@@ -387,13 +392,51 @@ def comparison_table(cmp: Comparison, lang: str = "zh") -> Table:
         Column("rank_before", "上轮排名", "previous rank", "int"),
         Column("rank_after", "本轮排名", "rank", "int"),
         Column("rank_change", "名次变化", "rank change", "int"),
+        Column("trend", f"变化判断（±{cmp.threshold:g}分）", f"trend (±{cmp.threshold:g} points)"),
     )
     rows: list[list[Cell]] = [
         [c.unit_id, c.name, category_label(c.category, lang), c.status, _r(c.score_before),
-         _r(c.score_after), _r(c.score_change), c.rank_before, c.rank_after, c.rank_change]
+         _r(c.score_after), _r(c.score_change), c.rank_before, c.rank_after, c.rank_change,
+         TREND_LABELS[c.trend][0 if lang == "zh" else 1] if c.trend else None]
         for c in cmp.units]
     return Table("comparison", "与上轮比较" if lang == "zh" else "Change since the last round",
                  columns, rows)
+
+
+def deadlines_table(score: CampaignScore, lang: str = "zh") -> Table:
+    """Any response / any reply / substantive / on time side by side; the veto flag."""
+    dl = score.deadlines
+    days = dl.on_time_working_days if dl else 5
+    columns = (
+        Column("group", "范围", "group"), Column("unit_id", "单位编号", "unit id"),
+        Column("name", "单位名称", "unit name"), Column("base", "已发出", "sent", "int"),
+        Column("any_response", "任何回应率（含自动回复）", "any response", "percent"),
+        Column("any_reply", "人工回复率", "any reply", "percent"),
+        Column("substantive", "实质答复率", "substantive", "percent"),
+        Column("on_time", f"按时回复率（{days}个工作日）", f"on time ({days} working days)",
+               "percent"),
+        Column("on_time_substantive", "按时实质答复率", "on-time substantive", "percent"),
+        Column("veto", "互动回应差（单项否决提示）", "veto flag", "text"),
+        Column("veto_reasons", "情形", "reasons", "text"))
+    rows: list[list[Cell]] = []
+    if dl is not None:
+        groups = [("全部" if lang == "zh" else "all", dl.overall)]
+        groups += [(category_label(r.label, lang), r) for r in dl.categories]
+        for label, r in groups:
+            rows.append([label, None, None, *_rate_cells(r), None, None])
+        for u in dl.units:
+            veto = ("是" if lang == "zh" else "yes") if u.is_veto else ""
+            rows.append([category_label(u.category, lang), u.unit_id, u.name,
+                         *_rate_cells(u.rates), veto, " ".join(u.veto_reasons)])
+    rule = (dl.veto_rule if lang == "zh" else dl.veto_rule_en) if dl else ""
+    title = ("按时答复与互动回应差提示" if lang == "zh" else "Deadlines and veto flag") + \
+        (f"：{rule}" if lang == "zh" and rule else f": {rule}" if rule else "")
+    return Table("deadlines", title, columns, rows)
+
+
+def _rate_cells(r: ReplyRates) -> list[Cell]:
+    return [r.base, r.any_response_rate, r.any_reply_rate, r.substantive_rate, r.on_time_rate,
+            r.on_time_substantive_rate]
 
 
 def all_tables(score: CampaignScore, lang: str = "zh",
@@ -405,6 +448,8 @@ def all_tables(score: CampaignScore, lang: str = "zh",
               excluded_table(score, lang)]
     if compare is not None:
         tables.insert(3, comparison_table(compare, lang))
+    if score.deadlines is not None:
+        tables.append(deadlines_table(score, lang))
     return tables
 
 

@@ -30,7 +30,7 @@ NUMBER_FORMATS = {"percent": "0.0%", "number": "0.00", "int": "0",
                   "time": "yyyy-mm-dd hh:mm:ss"}
 SHEET_NAMES_ZH = {"summary": "概况", "categories": "分类统计", "units": "单位排名",
                   "comparison": "与上轮比较", "probes": "探测明细", "evidence": "证据清单",
-                  "overrides": "更正记录", "excluded": "未纳入单位"}
+                  "overrides": "更正记录", "excluded": "未纳入单位", "deadlines": "按时答复"}
 # Header row always; units and probes also keep the unit's name in view.
 FREEZE = {"units": "E2", "probes": "D2", "categories": "B2", "summary": "B2"}
 _HEADER_FONT = Font(bold=True)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from mailprobe.score.deadlines import DeadlineRule, summarise_deadlines
 from mailprobe.score.metrics import group_stats, score_probe, score_unit
 from mailprobe.score.outcome import Outcome
 from mailprobe.score.rank import Comparison, compare_rounds, order_categories, rank_units
@@ -34,7 +35,7 @@ __all__ = [
 ]
 
 # Deferred probes are not "in flight": after the window closes they are soft bounces.
-_IN_FLIGHT = frozenset({"pending", "sending"})
+_IN_FLIGHT = frozenset({"pending", "sending", "manual"})  # manual: a form not yet submitted
 
 
 def campaign_window(inp: CampaignInput, now: datetime,
@@ -84,7 +85,9 @@ def score_campaign(inp: CampaignInput, now: datetime, calendar: WorkCalendar) ->
         stats=stats,
         category_stats=cat_stats, units=tuple(ranked), probes=tuple(probes),
         messages=tuple(sorted(inp.messages, key=lambda m: m.received_at)),
-        overrides=tuple(inp.overrides), excluded_units=tuple(inp.excluded_units))
+        overrides=tuple(inp.overrides), excluded_units=tuple(inp.excluded_units),
+        deadlines=summarise_deadlines(probes, ranked, categories,
+                                      inp.deadline_rule or DeadlineRule(), now))
 
 
 def _review_by_unit(facts: Sequence[ProbeFacts]) -> dict[str, tuple[int, int, int]]:

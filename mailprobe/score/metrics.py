@@ -64,7 +64,8 @@ def score_probe(p: ProbeFacts, rubric: Rubric, cal: WorkCalendar, now: datetime,
         bounce_status=bounce.status if bounce else None,
         bounce_detector=bounce.detector if bounce else None,
         first_auto_reply_at=p.first_auto_reply_at, first_human_reply_at=p.first_human_reply_at,
-        human_latency=human, auto_latency=auto, deadline_at=deadline, flags=flags)
+        human_latency=human, auto_latency=auto, deadline_at=deadline, flags=flags,
+        channel=p.channel)
 
 
 def _span(cal: WorkCalendar, start: datetime | None, end: datetime | None) -> WorkSpan | None:
@@ -93,6 +94,8 @@ def _probe_flags(p: ProbeFacts, outcome: Outcome, human: WorkSpan | None,
             flags.append("OVERDUE_3_MONTHS")
     if outcome in HUMAN and p.accepted_at is None:
         flags.append("LATENCY_UNKNOWN")
+    if outcome in HUMAN and p.latency_at_first_seen:
+        flags.append("LATENCY_AT_FIRST_SEEN")  # a query page gave no date: the poll's time
     if outcome in HUMAN and p.human_substantive is None:
         flags.append("SUBSTANCE_UNREVIEWED")
     if p.bounce is not None and outcome in DELIVERED:

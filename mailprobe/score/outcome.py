@@ -27,8 +27,8 @@ class Outcome(StrEnum):
 
     NOT_PUBLISHED = "not_published"
     INVALID_ADDRESS = "invalid_address"
+    CHANNEL_UNUSABLE = "channel_unusable"  # dead domain, or a web form that cannot be submitted
     HARD_BOUNCE = "hard_bounce"
-    CHANNEL_UNUSABLE = "channel_unusable"  # docs/design.md §2: dead by DNS, never sent
     SOFT_BOUNCE = "soft_bounce"
     SENDER_SIDE = "sender_side"
     UNCERTAIN = "uncertain"
@@ -50,13 +50,14 @@ DELIVERED = frozenset({Outcome.NO_REPLY, Outcome.AUTO_ACK, Outcome.HUMAN_NON_SUB
 DELIVERY_FAILED = frozenset({Outcome.INVALID_ADDRESS, Outcome.HARD_BOUNCE,
                              Outcome.CHANNEL_UNUSABLE, Outcome.SOFT_BOUNCE})
 HUMAN = frozenset({Outcome.HUMAN_NON_SUBSTANTIVE, Outcome.HUMAN_SUBSTANTIVE})
-SENT_STATES = frozenset({"accepted", "deferred", "rejected", "uncertain"})
+# A submitted web form went out like an accepted mail; an unusable channel was never sent.
+SENT_STATES = frozenset({"accepted", "deferred", "rejected", "uncertain", "submitted"})
 
 LABELS_ZH: dict[Outcome, str] = {
     Outcome.NOT_PUBLISHED: "未公开信箱",
     Outcome.INVALID_ADDRESS: "地址无效",
-    Outcome.HARD_BOUNCE: "退信（永久）",
     Outcome.CHANNEL_UNUSABLE: "渠道不可用",
+    Outcome.HARD_BOUNCE: "退信（永久）",
     Outcome.SOFT_BOUNCE: "退信（暂时，重试后仍失败）",
     Outcome.SENDER_SIDE: "被拒收（疑为发信方原因，待重测）",
     Outcome.UNCERTAIN: "发送结果不明（待重测）",
@@ -69,8 +70,8 @@ LABELS_ZH: dict[Outcome, str] = {
 LABELS_EN: dict[Outcome, str] = {
     Outcome.NOT_PUBLISHED: "not published",
     Outcome.INVALID_ADDRESS: "invalid address",
-    Outcome.HARD_BOUNCE: "hard bounce",
     Outcome.CHANNEL_UNUSABLE: "channel unusable",
+    Outcome.HARD_BOUNCE: "hard bounce",
     Outcome.SOFT_BOUNCE: "soft bounce (unresolved)",
     Outcome.SENDER_SIDE: "rejected, sender-side (re-probe)",
     Outcome.UNCERTAIN: "send uncertain (re-probe)",
@@ -122,6 +123,6 @@ def _undelivered_or_silent(probe: ProbeFacts, window_open: bool) -> Outcome:
         return Outcome.SENDER_SIDE
     if state == "deferred":
         return Outcome.NOT_SENT if window_open else Outcome.SOFT_BOUNCE
-    if state == "accepted":
+    if state in ("accepted", "submitted"):  # a submitted web form is a delivered probe
         return Outcome.NO_REPLY
     return Outcome.NOT_SENT

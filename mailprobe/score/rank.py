@@ -15,6 +15,8 @@ from typing import Any
 
 from mailprobe.score.result import CampaignScore, UnitScore, jsonable
 
+DEFAULT_THRESHOLD = 10.0  # points of unit score (0-100): smaller moves are "unchanged"
+
 
 def rank_key(unit: UnitScore) -> tuple[float, float, float]:
     """Sort key: smaller sorts first (score desc, reply rate desc, median latency asc)."""
@@ -60,6 +62,7 @@ class UnitChange:
     rank_before: int | None
     rank_after: int | None
     rank_change: int | None  # positive: moved up
+    trend: str | None = None  # better | worse | unchanged (units scored in both rounds)
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,15 @@ class Comparison:
     previous: str
     current: str
     units: tuple[UnitChange, ...]
+    threshold: float = DEFAULT_THRESHOLD  # points of unit score that make a change count
+
+    def trend_counts(self) -> dict[str, int]:
+        """Units in both rounds by trend: better, worse, unchanged."""
+        counts = {"better": 0, "worse": 0, "unchanged": 0}
+        for c in self.units:
+            if c.trend is not None:
+                counts[c.trend] += 1
+        return counts
 
     def to_dict(self) -> dict[str, Any]:
         out = jsonable(self)
@@ -79,8 +91,21 @@ class Comparison:
         return {c.unit_id: c for c in self.units}
 
 
-def compare_rounds(previous: CampaignScore, current: CampaignScore) -> Comparison:
-    """Per-unit change in score and rank between two scored campaigns."""
+def trend(change: float | None, threshold: float) -> str | None:
+    """better / worse when the unit score moved by at least ``threshold`` points."""
+    if change is None:
+        return None
+    if change >= threshold:
+        return "better"
+    return "worse" if change <= -threshold else "unchanged"
+
+
+def compare_rounds(previous: CampaignScore, current: CampaignScore,
+                   threshold: float = DEFAULT_THRESHOLD) -> Comparison:
+    """Per-unit change in score and rank between two scored campaigns.
+
+    Units are matched by unit_id; only units in both rounds get a trend, so a round that
+    added or dropped units compares like with like (new and dropped are listed apart)."""
     before = {u.unit_id: u for u in previous.units}
     after = {u.unit_id: u for u in current.units}
     rows: list[UnitChange] = []
@@ -91,10 +116,11 @@ def compare_rounds(previous: CampaignScore, current: CampaignScore) -> Compariso
         status = "both" if a and b else ("new" if a else "dropped")
         sb, sa = (b.score if b else None), (a.score if a else None)
         rb, ra = (b.rank if b else None), (a.rank if a else None)
+        change = sa - sb if sa is not None and sb is not None else None
         rows.append(UnitChange(
             unit_id=unit_id, name=ref.name, category=ref.category, status=status,
-            score_before=sb, score_after=sa,
-            score_change=sa - sb if sa is not None and sb is not None else None,
+            score_before=sb, score_after=sa, score_change=change,
             rank_before=rb, rank_after=ra,
-            rank_change=rb - ra if rb is not None and ra is not None else None))
-    return Comparison(previous.campaign, current.campaign, tuple(rows))
+            rank_change=rb - ra if rb is not None and ra is not None else None,
+            trend=trend(change, threshold)))
+    return Comparison(previous.campaign, current.campaign, tuple(rows), threshold)

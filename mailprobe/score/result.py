@@ -10,11 +10,14 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mailprobe.score.outcome import Outcome
 from mailprobe.score.types import ExcludedUnit, MessageFacts, OverrideEntry
 from mailprobe.score.workcal import WorkSpan
+
+if TYPE_CHECKING:
+    from mailprobe.score.deadlines import DeadlineSummary
 
 SCHEMA_VERSION = "mailprobe-report/2"
 
@@ -49,6 +52,7 @@ class ProbeScore:
     auto_latency: WorkSpan | None
     deadline_at: datetime | None  # end of the reply window (working days after accepted_at)
     flags: tuple[str, ...]
+    channel: str = "email"  # "form": a web form submitted by staff
 
 
 @dataclass(frozen=True)
@@ -181,6 +185,7 @@ class CampaignScore:
     overrides: tuple[OverrideEntry, ...]
     excluded_units: tuple[ExcludedUnit, ...]
     schema: str = SCHEMA_VERSION
+    deadlines: DeadlineSummary | None = None  # on-time rates and veto flags
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form described by docs/report-schema.json."""

@@ -14,8 +14,9 @@ from typing import Any
 
 from mailprobe.errors import InputError
 
+# deadlines: read by score/deadlines.py; compare_threshold: by `report --compare` (score/rank.py)
 _KEYS = {"weights", "response", "timeliness", "unit_weights", "points_budget",
-         "overdue_months", "within_days", "evidence"}
+         "overdue_months", "within_days", "evidence", "deadlines", "compare_threshold"}
 _EVIDENCE_KEYS = {"confidence", "cut", "min_probes", "unreviewed_human"}
 
 

@@ -14,11 +14,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from mailprobe.score.deadlines import DeadlineRule
     from mailprobe.score.rubric import Rubric
 
 MailboxType = Literal["public", "leader"]
 SendStateName = Literal["pending", "sending", "accepted", "deferred", "rejected", "uncertain",
-                        "unusable"]
+                        "manual", "submitted", "unusable"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ class ProbeFacts:
     pending_review: int = 0
     low_confidence_matches: int = 0
     conflict: bool = False
+    channel: str = "email"  # "form": a web form submitted by staff
+    latency_at_first_seen: bool = False  # web answer without a published time (flagged)
 
 
 @dataclass(frozen=True)
@@ -114,3 +117,4 @@ class CampaignInput:
     excluded_units: Sequence[ExcludedUnit] = ()
     categories: Sequence[str] = field(default=())  # report order; others follow sorted
     unmatched_review: int = 0  # messages tied to no probe, received since the first send
+    deadline_rule: DeadlineRule | None = None  # None: the defaults

@@ -36,10 +36,13 @@ class Created:
     warnings: list[str]
     unusable: int = 0  # probes to domains dead by DNS: recorded, never sent
     dead_domains: list[DomainCheck] | None = None  # None: the DNS check is off
+    manual: int = 0  # web-form probes, waiting for staff (docs/web.md); not in `probes`
+    deadline_days: int | None = None  # the campaign's on-time rule; None: [scoring.deadlines]
 
 
 def create(settings: Settings, name: str, templates: list[str] | None, mailboxes: list[str],
-           window: int | None, seed: int | None = None, clock: Clock = utcnow) -> Created:
+           window: int | None, seed: int | None = None, clock: Clock = utcnow, *,
+           deadline_days: int | None = None) -> Created:
     """A draft: one pending probe per published mailbox of the chosen types, templates dealt
     per mailbox with ``seed`` (random when None, recorded). Nothing is sent before launch."""
     chosen = list(dict.fromkeys(templates or [settings.campaign.template]))
@@ -54,6 +57,8 @@ def create(settings: Settings, name: str, templates: list[str] | None, mailboxes
     window_days = window if window is not None else settings.campaign.window_days
     if window_days < 1:
         raise InputError("--window must be at least 1 working day")
+    if deadline_days is not None and deadline_days < 1:
+        raise InputError("--deadline-days must be at least 1 working day")
     domain = from_domain(settings.probe)
     seed = new_seed() if seed is None else seed
     spacing = max(0, settings.campaign.unit_spacing_minutes)
@@ -61,7 +66,8 @@ def create(settings: Settings, name: str, templates: list[str] | None, mailboxes
     with factory() as session, session.begin():
         campaign = queries.create_campaign(
             session, name, chosen, mailboxes, window_days, clock(), tokens.new_token,
-            lambda t: tokens.message_id(t, domain), seed=seed, unit_spacing_minutes=spacing)
+            lambda t: tokens.message_id(t, domain), seed=seed, unit_spacing_minutes=spacing,
+            deadline_days=deadline_days)
     dns = mark_dead_domains(factory, name, settings, clock()) if settings.dns.check else None
     with factory() as session:
         counts = queries.state_counts(session, campaign.id)
@@ -75,7 +81,7 @@ def create(settings: Settings, name: str, templates: list[str] | None, mailboxes
                         "mailboxes get the same text; give a second with --template")
     return Created(name, chosen, mailboxes, window_days, counts["pending"], seed,
                    campaign.state, spacing, by_template, warnings, counts.get("unusable", 0),
-                   dns.dead if dns else None)
+                   dns.dead if dns else None, counts["manual"], deadline_days)
 
 
 def preview(settings: Settings, name: str, unit: str | None, limit: int) -> list[dict[str, Any]]:

@@ -31,6 +31,7 @@ class LaunchPlan:
     message_id_domain: str
     unit_spacing_minutes: int
     overlaps: list[Overlap] = field(default_factory=list)  # allowed with --allow-overlap
+    manual: int = 0  # web-form probes, submitted by staff (docs/web.md), not in ``probes``
 
 
 @dataclass(frozen=True)
@@ -77,10 +78,12 @@ def _plan(session: Session, campaign: queries.Campaign, settings: Settings,
     for (mtype, template), n in sorted(queries.template_counts(session, campaign.id).items()):
         templates.setdefault(mtype, {})[template] = n
     units = len({t.unit.unit_id for t in queries.probe_targets(session, campaign.id)})
-    return LaunchPlan(campaign.name, sum(counts.values()), units,
+    # Web forms are submitted by staff (docs/web.md): counted apart, never "sent".
+    manual = counts.get("manual", 0)
+    return LaunchPlan(campaign.name, sum(counts.values()) - manual, units,
                       campaign.mailbox_types.split(","), templates, campaign.window_days,
                       settings.probe.from_, domain, campaign.unit_spacing_minutes,
-                      queries.overlapping_mailboxes(session, campaign.id))
+                      queries.overlapping_mailboxes(session, campaign.id), manual)
 
 
 def _overlap_refusal(name: str, overlaps: list[Overlap]) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Update, bindparam, func, select, text, update
+from sqlalchemy import Select, Update, bindparam, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -88,15 +88,20 @@ def _upsert_mailbox(session: Session, boxes: dict[tuple[int, str], MailboxRow], 
                     mailbox: Mailbox, source: str, now: datetime) -> int:
     row = boxes.get((unit_pk, mailbox.type))
     if row is None:
-        row = MailboxRow(unit_pk=unit_pk, type=mailbox.type, address=mailbox.address)
+        row = MailboxRow(unit_pk=unit_pk, type=mailbox.type, address=mailbox.address,
+                         channel=mailbox.channel, form_url=mailbox.form_url)
         session.add(row)  # inserted with the others at the next flush
         boxes[(unit_pk, mailbox.type)] = row
         return 0
-    if row.address == mailbox.address:
+    if (row.address, row.form_url) == (mailbox.address, mailbox.form_url):
         return 0
-    session.add(AddressChangeRow(mailbox_id=row.id, old_address=row.address,
-                                 new_address=mailbox.address, changed_at=now, source=source))
-    row.address = mailbox.address
+    # The history keeps what is probed: the address, or the form of a role without one.
+    old, new = row.address or row.form_url, mailbox.address or mailbox.form_url
+    row.address, row.form_url, row.channel = mailbox.address, mailbox.form_url, mailbox.channel
+    if old == new:
+        return 0
+    session.add(AddressChangeRow(mailbox_id=row.id, old_address=old, new_address=new,
+                                 changed_at=now, source=source))
     return 1
 
 
@@ -104,7 +109,7 @@ def list_units(session: Session) -> list[Unit]:
     """Every unit with its mailboxes, ordered by category then unit id."""
     by_unit: dict[int, list[Mailbox]] = {}
     for box in session.scalars(select(MailboxRow).order_by(MailboxRow.type)):
-        by_unit.setdefault(box.unit_pk, []).append(Mailbox(box.type, box.address))
+        by_unit.setdefault(box.unit_pk, []).append(Mailbox(box.type, box.address, box.form_url))
     rows = session.scalars(select(UnitRow).order_by(UnitRow.category, UnitRow.unit_id))
     return [Unit(r.unit_id, r.name, r.category, tuple(by_unit.get(r.id, ()))) for r in rows]
 
@@ -115,7 +120,7 @@ def address_history(session: Session) -> list[tuple[str, str, str | None, str | 
                    AddressChangeRow.new_address, AddressChangeRow.changed_at)
             .join(MailboxRow, MailboxRow.id == AddressChangeRow.mailbox_id)
             .join(UnitRow, UnitRow.id == MailboxRow.unit_pk)
-            .order_by(AddressChangeRow.changed_at))
+            .order_by(AddressChangeRow.changed_at, AddressChangeRow.id))
     return [tuple(r) for r in session.execute(stmt)]  # type: ignore[misc]
 
 
@@ -125,9 +130,11 @@ def address_history(session: Session) -> list[tuple[str, str, str | None, str | 
 def create_campaign(session: Session, name: str, templates: Sequence[str],
                     mailbox_types: Sequence[str], window_days: int, now: datetime,
                     new_token: Callable[[], str], message_id: Callable[[str], str], *,
-                    seed: int = 0, unit_spacing_minutes: int = 0) -> Campaign:
-    """Create a draft campaign and its ledger: one pending probe per published mailbox,
-    its template dealt by ``variants.assign_templates`` with ``seed``.
+                    seed: int = 0, unit_spacing_minutes: int = 0,
+                    deadline_days: int | None = None) -> Campaign:
+    """Create a draft campaign and its ledger: one pending probe per published mailbox
+    (``manual`` for a role published only as a web form), its template dealt by
+    ``variants.assign_templates`` with ``seed``.
 
     A campaign with no mailbox to probe is refused and nothing is stored (its name stays
     free)."""
@@ -135,7 +142,8 @@ def create_campaign(session: Session, name: str, templates: Sequence[str],
         raise InputError(f'campaign "{name}" exists; choose another name or use it')
     stmt = (select(MailboxRow, UnitRow.unit_id, UnitRow.category)
             .join(UnitRow, UnitRow.id == MailboxRow.unit_pk)
-            .where(MailboxRow.type.in_(mailbox_types), MailboxRow.address.is_not(None))
+            .where(MailboxRow.type.in_(mailbox_types),
+                   MailboxRow.address.is_not(None) | MailboxRow.form_url.is_not(None))
             .order_by(UnitRow.unit_id, MailboxRow.type))
     boxes = [(box, Slot(box.id, unit_id, category, box.type))
              for box, unit_id, category in session.execute(stmt)]
@@ -147,15 +155,20 @@ def create_campaign(session: Session, name: str, templates: Sequence[str],
     campaign = CampaignRow(name=name, template=",".join(templates),
                            mailbox_types=",".join(mailbox_types), window_days=window_days,
                            created_at=now, state=CampaignState.DRAFT, seed=seed,
+                           deadline_days=deadline_days,
                            unit_spacing_minutes=unit_spacing_minutes)
     session.add(campaign)
     session.flush()
     for box, slot in boxes:
         token = new_token()
+        # A role published only as a web form is probed through it by staff: `manual`,
+        # never in the send queue (docs/design.md §1).
+        is_form = box.address is None
         session.add(ProbeRow(
-            campaign_id=campaign.id, mailbox_id=box.id, address=box.address, token=token,
-            message_id=message_id(token), template=dealt[slot.key],
-            state=SendState.PENDING, attempts=0, updated_at=now))
+            campaign_id=campaign.id, mailbox_id=box.id, address=box.address or box.form_url,
+            token=token, message_id=message_id(token), template=dealt[slot.key],
+            state=SendState.MANUAL if is_form else SendState.PENDING, attempts=0,
+            updated_at=now, channel="form" if is_form else "email"))
     session.flush()
     if session.get_bind().dialect.name == "postgresql":
         # Fresh statistics for the ledger just filled: without them the planner, still
@@ -184,13 +197,14 @@ class Campaign:
     cancel_reason: str | None = None
     message_id_domain: str | None = None
     unit_spacing_minutes: int = 0
+    deadline_days: int | None = None  # the on-time rule of this campaign (score/deadlines.py)
 
 
 def _campaign(row: CampaignRow) -> Campaign:
     return Campaign(row.id, row.name, row.template, row.mailbox_types, row.window_days,
                     row.created_at, row.closed_at, row.state, row.seed, row.launched_at,
                     row.cancelled_at, row.cancel_reason, row.message_id_domain,
-                    row.unit_spacing_minutes)
+                    row.unit_spacing_minutes, row.deadline_days)
 
 
 def _campaign_row(session: Session, name: str) -> CampaignRow:
@@ -310,6 +324,8 @@ class ProbeTarget:
     mailbox_type: str
     unit: Unit
     message_id: str  # fixed when the campaign was created; the probe is sent with it
+    channel: str = "email"  # "form": ``address`` is the form's URL
+    state: str = ""
 
 
 def probe_targets(session: Session, campaign_id: int, probe_ids: Iterable[int] | None = None,
@@ -323,9 +339,15 @@ def probe_targets(session: Session, campaign_id: int, probe_ids: Iterable[int] |
     if unit_id is not None:
         stmt = stmt.where(UnitRow.unit_id == unit_id)
     return [ProbeTarget(p.id, p.token, p.address, p.template, mtype,
-                        Unit(u.unit_id, u.name, u.category, (Mailbox(mtype, p.address),)),
-                        p.message_id)
+                        Unit(u.unit_id, u.name, u.category, (_probed_mailbox(p, mtype),)),
+                        p.message_id, p.channel, p.state)
             for p, mtype, u in session.execute(stmt)]
+
+
+def _probed_mailbox(probe: ProbeRow, mailbox_type: str) -> Mailbox:
+    if probe.channel == "form":
+        return Mailbox(mailbox_type, None, probe.address)
+    return Mailbox(mailbox_type, probe.address)
 
 
 # ---------------------------------------------------------------- the send ledger
@@ -462,6 +484,7 @@ class Probe:
     queue_id: str | None
     accepted_at: datetime | None
     updated_at: datetime
+    channel: str = "email"  # "form": a web form submitted by staff
 
 
 def probe_rows(session: Session, campaign_id: int) -> list[Probe]:
@@ -469,7 +492,8 @@ def probe_rows(session: Session, campaign_id: int) -> list[Probe]:
                            .order_by(ProbeRow.id))
     return [Probe(p.id, p.campaign_id, p.mailbox_id, p.address, p.token, p.message_id,
                   p.template, p.subject, p.state, p.attempts, p.next_attempt_at, p.not_before,
-                  p.reply_code, p.reply_text, p.queue_id, p.accepted_at, p.updated_at)
+                  p.reply_code, p.reply_text, p.queue_id, p.accepted_at, p.updated_at,
+                  p.channel)
             for p in rows]
 
 
@@ -483,7 +507,7 @@ def probe_keys(session: Session, horizon: timedelta) -> list[ProbeKey]:
     """Every probe that was handed to a server, for correlation."""
     stmt = (select(ProbeRow).where(ProbeRow.state.in_(
         [SendState.ACCEPTED, SendState.UNCERTAIN, SendState.REJECTED, SendState.DEFERRED,
-         SendState.SENDING])))
+         SendState.SENDING, SendState.SUBMITTED])))
     return [ProbeKey(p.id, p.token, p.message_id.strip("<>").lower(), p.address.lower(),
                      p.accepted_at or p.updated_at,
                      (p.accepted_at or p.updated_at) + horizon, p.subject)
@@ -552,7 +576,8 @@ def store_message(session: Session, raw: bytes, source: str, received_at: dateti
 
 def unclassified_message_ids(session: Session) -> list[int]:
     has_verdict = select(VerdictRow.message_pk).where(VerdictRow.is_current)
-    return list(session.scalars(select(MessageRow.id).where(MessageRow.id.not_in(has_verdict))
+    return list(session.scalars(select(MessageRow.id).where(MessageRow.id.not_in(has_verdict),
+                                                            MessageRow.channel == "email")
                                 .order_by(MessageRow.id)))
 
 
@@ -652,7 +677,8 @@ def messages_with_verdicts(session: Session, campaign_id: int | None = None,
 
 
 def all_message_ids(session: Session, campaign_id: int | None = None) -> list[int]:
-    stmt = select(MessageRow.id).order_by(MessageRow.id)
+    # Web answers (query pages, staff records) are not mail: the classifier never re-reads them.
+    stmt = select(MessageRow.id).where(MessageRow.channel == "email").order_by(MessageRow.id)
     if campaign_id is not None:
         stmt = (stmt.join(MatchRow, MatchRow.message_pk == MessageRow.id)
                 .join(ProbeRow, ProbeRow.id == MatchRow.probe_id)
@@ -842,6 +868,7 @@ class ProbeRecord:
     mailbox_type: str
     address: str | None
     probe: Probe | None
+    channel: str = "email"
 
 
 def campaign_mailboxes(session: Session, campaign: Campaign) -> list[ProbeRecord]:
@@ -854,10 +881,11 @@ def campaign_mailboxes(session: Session, campaign: Campaign) -> list[ProbeRecord
     records = []
     for box, unit in session.execute(stmt):
         probe = probes.get(box.id)
-        if probe is None and box.address is not None:
+        if probe is None and (box.address is not None or box.form_url is not None):
             continue
         records.append(ProbeRecord(unit.unit_id, unit.name, unit.category, box.type,
-                                   probe.address if probe else None, probe))
+                                   probe.address if probe else None, probe,
+                                   probe.channel if probe else box.channel))
     return records
 
 
@@ -894,3 +922,116 @@ def mark_unusable(session: Session, causes: dict[int, str], now: datetime) -> in
             .values(state=str(SendState.UNUSABLE), reply_text=cause, updated_at=now))
         moved += result.rowcount  # type: ignore[attr-defined]
     return moved
+
+
+# ---------------------------------------------------------------- web channels
+
+
+@dataclass(frozen=True)
+class WebProbe:
+    """A probe of a web form (or any probe looked up by staff), with its campaign."""
+
+    probe_id: int
+    token: str
+    campaign: str
+    unit_id: str
+    role: str
+    url: str
+    channel: str
+    state: str
+    query_code: str | None
+    submitted_at: datetime | None
+    campaign_state: str = CampaignState.LAUNCHED
+
+
+def _web_probe_stmt() -> Select[ProbeRow, str, str, str, str]:
+    return (select(ProbeRow, CampaignRow.name, UnitRow.unit_id, MailboxRow.type,
+                   CampaignRow.state)
+            .join(CampaignRow, CampaignRow.id == ProbeRow.campaign_id)
+            .join(MailboxRow, MailboxRow.id == ProbeRow.mailbox_id)
+            .join(UnitRow, UnitRow.id == MailboxRow.unit_pk))
+
+
+def _web_probe(p: ProbeRow, campaign: str, unit_id: str, role: str, state: str) -> WebProbe:
+    return WebProbe(p.id, p.token, campaign, unit_id, role, p.address, p.channel, p.state,
+                    p.query_code, p.accepted_at, state)
+
+
+def web_probe(session: Session, token: str) -> WebProbe | None:
+    found = session.execute(_web_probe_stmt().where(ProbeRow.token == token)).first()
+    return None if found is None else _web_probe(*found)
+
+
+def set_probe_state(session: Session, probe_id: int, state: SendState, now: datetime, *,
+                    started_at: datetime | None = None, query_code: str | None = None,
+                    reply_text: str | None = None) -> None:
+    """Record what staff did with a web probe (submitted: latency starts at ``started_at``)."""
+    probe = session.get(ProbeRow, probe_id)
+    assert probe is not None
+    probe.state, probe.updated_at = state, now
+    if started_at is not None:
+        probe.accepted_at = started_at
+    if query_code is not None:
+        probe.query_code = query_code
+    if reply_text is not None:
+        probe.reply_text = reply_text[:2000]
+
+
+def pollable_web_probes(session: Session) -> list[WebProbe]:
+    """Submitted form probes with a query code and no web answer yet."""
+    answered = (select(MatchRow.probe_id).join(MessageRow, MessageRow.id == MatchRow.message_pk)
+                .where(MessageRow.channel == "web", MatchRow.probe_id.is_not(None)))
+    stmt = (_web_probe_stmt().where(ProbeRow.channel == "form",
+                                    ProbeRow.state == SendState.SUBMITTED,
+                                    ProbeRow.query_code.is_not(None),
+                                    ProbeRow.id.not_in(answered))
+            .order_by(ProbeRow.id))
+    return [_web_probe(*r) for r in session.execute(stmt)]
+
+
+def form_mailboxes(session: Session) -> list[tuple[str, str, str]]:
+    """(unit_id, role, form URL) of every published form, for `web check`."""
+    stmt = (select(UnitRow.unit_id, MailboxRow.type, MailboxRow.form_url)
+            .join(UnitRow, UnitRow.id == MailboxRow.unit_pk)
+            .where(MailboxRow.form_url.is_not(None)).order_by(UnitRow.unit_id, MailboxRow.type))
+    return [(u, t, url) for u, t, url in session.execute(stmt) if url is not None]
+
+
+@dataclass(frozen=True)
+class WebAnswer:
+    """An answer read on a query page or recorded by staff, with its evidence."""
+
+    probe_id: int
+    token: str
+    raw: bytes  # the page's HTML, or the text staff gave
+    source: str  # the URL fetched, or "staff:<file>"
+    fetched_at: datetime
+    answered_at: datetime  # latency ends here
+    detector: str  # "web_page" | "staff"
+    evidence: str
+    substantive: bool | None
+    detail: dict[str, object]
+
+
+def store_web_answer(session: Session, answer: WebAnswer, now: datetime) -> int:
+    """Keep a web answer as a message (channel web) with its verdict and its match."""
+    # The token is part of the hash: two probes answered with the same words stay apart.
+    digest = hashlib.sha256(b"web\0" + answer.token.encode() + b"\0" + answer.raw).hexdigest()
+    known = session.scalar(select(MessageRow.id).where(MessageRow.sha256 == digest))
+    if known is not None:
+        return int(known)
+    message = MessageRow(sha256=digest, raw=answer.raw, size=len(answer.raw),
+                         source=answer.source[:512], received_at=answer.answered_at,
+                         fetched_at=answer.fetched_at, channel="web")
+    session.add(message)
+    session.flush()
+    session.add(VerdictRow(
+        message_pk=message.id, is_current=True, created_at=now, kind="human_reply",
+        subkind="web", detector=answer.detector, is_substantive=answer.substantive,
+        subject="", evidence=answer.evidence[:2000],
+        detail_json=json.dumps(answer.detail, ensure_ascii=False, default=str)))
+    session.add(MatchRow(message_pk=message.id, probe_id=answer.probe_id,
+                         evidence="query_code" if answer.detector == "web_page" else "staff",
+                         matched_by="web" if answer.detector == "web_page" else "staff",
+                         confidence="high", updated_at=now))
+    return message.id

@@ -59,6 +59,7 @@ class MatchedMessage:
     review: str | None
     note: str
     matched_by: str | None
+    web_basis: str | None = None  # a web answer: how its time was found (webparse)
 
 
 def current_details(session: Session, message_pks: Sequence[int]
@@ -94,7 +95,14 @@ def _matched(m: MessageRow, v: VerdictRow, match: MatchRow | None) -> MatchedMes
         v.is_hard, v.is_sender_side, v.is_substantive, v.sender, v.subject, v.evidence,
         match.probe_id if match else None, match.evidence if match else None,
         match.confidence if match else None, match.review if match else None,
-        match.note if match else "", match.matched_by if match else None)
+        match.note if match else "", match.matched_by if match else None, _web_basis(v))
+
+
+def _web_basis(v: VerdictRow) -> str | None:
+    if v.subkind != "web":
+        return None
+    basis = json.loads(v.detail_json).get("basis")
+    return None if basis is None else str(basis)
 
 
 def probe_refs(session: Session, probe_ids: Sequence[int]) -> dict[int, ProbeRef]:

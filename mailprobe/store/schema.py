@@ -61,6 +61,8 @@ class MailboxRow(Base):
     unit_pk: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     type: Mapped[str] = mapped_column(String(16))
     address: Mapped[str | None] = mapped_column(String(320))
+    channel: Mapped[str] = mapped_column(String(8), default="email", server_default="email")
+    form_url: Mapped[str | None] = mapped_column(String(320))
 
 
 class AddressChangeRow(Base):
@@ -84,6 +86,7 @@ class CampaignRow(Base):
     template: Mapped[str] = mapped_column(String(128))
     mailbox_types: Mapped[str] = mapped_column(String(64))
     window_days: Mapped[int] = mapped_column(Integer)
+    deadline_days: Mapped[int | None] = mapped_column(Integer)  # on-time rule; None: config
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     # Lifecycle (docs/design.md §1): draft -> launched -> closed | cancelled.
@@ -122,6 +125,9 @@ class ProbeRow(Base):
     queue_id: Mapped[str | None] = mapped_column(String(64))
     accepted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # A web-form probe: `address` holds the form URL, `accepted_at` the submission time.
+    channel: Mapped[str] = mapped_column(String(8), default="email", server_default="email")
+    query_code: Mapped[str | None] = mapped_column(String(128))
 
 
 class MessageRow(Base):
@@ -139,6 +145,9 @@ class MessageRow(Base):
     uid: Mapped[int | None] = mapped_column(BigInteger)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
     fetched_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # "web": an answer read on a query page or recorded by staff (raw = the page's HTML or
+    # the text given); never re-run through the mail classifier.
+    channel: Mapped[str] = mapped_column(String(8), default="email", server_default="email")
 
 
 class VerdictRow(Base):

@@ -16,7 +16,7 @@ from tests.report.sample import HOSTILE_NAME, HOSTILE_SUBJECT, OPEN, sample_scor
 def test_sheets_frozen_headers_and_percent_numbers(tmp_path: Path) -> None:
     wb = load_workbook(write_report(sample_score(), "xlsx", tmp_path / "r.xlsx"))
     assert wb.sheetnames == ["概况", "分类统计", "单位排名", "探测明细", "证据清单", "更正记录",
-                             "未纳入单位"]
+                             "未纳入单位", "按时答复"]
     units = wb["单位排名"]
     assert units.freeze_panes == "E2"
     header = [c.value for c in units[1]]

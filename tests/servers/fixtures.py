@@ -17,6 +17,7 @@ import pytest
 
 from tests.servers.dns import DnsTestServer, start_dns_server
 from tests.servers.dovecot import Dovecot, MailUser
+from tests.servers.govsite import GovSite, GovSiteServer
 from tests.servers.postfix import Postfix
 from tests.servers.process import free_port
 from tests.servers.smtp_sink import SmtpSink
@@ -113,4 +114,12 @@ def dns_server() -> Iterator[DnsTestServer]:
     """A DNS server on loopback answering the cases of tests/servers/dns.py (dnslib)."""
     server = start_dns_server()
     yield server
+    server.stop()
+
+
+@pytest.fixture
+def gov_site() -> Iterator[GovSite]:
+    """A simulated government site (form, query page, broken form) on loopback."""
+    server = GovSiteServer(GovSite())
+    yield server.start()
     server.stop()
