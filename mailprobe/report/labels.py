@@ -20,6 +20,7 @@ FLAGS_ZH = {
     "CHANNEL_MISSING": "未公开信箱",
     "REVIEW_PENDING": "有邮件待人工复核",
     "REVIEW_CONFLICT": "回复与退信冲突（待复核）",
+    "LATENCY_AT_FIRST_SEEN": "用时按首次发现计",
 }
 MAILBOX_ZH = {"public": "公开信箱", "leader": "领导信箱"}
 SEND_STATES_ZH = {
@@ -37,6 +38,7 @@ CORRELATION_ZH = {
     "return_path": "退信地址中的令牌", "returned_original": "退回原文中的令牌",
     "in_reply_to": "回复引用了探测邮件", "code": "查询码", "sender+window": "发件人与时间窗口",
     "staff": "人工关联", "domain+window": "同域发件人（低可信）",
+    "query_code": "网站查询码",
 }
 REASONS_ZH = {
     "userunknown": "收件人不存在", "hostunknown": "域名不存在", "hasmoved": "收件人已迁移",
@@ -58,6 +60,7 @@ DETECTORS_ZH = {
     "human": "人工回复识别", "autoreply": "自动回复识别", "dsn": "标准退信报告（DSN）",
     "generic": "通用退信识别", "arf": "投诉反馈报告（ARF）", "suspend": "停用通知识别",
     "smtp": "发信时被拒", "parser": "无法解析", "none": "无法判定", "staff": "人工判定",
+    "web_page": "网站答复页面",
     "tencent": "腾讯企业邮箱", "netease": "网易邮箱", "aliyun": "阿里云邮箱", "ses": "Amazon SES",
     "postfix": "Postfix", "exim": "Exim", "qmail": "qmail", "exchange": "Exchange",
     "coremail": "Coremail", "sendmail": "Sendmail", "courier": "Courier", "domino": "Domino",

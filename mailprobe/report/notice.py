@@ -25,6 +25,7 @@ from mailprobe.report.rows import (
     tz_label,
     when,
 )
+from mailprobe.score.deadlines import UnitDeadline
 from mailprobe.score.metrics import leader_never_answered
 from mailprobe.score.outcome import HUMAN, Outcome
 from mailprobe.score.rank import Comparison
@@ -117,7 +118,7 @@ def notice_context(score: CampaignScore, lang: str = "zh",
         "reprobe": sum("REPROBE" in p.flags for p in score.probes),
         "compare": compare,
         "dl": score.deadlines,
-        "veto_units": [u for u in score.deadlines.units if u.is_veto] if score.deadlines else [],
+        "veto_units": overdue_veto_units(score),
         "improved": top_with_ties(
             sorted((c for c in compare.units if (c.score_change or 0) > 0),
                    key=lambda c: -(c.score_change or 0)),
@@ -131,6 +132,15 @@ def estimated_sources(score: CampaignScore, lang: str) -> str:
     return ("；" if lang == "zh" else "; ").join(
         f"{y}{'年' if lang == 'zh' else ''}: {source_label(src, lang)}"
         for y, src in sources.items() if str(src).startswith("estimated"))
+
+
+def overdue_veto_units(score: CampaignScore) -> list[UnitDeadline]:
+    """Units under the veto for a consultation left unanswered past the limit. Only a final
+    result asserts it; "no effective channel" is stated with the channels (veto_groups)."""
+    if score.is_provisional or score.deadlines is None:
+        return []
+    return [u for u in score.deadlines.units
+            if any(r.startswith("unanswered_over_") for r in u.veto_reasons)]
 
 
 def veto_groups(no_channel: list[UnitScore], is_provisional: bool) -> dict[str, list[UnitScore]]:

@@ -97,7 +97,8 @@ def test_veto_stated_only_when_the_rule_applies() -> None:
     assert "属于单项否决情形，涉及单位C02。" in final
     provisional = render_notice(_no_channel(replace(score, is_provisional=True), c02))
     assert "单项否决" not in provisional and "暂不作结论" in provisional
-    assert "单项否决" not in render_notice(score)
+    # No unit lacks a channel here; the 3-month condition (item 5) is the deadline rule's.
+    assert "无有效咨询渠道属于单项否决情形" not in render_notice(score)
 
 
 def test_unit_publishing_no_mailbox_is_to_be_confirmed_not_vetoed() -> None:
@@ -106,4 +107,5 @@ def test_unit_publishing_no_mailbox_is_to_be_confirmed_not_vetoed() -> None:
     units[0] = replace(units[0], public_outcomes=(Outcome.NOT_PUBLISHED,),
                        leader_outcomes=(Outcome.NOT_PUBLISHED,))
     text = render_notice(_no_channel(replace(score, units=tuple(units)), 0))
-    assert "单项否决" not in text and f"{units[0].name}未公开任何信箱，请核实" in text
+    assert f"属于单项否决情形，涉及{units[0].name}" not in text
+    assert f"{units[0].name}未公开任何信箱，请核实" in text
