@@ -7,7 +7,7 @@ Classifies every file of the shared bounce corpus (group ``shared:<family>``), o
 ``corpus:<source>``, one per sub-folder) under ``rules.trace()``. Prints, per rule, the files
 it decided and their groups; then the rules that decide exactly one file. With ``--write`` the
 groups become the cited sources in ``mailprobe/classify/provenance.py`` (PHRASE_SOURCES; the
-hand-written ``doc:`` citations in DOC_CITATIONS are kept apart).
+hand-written ``doc:`` citations in CITED are kept apart).
 """
 
 from __future__ import annotations

@@ -235,3 +235,31 @@ def test_multipart_without_its_boundary_lines_is_read_as_text() -> None:
            b"Hi,\n\nWednesday at ten works for us.\n")
     v = classify(raw)
     assert v.kind is Kind.HUMAN_REPLY and "Wednesday" in (v.reply_text or "")
+
+
+@pytest.mark.parametrize(("words", "reason"), [
+    ("550 5.1.1 Die Adresse existiert nicht", "userunknown"),
+    ("550 5.1.1 El buzón no existe", "userunknown"),
+    ("550 5.1.1 Unbekannter Empfänger", "userunknown"),
+    ("552 5.2.2 This person's account is exceeding their quota", "mailboxfull"),
+])
+def test_reasons_in_other_words(words: str, reason: str) -> None:
+    body = (f"<a@example.de>: host mx.example.de[192.0.2.1] said: {words} "
+            "(in reply to RCPT TO command)")
+    headers = {"From": "MAILER-DAEMON@mail.sender.example.org (Mail Delivery System)",
+               "To": "p@sender.example.org", "Subject": "Undelivered Mail Returned to Sender"}
+    v = classify(mail(headers, "This is the mail system at host mail.sender.example.org.\n\n"
+                      + body + "\n"))
+    assert only(v)[1] == reason
+
+
+def test_delay_notice_naming_a_network_cause_is_networkerror() -> None:
+    headers = {"From": "MAILER-DAEMON@mx.sender.example.org (Mail Delivery System)",
+               "To": "p@sender.example.org",
+               "Subject": "Warning: message has not yet been delivered"}
+    body = ("This is an automated message created by mail delivery software.\nYour message to:\n"
+            "\ta@example.gov.cn\nhas not yet been delivered because the recipient server did "
+            "not respond.\nWe will continue to attempt delivery of this message for 5 days.\n")
+    v = classify(mail(headers, body))
+    assert v.kind is Kind.DELAY
+    assert only(v) == ("a@example.gov.cn", "networkerror", False)
