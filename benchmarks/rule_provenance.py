@@ -5,9 +5,10 @@
 Classifies every file of the shared bounce corpus (group ``shared:<family>``), of
 ``tests/fixtures`` (group ``fixtures``) and of each ``--corpus`` folder's sources (group
 ``corpus:<source>``, one per sub-folder) under ``rules.trace()``. Prints, per rule, the files
-it decided and their groups; then the rules that decide exactly one file. With ``--write`` the
-groups become the cited sources in ``mailprobe/classify/provenance.py`` (PHRASE_SOURCES; the
-hand-written ``doc:`` citations in CITED are kept apart).
+it decided and their groups; then the rules that decide exactly one file. With ``--write`` each
+phrase cites, in ``mailprobe/classify/provenance.py`` (PHRASE_SOURCES), the group it decides
+most files of (all tied ones): the group it was written for; the hand-written citations in
+CITED are kept apart.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from mailprobe.classify import classify, rules
@@ -71,15 +72,24 @@ def main() -> int:
     return 0
 
 
+def motivating(hits: list[tuple[str, Path]]) -> tuple[str, ...]:
+    """The group(s) a phrase was written for, read from the files it decides: the group it
+    decides most files of (all of them when tied). A phrase that also decides files of other
+    groups has independent samples there, so leaving one of those groups out keeps it."""
+    counts = Counter(group for group, _ in hits)
+    if not counts:
+        return ()
+    top = max(counts.values())
+    return tuple(sorted(g for g, n in counts.items() if n == top))
+
+
 def write(fired: dict[str, list[tuple[str, Path]]], known: dict[str, tuple[str, ...]]) -> None:
     from mailprobe.classify.provenance import PHRASE_SOURCES
     out: dict[str, tuple[str, ...]] = {}
     for rid in sorted(known):
         if not rid.startswith("phrase:"):
             continue
-        cited = PHRASE_SOURCES.get(rid, ())
-        groups = tuple(sorted({g for g, _ in fired.get(rid, [])}))
-        out[rid] = groups or cited
+        out[rid] = motivating(fired.get(rid, [])) or PHRASE_SOURCES.get(rid, ())
     path = ROOT / "mailprobe" / "classify" / "provenance.py"
     text = path.read_text()
     head = text[:text.index("PHRASE_SOURCES:")]
