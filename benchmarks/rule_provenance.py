@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -61,15 +62,37 @@ def main() -> int:
     known = rules.rule_sources()
     print(f"{len(files)} files, {len(known)} rules, {len(fired)} fired at least once")
     one_file = sorted(rid for rid, hits in fired.items() if len(hits) == 1)
-    print(f"\nrules that decide exactly one file ({len(one_file)}):")
+    support = text_support(files, one_file)
+    print(f"\nrules that decide exactly one file ({len(one_file)}); 'words in' = files whose "
+          "text the phrase matches, and their groups (a second group is a second sample):")
     for rid in one_file:
         group, path = fired[rid][0]
-        print(f"  {rid}\t{group}\t{path.name}\tcites {','.join(known.get(rid, ())) or '-'}")
+        n, groups = support.get(rid, (0, 0))
+        print(f"  {rid}\t{group}\t{path.name}\twords in {n} files / {groups} groups"
+              f"\tcites {','.join(known.get(rid, ())) or '-'}")
     never = sorted(rid for rid in known if rid not in fired)
     print(f"\nrules that decide no file ({len(never)})")
     if args.write:
         write(fired, known)
     return 0
+
+
+def text_support(files: list[tuple[str, Path]], ids: list[str]) -> dict[str, tuple[int, int]]:
+    """For each phrase rule in ``ids``: how many files' text it matches, in how many groups."""
+    from mailprobe.classify.message import parse_message
+    from mailprobe.classify.reasons import REASON_TABLE, _normal, phrase_id
+    patterns = {phrase_id(e.reason, p): re.compile(p) for e in REASON_TABLE for p in e.phrases}
+    wanted = {rid: patterns[rid] for rid in ids if rid in patterns}
+    hits: dict[str, list[str]] = defaultdict(list)
+    for group, path in files:
+        msg, _ = parse_message(path.read_bytes())
+        if msg is None:
+            continue
+        text = _normal(msg.body + "\n" + msg.dsn)
+        for rid, pattern in wanted.items():
+            if pattern.search(text):
+                hits[rid].append(group)
+    return {rid: (len(groups), len(set(groups))) for rid, groups in hits.items()}
 
 
 def motivating(hits: list[tuple[str, Path]]) -> tuple[str, ...]:
