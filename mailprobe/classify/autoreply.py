@@ -58,7 +58,7 @@ def detect(msg: Mail) -> Verdict | None:
     """An AUTO_REPLY verdict with subkind and the evidence that decided, or None."""
     if is_bounce_or_report(msg):
         return None
-    split = split_reply(body_text(msg))
+    split = reply_split(msg)
     body = split.new
     found = find_evidence(msg, split)
     if found is None:
@@ -73,6 +73,15 @@ def detect(msg: Mail) -> Verdict | None:
         subject=header_str(msg, "Subject"),
         message_id=msg.message_id,
     )
+
+
+def reply_split(msg: Message) -> Split:
+    """The message's text split into new and quoted parts, computed once per message."""
+    cached: Split | None = msg.__dict__.get("_reply_split")
+    if cached is None:
+        cached = split_reply(body_text(msg))
+        msg.__dict__["_reply_split"] = cached
+    return cached
 
 
 def is_bounce_or_report(msg: Message) -> bool:
@@ -160,16 +169,22 @@ def answer_given(text: str) -> bool:
     return m is not None and len(_WORD.findall(text[m.end(): m.end() + 400])) >= 20
 
 
+_FLAG_NAMES = frozenset(name.lower() for name in P.AUTO_FLAG_HEADERS)
+
+
 def _header_evidence(msg: Message) -> Evidence | None:
-    submitted = header_str(msg, "Auto-Submitted")
+    names: frozenset[str] = getattr(msg, "header_names", None) or frozenset(
+        k.lower() for k in msg.keys())
+    submitted = header_str(msg, "Auto-Submitted") if "auto-submitted" in names else ""
     if submitted and submitted.split(";")[0].strip().lower() != "no":
         return Evidence(f"Auto-Submitted: {submitted}", False)
-    for name in P.AUTO_FLAG_HEADERS:
-        value = header_str(msg, name)
-        if msg.get(name) is not None and value.lower() not in P.AUTO_FLAG_FALSE_VALUES:
-            return Evidence(f"{name}: {value}", False)
+    if names & _FLAG_NAMES:
+        for name in P.AUTO_FLAG_HEADERS:
+            value = header_str(msg, name)
+            if msg.get(name) is not None and value.lower() not in P.AUTO_FLAG_FALSE_VALUES:
+                return Evidence(f"{name}: {value}", False)
     for name, word in P.AUTO_FLAG_VALUES:
-        if word in header_str(msg, name).lower():
+        if name.lower() in names and word in header_str(msg, name).lower():
             return Evidence(f"{name}: {header_str(msg, name)}", False)
     if header_str(msg, "X-Apple-Action").lower() == "vacation":
         return Evidence("X-Apple-Action: VACATION", True)

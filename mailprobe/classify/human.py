@@ -21,12 +21,16 @@ from email.message import Message
 
 from mailprobe import token
 from mailprobe.classify import phrases_reply as P
-from mailprobe.classify.autoreply import answer_given, find_evidence, is_bounce_or_report
+from mailprobe.classify.autoreply import (
+    answer_given,
+    find_evidence,
+    is_bounce_or_report,
+    reply_split,
+)
 from mailprobe.classify.message import Mail
-from mailprobe.classify.quotes import Split, split_reply
+from mailprobe.classify.quotes import Split
 from mailprobe.classify.refs import find_refs
 from mailprobe.classify.textparts import (
-    body_text,
     from_address,
     has_attachment,
     has_document,
@@ -55,7 +59,7 @@ def detect(msg: Mail) -> Verdict | None:
     # A person writes from an address; "From: <>" is a mail system (m-FILTER bounces).
     if is_bounce_or_report(msg) or not from_address(msg):
         return None
-    split = split_reply(body_text(msg))
+    split = reply_split(msg)
     if find_evidence(msg, split) is not None:
         return None
     marker = reply_evidence(msg, split)
