@@ -43,6 +43,7 @@ NAME = "human"
 _FLAGS = re.IGNORECASE
 _REPLY_SUBJECT = re.compile(P.REPLY_SUBJECT_PREFIX, _FLAGS)
 _NOREPLY = re.compile(P.NOREPLY_LOCALPARTS, _FLAGS)
+_UNSUBSCRIBE = re.compile(P.UNSUBSCRIBE, _FLAGS)
 _NON_SUBSTANTIVE = re.compile("|".join(P.NON_SUBSTANTIVE), _FLAGS)
 _ACK_WORDS = re.compile("|".join(P.ACK_WORDS), _FLAGS)
 _COURTESY = re.compile("|".join(P.COURTESY), _FLAGS)
@@ -59,6 +60,9 @@ def detect(msg: Mail) -> Verdict | None:
     # A person writes from an address; "From: <>" is a mail system (m-FILTER bounces).
     if is_bounce_or_report(msg) or not from_address(msg):
         return None
+    if str(msg.get("Return-Path") or "").strip() in ("<>", "<<>>") and not answer_given(
+            reply_split(msg).new):
+        return None  # a null sender is a mail system or a responder (RFC 3834 section 3.3)
     split = reply_split(msg)
     if find_evidence(msg, split) is not None:
         return None
@@ -95,7 +99,7 @@ def reply_evidence(msg: Message, split: Split) -> str | None:
         return "probe code"
     if answer_given(split.new):
         return "answer letter"  # a case system's answer, often from a no-reply address
-    if _is_bulk(msg):
+    if _is_bulk(msg) or _UNSUBSCRIBE.search(split.new):
         return None
     return "body text"
 

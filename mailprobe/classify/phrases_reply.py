@@ -295,4 +295,7 @@ CONTACT_DETAILS: tuple[str, ...] = (
 )
 
 # Reply senders that are machines by name; without a reply marker they are not replies.
-NOREPLY_LOCALPARTS = r"^(?:no-?reply|do-?not-?reply|donotreply|notifications?|newsletter)\b"
+NOREPLY_LOCALPARTS = (r"^(?:[\w.+-]*[-_.])?(?:no-?reply|do-?not-?reply|donotreply)\b"
+                      r"|^(?:notifications?|newsletters?|news|alerts?|marketing|mailer)\b")
+# Words of bulk mail: a message that offers to unsubscribe is not a reply.
+UNSUBSCRIBE = r"unsubscribe|退订|取消订阅|abbestellen|se désabonner|se desinscrire"
