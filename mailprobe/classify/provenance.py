@@ -38,6 +38,8 @@ CITED: dict[str, tuple[str, ...]] = {
     "phrase:mailboxfull:exceed(?:s|ed|ing)? (?:the |their |its |his |her |your )?(?:mailbox |disk |storage )?quota":
         ("corpus:mailman2-bounces",),
     "phrase:networkerror:message looping": ("corpus:mailman2-bounces",),
+    "phrase:networkerror:could not initiate smtp conversation": ("corpus:cws-bounce",),
+    "phrase:networkerror:connection (?:was )?dropped": ("corpus:cws-bounce",),
     "phrase:userunknown:n'existe pas": ("corpus:mailman2-bounces",),
     "phrase:userunknown:existiert nicht": ("fixtures",),
     "phrase:userunknown:no existe": ("fixtures",),

@@ -280,6 +280,8 @@ REASON_TABLE: tuple[Entry, ...] = (
     Entry("systemfull", "the receiving system is out of storage",
           (r"(?:system|disk|storage|mail system|server) (?:is )?full",
                     r"insufficient system (?:storage|resources)", r"out of (?:disk )?space")),
+    Entry("networkerror", "the connection to the recipient's server failed (before give-up words)",
+          (r"could not initiate smtp conversation", r"connection (?:was )?dropped")),
     Entry("expired", "delivery gave up after retrying (time-out in the queue)",
           (
         r"(?:retry|delivery) time(?:out)? (?:exceeded|expired)", r"timed? ?out", r"time(?:d)? out",
