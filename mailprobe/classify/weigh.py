@@ -105,10 +105,18 @@ def bounce_letter(msg: Mail, verdict: Verdict) -> bool:
         return False
     if not BOUNCE_SUBJECT.search(msg.subject):
         return False
-    return any(r.status or REPLY_CODE.search(r.diagnostic) for r in verdict.recipients)
+    if any(r.status or REPLY_CODE.search(r.diagnostic) for r in verdict.recipients):
+        return True
+    return bool(verdict.recipients) and bool(NDR_SENTENCE.search(msg.letter[:5000]))
 
 
 REPLY_CODE = re.compile(r"\b[45][0-9][0-9]\b")
+# Sentences of delivery software, not of a person writing about a failed delivery.
+NDR_SENTENCE = re.compile(
+    r"non-delivery report|could not be delivered to (?:the following|one or more)"
+    r"|delivery to the following recipients? (?:failed|has been delayed)"
+    r"|the following (?:address(?:es)?|recipients?) (?:had (?:permanent )?(?:fatal )?errors|failed)"
+    r"|this is a permanent error|message was created automatically by mail delivery", re.I)
 
 
 def weigh(msg: Mail, verdict: Verdict, replies: Sequence[Detector]) -> Verdict:
