@@ -138,6 +138,11 @@ ACK_RECEIPT: tuple[str, ...] = (
     r"(?:we|i) have received your (?:e-?mail|message|enquiry|inquiry|letter)",
     r"thank you for (?:your )?(?:e-?mail|message|contacting)",
     r"your (?:e-?mail|message) has been received",
+    r"(?:we |i )?acknowledge receipt of your",
+    r"(?:this is to )?confirm (?:that )?(?:we|i) have received your",
+    r"(?:vielen )?dank für ihre (?:e-?mail|nachricht|anfrage)",
+    r"(?:ihre|deine) (?:e-?mail|nachricht|anfrage) (?:ist|wurde) (?:bei uns )?"
+    r"(?:eingegangen|empfangen|erhalten)",
 )
 ACK_PROMISE: tuple[str, ...] = (
     r"\d+\s*个?工作日内",
@@ -150,7 +155,12 @@ ACK_PROMISE: tuple[str, ...] = (
     r"留言编号",
     r"可凭",
     r"(?:will|shall) (?:respond|reply|get back|be in touch)",
+    r"aim to (?:respond|reply|answer)",
+    r"within \d+ (?:working|business) days",
     r"as soon as possible",
+    r"(?:werden|wird) (?:uns |sich )?(?:[^.\n]{0,30})?(?:melden|beantworten|bearbeiten)",
+    r"(?:schnellstmöglich|umgehend|so schnell wie möglich)",
+    r"(?:aktenzeichen|vorgangsnummer|ticketnummer)",
     r"reference (?:number|no\.?)",
     r"ticket (?:number|no\.?|#)",
 )
@@ -169,6 +179,10 @@ ANSWER_MARKERS: tuple[str, ...] = (
     r"答复意见",
     r"here is (?:the|our) answer",
     r"in answer to your question",
+    r"in (?:response|reply) to your (?:question|enquiry|inquiry)",
+    r"the answer (?:to your question )?is",
+    r"teilen wir ihnen mit",
+    r"in beantwortung ihrer",
 )
 
 # An answer letter: vetoes the weakest header signal (X-Auto-Response-Suppress, which Outlook

@@ -263,3 +263,24 @@ def test_delay_notice_naming_a_network_cause_is_networkerror() -> None:
     v = classify(mail(headers, body))
     assert v.kind is Kind.DELAY
     assert only(v) == ("a@example.gov.cn", "networkerror", False)
+
+
+@pytest.mark.parametrize("body", [
+    "Thank you for your email. This is to confirm that we have received your enquiry. We aim to "
+    "respond within 10 working days.",
+    "Sehr geehrte Damen und Herren,\nvielen Dank für Ihre Nachricht. Wir werden Ihre Anfrage "
+    "schnellstmöglich bearbeiten.\nMit freundlichen Grüßen",
+])
+def test_acknowledgements_of_receipt_are_automatic(body: str) -> None:
+    v = classify(mail({"From": "enquiries@council.example.gov.uk", "To": "p@sender.example.org",
+                       "Subject": "Your enquiry"}, body))
+    assert v.kind is Kind.AUTO_REPLY and v.subkind == "acknowledgement"
+
+
+def test_an_answer_that_thanks_first_is_human() -> None:
+    body = ("Sehr geehrte Damen und Herren,\nvielen Dank für Ihre Anfrage. Zu Ihrer Frage teilen "
+            "wir Ihnen mit, dass die Meldebescheinigung im Bürgeramt ausgestellt wird; wir "
+            "werden Ihnen die Öffnungszeiten gern nennen.\nMit freundlichen Grüßen\nA. Weber")
+    v = classify(mail({"From": "a.weber@stadt.example.de", "To": "p@sender.example.org",
+                       "Subject": "AW: Anfrage Meldebescheinigung"}, body))
+    assert v.kind is Kind.HUMAN_REPLY and v.substantive is True
