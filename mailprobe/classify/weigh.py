@@ -83,6 +83,18 @@ def delivery_structure(msg: Mail) -> str:
     return ""
 
 
+# "Fwd:", "FW:", "Re:", "回复：", "转发：" at the start: what a person's mail client writes.
+PERSON_PREFIX = re.compile(r"^\s*(?:re|fwd?|aw|wg|tr|sv|vs|回复|答复|转发)\s*[:：]", re.I)
+
+rules.register("weigh:person-forwards", ("fixtures",),
+               covers="a person's Fwd:/Re: with a bounce inside is the person's message")
+
+
+def person_forwards_or_replies(msg: Mail) -> bool:
+    """A reply or forward prefix on a message from a personal (not daemon) sender."""
+    return bool(PERSON_PREFIX.match(msg.subject)) and not daemon_sender(msg)
+
+
 def daemon_sender(msg: Mail) -> str:
     """What shows ``msg`` comes from a mail system, not a person ("" when nothing)."""
     path = str(msg.get("Return-Path") or "").strip()
@@ -123,6 +135,12 @@ def weigh(msg: Mail, verdict: Verdict, replies: Sequence[Detector]) -> Verdict:
     """``verdict`` if its evidence is strong enough, else what ``replies`` say, else unknown."""
     if verdict.kind not in (Kind.BOUNCE, Kind.DELAY) or verdict.detector in EXEMPT:
         return verdict
+    if person_forwards_or_replies(msg) and rules.fire("weigh:person-forwards"):
+        # a person forwarding a bounce, or answering with one quoted, wrote a message
+        for detect in replies:
+            reply = detect(msg)
+            if reply is not None:
+                return reply
     if delivery_structure(msg) and rules.fire("weigh:bounce-structure"):
         return verdict
     if daemon_sender(msg) and failure_text(msg) and rules.fire("weigh:daemon-sender"):

@@ -284,3 +284,19 @@ def test_an_answer_that_thanks_first_is_human() -> None:
     v = classify(mail({"From": "a.weber@stadt.example.de", "To": "p@sender.example.org",
                        "Subject": "AW: Anfrage Meldebescheinigung"}, body))
     assert v.kind is Kind.HUMAN_REPLY and v.substantive is True
+
+
+def test_a_person_forwarding_a_bounce_wrote_a_message() -> None:
+    inner = ("From: MAILER-DAEMON@mx.example.gov.cn (Mail Delivery System)\n"
+             "Subject: Undelivered Mail Returned to Sender\nContent-Type: text/plain\n\n"
+             "This is the mail system at host mx.example.gov.cn.\n\n"
+             "<old@example.gov.cn>: host mx2.example.gov.cn[192.0.2.2] said: 550 5.1.1 "
+             "<old@example.gov.cn>: Recipient address rejected: User unknown (in reply to RCPT "
+             "TO command)\n")
+    raw = ("From: Wang Fang <wang.fang@example.gov.cn>\nTo: p@sender.example.org\n"
+           "Subject: Fwd: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n"
+           "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\n"
+           "The old mailbox was closed; please write to office@example.gov.cn from now on.\n\n"
+           "--b\nContent-Type: message/rfc822\n\n" + inner + "\n--b--\n").encode()
+    v = classify(raw)
+    assert v.kind is Kind.HUMAN_REPLY
