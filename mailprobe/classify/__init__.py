@@ -121,9 +121,20 @@ def classify(raw: bytes) -> Verdict:
 def none_verdict(msg: Mail) -> Verdict:
     try:
         from mailprobe.classify.extract import verdict
-        return verdict(msg, Kind.UNKNOWN, "none")
+        return verdict(msg, Kind.UNKNOWN, "none", candidates=weak_candidates(msg))
     except Exception as err:  # header decoding of hostile input
         return Verdict(Kind.UNKNOWN, detector="none", error=f"{type(err).__name__}: {err}")
+
+
+def weak_candidates(msg: Mail) -> tuple[str, ...]:
+    """What an unclaimed message looks like at a glance, for the reviewer: a bounce-like
+    sender or subject, a reply-like subject or thread header."""
+    found: list[str] = []
+    if generic.signals(msg):
+        found.append(Kind.BOUNCE.value)
+    if human.reply_marker_in_headers(msg):
+        found.append(Kind.HUMAN_REPLY.value)
+    return tuple(found)
 
 
 def verdict_to_json(path: str, verdict: Verdict) -> dict[str, Any]:

@@ -104,6 +104,12 @@ def reply_evidence(msg: Message, split: Split) -> str | None:
     return "body text"
 
 
+def reply_marker_in_headers(msg: Message) -> bool:
+    """A thread header or a reply subject prefix."""
+    return any(header_str(msg, name) for name in ("In-Reply-To", "References")) or bool(
+        _REPLY_SUBJECT.match(header_str(msg, "Subject")))
+
+
 def _is_bulk(msg: Message) -> bool:
     if _NOREPLY.match(from_address(msg)):
         return True

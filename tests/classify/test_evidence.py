@@ -300,3 +300,10 @@ def test_a_person_forwarding_a_bounce_wrote_a_message() -> None:
            "--b\nContent-Type: message/rfc822\n\n" + inner + "\n--b--\n").encode()
     v = classify(raw)
     assert v.kind is Kind.HUMAN_REPLY
+
+
+def test_an_unclaimed_message_keeps_what_it_looks_like_for_review() -> None:
+    raw = (b"From: someone@example.net\nTo: p@sender.example.org\nSubject: Re: question\n"
+           b"In-Reply-To: <x@sender.example.org>\nContent-Type: text/plain\n\n\n")
+    v = classify(raw)
+    assert v.kind is Kind.UNKNOWN and v.candidates == ("human_reply",)
