@@ -374,6 +374,17 @@ VENDOR_TABLE: tuple[Entry, ...] = (
     Entry("userunknown", "Aliyun: the address does not exist", (
         r"mailbox not found", r"user not found", r"用户不存在", r"收件人不存在"), "aliyun"),
     Entry("authfailure", "Aliyun: SPF/DMARC/DKIM", (r"spf check", r"dmarc", r"dkim"), "aliyun"),
+    # Gmail's own sentences, whatever the remote server said.
+    Entry("expired", "Gmail: the remote server never answered", (
+        r"did not accept our requests to connect", r"could not contact dns servers"), "gmail"),
+    Entry("hostunknown", "Gmail: the domain does not exist", (
+        r"dns error: domain name not found",), "gmail"),
+    Entry("failedstarttls", "Gmail: the remote server lacks TLS", (
+        r"does not support (?:starttls|tls)", r"tls .{0,20}required"), "gmail"),
+    # Domino: "not listed in the Domino Directory" is an address that does not exist.
+    Entry("userunknown", "Domino: the address is not in the directory", (
+        r"(?:not|n't) (?:found|listed) in (?:the )?(?:domino )?directory",
+        r"ディレクトリには見つかりません", r"not listed in public name & address book"), "domino"),
 )
 
 # Greylisting deferrals (a delay notice whose cause is greylisting, RFC 6647).
