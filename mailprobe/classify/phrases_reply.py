@@ -95,7 +95,10 @@ AUTO_BODY_STRONG: tuple[str, ...] = (
     r"please do not reply (?:directly )?to this (?:e-?mail|message)",
     r"do not reply to this (?:e-?mail|message)",
     r"(?:i am|i'm) (?:currently )?(?:out of|away from) (?:the )?office",
-    r"(?:i am|i'm) (?:currently )?on (?:annual )?leave",
+    r"(?:i am|i'm) (?:currently )?on (?:annual |maternity |paternity |parental |sick |study )?"
+    r"leave",
+    r"(?:i am|i'm) (?:currently )?away from my (?:desk|office|e-?mail|computer)",
+    r"(?:i am|i'm) (?:currently )?out of (?:the )?office",
     r"i will be (?:out of (?:the )?office|away|on leave) (?:until|from|between)",
     r"i am currently away",
     r"with (?:limited|no) access to (?:my )?e-?mail",
@@ -113,6 +116,10 @@ AUTO_BODY_STRONG: tuple[str, ...] = (
     r"(?:real person|human|not a (?:robot|spammer))",
     r"your (?:message|e-?mail) (?:is|has been) (?:held|quarantined|waiting) (?:pending|for|until)"
     r" (?:your )?(?:verification|confirmation|approval)",
+    r"complete the (?:sender )?verification process",
+    r"protect(?:ing)? (?:myself|me|my inbox) (?:from|against) (?:junk|spam|unsolicited)",
+    r"(?:click|follow|visit) the link below to (?:verify|confirm|complete|be added)",
+    r"(?:will be|is) delivered (?:once|after|as soon as) you (?:verify|confirm)",
     # German: absent, automatic message, receipt
     r"ich bin (?:bis|vom|ab|am|derzeit|zurzeit|momentan)[^\n]{0,60}?"
     r"(?:nicht im (?:büro|hause|dienst)|abwesend|im urlaub|außer haus|nicht erreichbar)",
