@@ -307,3 +307,20 @@ def test_an_unclaimed_message_keeps_what_it_looks_like_for_review() -> None:
            b"In-Reply-To: <x@sender.example.org>\nContent-Type: text/plain\n\n\n")
     v = classify(raw)
     assert v.kind is Kind.UNKNOWN and v.candidates == ("human_reply",)
+
+
+def test_a_do_not_reply_footer_under_a_persons_answer_is_a_footer() -> None:
+    body = ("您好：\n居住证需本人携带身份证原件和租房合同，到居住地社区服务中心窗口办理，"
+            "工作日上午九点至下午五点，材料齐全的十个工作日内可以领取。\n请勿直接回复本邮件。\n"
+            "\n------------------ 原始邮件 ------------------\n发件人: p@sender.example.org\n"
+            "主题: 关于居住证办理的咨询\n请问居住证怎么办理？")
+    v = classify(mail({"From": "service@example.gov.cn", "To": "p@sender.example.org",
+                       "Subject": "回复：关于居住证办理的咨询"}, body))
+    assert v.kind is Kind.HUMAN_REPLY and v.substantive is True
+
+
+def test_a_do_not_reply_notice_alone_stays_automatic() -> None:
+    v = classify(mail({"From": "service@example.gov.cn", "To": "p@sender.example.org",
+                       "Subject": "回复：关于居住证办理的咨询"},
+                      "您的来信已收到，我们将尽快处理。请勿直接回复本邮件。"))
+    assert v.kind is Kind.AUTO_REPLY
