@@ -79,16 +79,17 @@ DETECTORS: tuple[Detector, ...] = (
 DETECTOR_SOURCES: dict[str, tuple[str, ...]] = {
     "arf": ("doc:RFC5965", "shared:arf"), "ses": ("doc:aws-ses-notification-contents",
                                                   "shared:lhost-amazonses"),
-    "coremail": ("fixtures",), "tencent": ("fixtures", "shared:rhost-tencent"),
+    "coremail": ("fixtures",),
+    "tencent": ("fixtures", "shared:rhost-tencent", "shared:rhost-tencentqq"),
     "netease": ("fixtures",), "aliyun": ("fixtures",),
-    "gmail": ("shared:lhost-gmail", "shared:rhost-google"),
+    "gmail": ("shared:lhost-gmail", "shared:lhost-googlegroups", "shared:lhost-googleworkspace"),
     "exchange": ("shared:lhost-exchange2003", "shared:lhost-exchange2007",
                  "shared:lhost-office365", "shared:rhost-microsoft"),
     "domino": ("shared:lhost-domino",), "courier": ("shared:lhost-courier",),
     "yahoo": ("shared:lhost-yahoo",), "qmail": ("shared:lhost-qmail",),
     "exim": ("shared:lhost-exim",), "sendmail": ("shared:lhost-sendmail",),
     "postfix": ("shared:lhost-postfix", "fixtures"), "dsn": ("doc:RFC3464",),
-    "generic": ("shared:lhost-x1", "shared:lhost-x2", "shared:lhost-x3"),
+    "generic": ("shared:lhost-dragonfly",),  # the family it decides most (its lead sample)
     "suspend": ("fixtures",), "autoreply": ("doc:RFC3834", "fixtures"),
     "human": ("fixtures",),
 }
