@@ -5,17 +5,19 @@
 Classifies every file of the shared bounce corpus (group ``shared:<family>``), of
 ``tests/fixtures`` (group ``fixtures``) and of each ``--corpus`` folder's sources (group
 ``corpus:<source>``, one per sub-folder) under ``rules.trace()``. Prints, per rule, the files
-it decided and their groups; then the rules that decide exactly one file. With ``--write`` the
-groups become the cited sources in ``mailprobe/classify/provenance.py`` (PHRASE_SOURCES; the
-hand-written ``doc:`` citations in DOC_CITATIONS are kept apart).
+it decided and their groups; then the rules that decide exactly one file. With ``--write`` each
+phrase cites, in ``mailprobe/classify/provenance.py`` (PHRASE_SOURCES), the group it decides
+most files of (all tied ones): the group it was written for; the hand-written citations in
+CITED are kept apart.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from mailprobe.classify import classify, rules
@@ -60,15 +62,48 @@ def main() -> int:
     known = rules.rule_sources()
     print(f"{len(files)} files, {len(known)} rules, {len(fired)} fired at least once")
     one_file = sorted(rid for rid, hits in fired.items() if len(hits) == 1)
-    print(f"\nrules that decide exactly one file ({len(one_file)}):")
+    support = text_support(files, one_file)
+    print(f"\nrules that decide exactly one file ({len(one_file)}); 'words in' = files whose "
+          "text the phrase matches, and their groups (a second group is a second sample):")
     for rid in one_file:
         group, path = fired[rid][0]
-        print(f"  {rid}\t{group}\t{path.name}\tcites {','.join(known.get(rid, ())) or '-'}")
+        n, groups = support.get(rid, (0, 0))
+        print(f"  {rid}\t{group}\t{path.name}\twords in {n} files / {groups} groups"
+              f"\tcites {','.join(known.get(rid, ())) or '-'}")
     never = sorted(rid for rid in known if rid not in fired)
     print(f"\nrules that decide no file ({len(never)})")
     if args.write:
         write(fired, known)
     return 0
+
+
+def text_support(files: list[tuple[str, Path]], ids: list[str]) -> dict[str, tuple[int, int]]:
+    """For each phrase rule in ``ids``: how many files' text it matches, in how many groups."""
+    from mailprobe.classify.message import parse_message
+    from mailprobe.classify.reasons import REASON_TABLE, _normal, phrase_id
+    patterns = {phrase_id(e.reason, p): re.compile(p) for e in REASON_TABLE for p in e.phrases}
+    wanted = {rid: patterns[rid] for rid in ids if rid in patterns}
+    hits: dict[str, list[str]] = defaultdict(list)
+    for group, path in files:
+        msg, _ = parse_message(path.read_bytes())
+        if msg is None:
+            continue
+        text = _normal(msg.body + "\n" + msg.dsn)
+        for rid, pattern in wanted.items():
+            if pattern.search(text):
+                hits[rid].append(group)
+    return {rid: (len(groups), len(set(groups))) for rid, groups in hits.items()}
+
+
+def motivating(hits: list[tuple[str, Path]]) -> tuple[str, ...]:
+    """The group(s) a phrase was written for, read from the files it decides: the group it
+    decides most files of (all of them when tied). A phrase that also decides files of other
+    groups has independent samples there, so leaving one of those groups out keeps it."""
+    counts = Counter(group for group, _ in hits)
+    if not counts:
+        return ()
+    top = max(counts.values())
+    return tuple(sorted(g for g, n in counts.items() if n == top))
 
 
 def write(fired: dict[str, list[tuple[str, Path]]], known: dict[str, tuple[str, ...]]) -> None:
@@ -77,9 +112,7 @@ def write(fired: dict[str, list[tuple[str, Path]]], known: dict[str, tuple[str, 
     for rid in sorted(known):
         if not rid.startswith("phrase:"):
             continue
-        cited = PHRASE_SOURCES.get(rid, ())
-        groups = tuple(sorted({g for g, _ in fired.get(rid, [])}))
-        out[rid] = groups or cited
+        out[rid] = motivating(fired.get(rid, [])) or PHRASE_SOURCES.get(rid, ())
     path = ROOT / "mailprobe" / "classify" / "provenance.py"
     text = path.read_text()
     head = text[:text.index("PHRASE_SOURCES:")]

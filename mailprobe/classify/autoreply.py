@@ -58,7 +58,7 @@ def detect(msg: Mail) -> Verdict | None:
     """An AUTO_REPLY verdict with subkind and the evidence that decided, or None."""
     if is_bounce_or_report(msg):
         return None
-    split = split_reply(body_text(msg))
+    split = reply_split(msg)
     body = split.new
     found = find_evidence(msg, split)
     if found is None:
@@ -73,6 +73,15 @@ def detect(msg: Mail) -> Verdict | None:
         subject=header_str(msg, "Subject"),
         message_id=msg.message_id,
     )
+
+
+def reply_split(msg: Message) -> Split:
+    """The message's text split into new and quoted parts, computed once per message."""
+    cached: Split | None = msg.__dict__.get("_reply_split")
+    if cached is None:
+        cached = split_reply(body_text(msg))
+        msg.__dict__["_reply_split"] = cached
+    return cached
 
 
 def is_bounce_or_report(msg: Message) -> bool:
@@ -98,10 +107,33 @@ def find_evidence(msg: Message, split: Split) -> Evidence | None:
     if found and found.text.startswith("X-Auto-Response-Suppress") and (
             _LETTER.search(split.new) or split.quoted and len(split.new) > 40):
         found = None  # Outlook and ticket systems also set it on what a person wrote
-    return (
-        found or _allowed(_subject_evidence(msg))
-        or _allowed(body_evidence(split.new, is_quoting=bool(split.quoted)))
-    )
+    if found or (found := _allowed(_subject_evidence(msg))):
+        return found
+    found = body_evidence(split.new, is_quoting=bool(split.quoted))
+    if found and _footer_of_an_answer(msg, split, found) and rules.fire("auto:footer-of-answer"):
+        return None
+    return _allowed(found)
+
+
+def _footer_of_an_answer(msg: Message, split: Split, found: Evidence) -> bool:
+    """A "do not reply" line is a footer, not the message, when a person answers: the message
+    replies (a quote, In-Reply-To, "Re:") and its text, without that line, says more than a
+    receipt or an absence note."""
+    if not _FOOTER.fullmatch(found.text.strip()):
+        return False
+    replies = bool(split.quoted) or bool(header_str(msg, "In-Reply-To")) or bool(
+        _REPLY_PREFIX.match(header_str(msg, "Subject")))
+    rest = split.new.replace(found.text, " ")
+    return replies and not _RECEIPT.search(rest) and not _OOO.search(rest) and len(
+        _WORD.findall(rest)) >= 40
+
+
+_FOOTER = re.compile(
+    r"请(?:勿|不要)(?:直接)?回复(?:本|此|该)(?:邮件|信|消息)|本邮件(?:无需|不需要|请勿)回复"
+    r"|please do not reply (?:directly )?to this (?:e-?mail|message)"
+    r"|do not reply to this (?:e-?mail|message)"
+    r"|this (?:mailbox|e-?mail address|inbox) is (?:not|no longer) (?:monitored|checked)", _FLAGS)
+_REPLY_PREFIX = re.compile(P.REPLY_SUBJECT_PREFIX, _FLAGS)
 
 
 # Each kind of evidence is a rule (rules.py), by the header it reads or the text it matches.
@@ -128,6 +160,7 @@ _RULE_SOURCES: dict[str, tuple[str, ...]] = {
     "auto:wording": ("fixtures",),
     "auto:receipt-promise": ("fixtures",),
     "auto:answer-given-is-human": ("fixtures",),
+    "auto:footer-of-answer": ("fixtures",),
 }
 for _rid, _sources in _RULE_SOURCES.items():
     rules.register(_rid, _sources)
@@ -160,16 +193,22 @@ def answer_given(text: str) -> bool:
     return m is not None and len(_WORD.findall(text[m.end(): m.end() + 400])) >= 20
 
 
+_FLAG_NAMES = frozenset(name.lower() for name in P.AUTO_FLAG_HEADERS)
+
+
 def _header_evidence(msg: Message) -> Evidence | None:
-    submitted = header_str(msg, "Auto-Submitted")
+    names: frozenset[str] = getattr(msg, "header_names", None) or frozenset(
+        k.lower() for k in msg.keys())
+    submitted = header_str(msg, "Auto-Submitted") if "auto-submitted" in names else ""
     if submitted and submitted.split(";")[0].strip().lower() != "no":
         return Evidence(f"Auto-Submitted: {submitted}", False)
-    for name in P.AUTO_FLAG_HEADERS:
-        value = header_str(msg, name)
-        if msg.get(name) is not None and value.lower() not in P.AUTO_FLAG_FALSE_VALUES:
-            return Evidence(f"{name}: {value}", False)
+    if names & _FLAG_NAMES:
+        for name in P.AUTO_FLAG_HEADERS:
+            value = header_str(msg, name)
+            if msg.get(name) is not None and value.lower() not in P.AUTO_FLAG_FALSE_VALUES:
+                return Evidence(f"{name}: {value}", False)
     for name, word in P.AUTO_FLAG_VALUES:
-        if word in header_str(msg, name).lower():
+        if name.lower() in names and word in header_str(msg, name).lower():
             return Evidence(f"{name}: {header_str(msg, name)}", False)
     if header_str(msg, "X-Apple-Action").lower() == "vacation":
         return Evidence("X-Apple-Action: VACATION", True)

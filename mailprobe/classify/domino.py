@@ -14,8 +14,7 @@ Sample::
 
 from __future__ import annotations
 
-import re
-
+from mailprobe.classify import reasons
 from mailprobe.classify.dsn import collect
 from mailprobe.classify.extract import bounce
 from mailprobe.classify.message import Mail
@@ -24,9 +23,6 @@ from mailprobe.model import Verdict
 NAME = "domino"
 
 MARKERS = ("domino", "lotus notes", "notes mail")
-UNKNOWN = re.compile(r"(?:not|n't) (?:found|listed) in (?:the )?(?:domino )?directory"
-                     r"|ディレクトリには見つかりません"
-                     r"|not listed in public name & address book", re.I)
 
 
 def detect(msg: Mail) -> Verdict | None:
@@ -39,4 +35,4 @@ def detect(msg: Mail) -> Verdict | None:
         return None
     text = letter + " ".join(f.diagnostic for f in found)
     return bounce(NAME, msg, found, text=letter, evidence="domino letter",
-                  reason="userunknown" if UNKNOWN.search(text) else None)
+                  reason=reasons.vendor_reason("domino", text))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from mailprobe.classify import reasons
 from mailprobe.classify.dsn import collect, original_recipients
 from mailprobe.classify.extract import bounce
 from mailprobe.classify.message import Mail
@@ -32,15 +33,6 @@ MARKERS = re.compile(r"delivery to the following recipients? (?:failed|has been 
 GROUPS = re.compile(r"the group you tried to contact|google groups")
 TEMPORARY = re.compile(r"technical details of temporary failure|has been delayed"
                        r"|will be retried", re.I)
-# Google's own sentences that name the reason regardless of the remote server's words.
-REASONS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("expired", re.compile(r"did not accept our requests to connect"
-                           r"|could not contact dns servers", re.I)),
-    ("hostunknown", re.compile(r"dns error: domain name not found", re.I)),
-    ("failedstarttls", re.compile(r"does not support (?:starttls|tls)|tls .{0,20}required", re.I)),
-)
-
-
 def detect(msg: Mail) -> Verdict | None:
     if not SENDER.search(msg.from_text):
         return None
@@ -54,7 +46,7 @@ def detect(msg: Mail) -> Verdict | None:
     found = collect(msg)
     if not found:
         return None
-    reason = next((r for r, p in REASONS if p.search(letter)), None)
+    reason = reasons.vendor_reason("gmail", letter)
     kind = Kind.DELAY if TEMPORARY.search(letter) else Kind.BOUNCE
     return bounce(NAME, msg, found, text=letter, kind=kind, reason=reason,
                   evidence="gmail letter")

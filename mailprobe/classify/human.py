@@ -21,12 +21,16 @@ from email.message import Message
 
 from mailprobe import token
 from mailprobe.classify import phrases_reply as P
-from mailprobe.classify.autoreply import answer_given, find_evidence, is_bounce_or_report
+from mailprobe.classify.autoreply import (
+    answer_given,
+    find_evidence,
+    is_bounce_or_report,
+    reply_split,
+)
 from mailprobe.classify.message import Mail
-from mailprobe.classify.quotes import Split, split_reply
+from mailprobe.classify.quotes import Split
 from mailprobe.classify.refs import find_refs
 from mailprobe.classify.textparts import (
-    body_text,
     from_address,
     has_attachment,
     has_document,
@@ -39,6 +43,7 @@ NAME = "human"
 _FLAGS = re.IGNORECASE
 _REPLY_SUBJECT = re.compile(P.REPLY_SUBJECT_PREFIX, _FLAGS)
 _NOREPLY = re.compile(P.NOREPLY_LOCALPARTS, _FLAGS)
+_UNSUBSCRIBE = re.compile(P.UNSUBSCRIBE, _FLAGS)
 _NON_SUBSTANTIVE = re.compile("|".join(P.NON_SUBSTANTIVE), _FLAGS)
 _ACK_WORDS = re.compile("|".join(P.ACK_WORDS), _FLAGS)
 _COURTESY = re.compile("|".join(P.COURTESY), _FLAGS)
@@ -55,7 +60,10 @@ def detect(msg: Mail) -> Verdict | None:
     # A person writes from an address; "From: <>" is a mail system (m-FILTER bounces).
     if is_bounce_or_report(msg) or not from_address(msg):
         return None
-    split = split_reply(body_text(msg))
+    if str(msg.get("Return-Path") or "").strip() in ("<>", "<<>>") and not answer_given(
+            reply_split(msg).new):
+        return None  # a null sender is a mail system or a responder (RFC 3834 section 3.3)
+    split = reply_split(msg)
     if find_evidence(msg, split) is not None:
         return None
     marker = reply_evidence(msg, split)
@@ -91,9 +99,15 @@ def reply_evidence(msg: Message, split: Split) -> str | None:
         return "probe code"
     if answer_given(split.new):
         return "answer letter"  # a case system's answer, often from a no-reply address
-    if _is_bulk(msg):
+    if _is_bulk(msg) or _UNSUBSCRIBE.search(split.new):
         return None
     return "body text"
+
+
+def reply_marker_in_headers(msg: Message) -> bool:
+    """A thread header or a reply subject prefix."""
+    return any(header_str(msg, name) for name in ("In-Reply-To", "References")) or bool(
+        _REPLY_SUBJECT.match(header_str(msg, "Subject")))
 
 
 def _is_bulk(msg: Message) -> bool:

@@ -95,7 +95,10 @@ AUTO_BODY_STRONG: tuple[str, ...] = (
     r"please do not reply (?:directly )?to this (?:e-?mail|message)",
     r"do not reply to this (?:e-?mail|message)",
     r"(?:i am|i'm) (?:currently )?(?:out of|away from) (?:the )?office",
-    r"(?:i am|i'm) (?:currently )?on (?:annual )?leave",
+    r"(?:i am|i'm) (?:currently )?on (?:annual |maternity |paternity |parental |sick |study )?"
+    r"leave",
+    r"(?:i am|i'm) (?:currently )?away from my (?:desk|office|e-?mail|computer)",
+    r"(?:i am|i'm) (?:currently )?out of (?:the )?office",
     r"i will be (?:out of (?:the )?office|away|on leave) (?:until|from|between)",
     r"i am currently away",
     r"with (?:limited|no) access to (?:my )?e-?mail",
@@ -113,6 +116,10 @@ AUTO_BODY_STRONG: tuple[str, ...] = (
     r"(?:real person|human|not a (?:robot|spammer))",
     r"your (?:message|e-?mail) (?:is|has been) (?:held|quarantined|waiting) (?:pending|for|until)"
     r" (?:your )?(?:verification|confirmation|approval)",
+    r"complete the (?:sender )?verification process",
+    r"protect(?:ing)? (?:myself|me|my inbox) (?:from|against) (?:junk|spam|unsolicited)",
+    r"(?:click|follow|visit) the link below to (?:verify|confirm|complete|be added)",
+    r"(?:will be|is) delivered (?:once|after|as soon as) you (?:verify|confirm)",
     # German: absent, automatic message, receipt
     r"ich bin (?:bis|vom|ab|am|derzeit|zurzeit|momentan)[^\n]{0,60}?"
     r"(?:nicht im (?:büro|hause|dienst)|abwesend|im urlaub|außer haus|nicht erreichbar)",
@@ -138,6 +145,11 @@ ACK_RECEIPT: tuple[str, ...] = (
     r"(?:we|i) have received your (?:e-?mail|message|enquiry|inquiry|letter)",
     r"thank you for (?:your )?(?:e-?mail|message|contacting)",
     r"your (?:e-?mail|message) has been received",
+    r"(?:we |i )?acknowledge receipt of your",
+    r"(?:this is to )?confirm (?:that )?(?:we|i) have received your",
+    r"(?:vielen )?dank für ihre (?:e-?mail|nachricht|anfrage)",
+    r"(?:ihre|deine) (?:e-?mail|nachricht|anfrage) (?:ist|wurde) (?:bei uns )?"
+    r"(?:eingegangen|empfangen|erhalten)",
 )
 ACK_PROMISE: tuple[str, ...] = (
     r"\d+\s*个?工作日内",
@@ -150,7 +162,12 @@ ACK_PROMISE: tuple[str, ...] = (
     r"留言编号",
     r"可凭",
     r"(?:will|shall) (?:respond|reply|get back|be in touch)",
+    r"aim to (?:respond|reply|answer)",
+    r"within \d+ (?:working|business) days",
     r"as soon as possible",
+    r"(?:werden|wird) (?:uns |sich )?(?:[^.\n]{0,30})?(?:melden|beantworten|bearbeiten)",
+    r"(?:schnellstmöglich|umgehend|so schnell wie möglich)",
+    r"(?:aktenzeichen|vorgangsnummer|ticketnummer)",
     r"reference (?:number|no\.?)",
     r"ticket (?:number|no\.?|#)",
 )
@@ -169,6 +186,10 @@ ANSWER_MARKERS: tuple[str, ...] = (
     r"答复意见",
     r"here is (?:the|our) answer",
     r"in answer to your question",
+    r"in (?:response|reply) to your (?:question|enquiry|inquiry)",
+    r"the answer (?:to your question )?is",
+    r"teilen wir ihnen mit",
+    r"in beantwortung ihrer",
 )
 
 # An answer letter: vetoes the weakest header signal (X-Auto-Response-Suppress, which Outlook
@@ -295,4 +316,7 @@ CONTACT_DETAILS: tuple[str, ...] = (
 )
 
 # Reply senders that are machines by name; without a reply marker they are not replies.
-NOREPLY_LOCALPARTS = r"^(?:no-?reply|do-?not-?reply|donotreply|notifications?|newsletter)\b"
+NOREPLY_LOCALPARTS = (r"^(?:[\w.+-]*[-_.])?(?:no-?reply|do-?not-?reply|donotreply)\b"
+                      r"|^(?:notifications?|newsletters?|news|alerts?|marketing|mailer)\b")
+# Words of bulk mail: a message that offers to unsubscribe is not a reply.
+UNSUBSCRIBE = r"unsubscribe|退订|取消订阅|abbestellen|se désabonner|se desinscrire"

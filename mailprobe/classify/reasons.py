@@ -56,7 +56,9 @@ REASON_TABLE: tuple[Entry, ...] = (
         r"over (?:the )?quota", r"exceeded (?:storage|quota|mailbox)",
         r"mailbox (?:has )?exceeded", r"user'?s? (?:disk )?quota", r"mailfolder is full",
         r"insufficient (?:disk )?space", r"not enough (?:storage|space)", r"mail ?box is over",
-        r"too much mail data", r"mailbox full", r"exceeds? (?:the )?(?:mailbox )?quota",
+        r"too much mail data", r"mailbox full",
+        r"exceed(?:s|ed|ing)? (?:the |their |its |his |her |your )?"
+        r"(?:mailbox |disk |storage )?quota",
         r"mailbox is over quota", r"account is full", r"inbox is full", r"disk quota",
         r"storage (?:quota|limit)", r"the user's mailbox is full", r"quota full",
         r"user is over (?:the )?quota", r"mailbox size exceeded", r"status: 4\.2\.2",
@@ -160,7 +162,7 @@ REASON_TABLE: tuple[Entry, ...] = (
         r"host (?:or domain name )?(?:not found|unknown)", r"unknown host",
         r"domain (?:not found|unknown|does not exist)",
         r"no such (?:domain|host)", r"unrouteable (?:mail )?domain", r"name or service not known",
-        r"domain (?:name )?(?:is )?(?:invalid|not exist)", r"host not found", r"unknown domain",
+        r"host not found", r"unknown domain",
         r"all relevant mx records point to non-existent hosts", r"no mx (?:or a )?record",
         r"nxdomain", r"hostname lookup failed", r"recipient domain .{0,20}(?:not exist|invalid)",
         r"domain .{0,40}does not exist", r"illegal host/domain",
@@ -169,7 +171,7 @@ REASON_TABLE: tuple[Entry, ...] = (
         r"host unknown", r"unknown mail domain",
     )),
     Entry("notaccept", "the domain accepts no mail (null MX, RFC 7505)",
-          (r"null mx", r"not accept(?:ing)? mail",
+          (r"null mx",
                    r"accepts? no mail", r"(?:doesn't|does not) receive e?mail",
                    r"couldn't find a mail exchanger")),
     Entry("userunknown", "the recipient address does not exist",
@@ -197,7 +199,8 @@ REASON_TABLE: tuple[Entry, ...] = (
         r"undeliverable address", r"doesn't have a yahoo", r"mailbox (?:does not|doesn't) exist",
         r"said: 550 5\.1\.1", r"the email account that you tried to reach does not exist",
         r"(?:用户|收件人|收信人|邮箱|帐号|账号|地址)(?:名|邮箱|地址|帐号|账号)?(?:不存在|未找到|无效|有误)",
-        r"查无此(?:人|用户)",
+        r"查无此(?:人|用户)", r"n'existe pas", r"existiert nicht", r"no existe",
+        r"unbekannte[rn]? (?:empfänger|benutzer|adresse)",
         r"user not found", r"mailbox not found",
     )),
     Entry("filtered", "a filter or the recipient refused the message (address accepted)",
@@ -277,6 +280,8 @@ REASON_TABLE: tuple[Entry, ...] = (
     Entry("systemfull", "the receiving system is out of storage",
           (r"(?:system|disk|storage|mail system|server) (?:is )?full",
                     r"insufficient system (?:storage|resources)", r"out of (?:disk )?space")),
+    Entry("networkerror", "the connection to the recipient's server failed (before give-up words)",
+          (r"could not initiate smtp conversation", r"connection (?:was )?dropped")),
     Entry("expired", "delivery gave up after retrying (time-out in the queue)",
           (
         r"(?:retry|delivery) time(?:out)? (?:exceeded|expired)", r"timed? ?out", r"time(?:d)? out",
@@ -286,7 +291,7 @@ REASON_TABLE: tuple[Entry, ...] = (
         r"delivery (?:attempts?|period) (?:has )?(?:exceeded|expired|failed)",
         r"could not be delivered for", r"maximum time", r"handle timeout",
         r"was not delivered .{0,40}(?:days|hours)", r"have not been able to deliver",
-        r"still trying", r"delay(?:ed)?", r"超时",
+        r"still trying", r"delay(?:ed)?", r"超时", r"failed \d+ attempts",
     )),
     Entry("networkerror", "network or DNS failure between the servers, mail loops",
           (
@@ -295,14 +300,14 @@ REASON_TABLE: tuple[Entry, ...] = (
         r"unable to connect", r"no route to host", r"network (?:is )?unreachable",
         r"lost connection", r"dns (?:query )?(?:error|failure|lookup)",
         r"temporary (?:dns |lookup |name resolution )failure",
-        r"routing loop", r"mail loop", r"too many hops", r"loops back", r"mail for .{0,60}loops",
+        r"routing loop", r"mail loop", r"message looping", r"too many hops", r"loops back",
+        r"mail for .{0,60}loops",
         r"host unreachable", r"connect to .{0,80}(?:refused|timed out)", r"broken pipe",
         r"无法连接", r"name serv(?:er|ice) (?:error|reply)", r"host name lookup failure",
     )),
     Entry("mailererror", "a local delivery program failed",
           (r"command (?:died|failed)", r"exit (?:status|code)",
-                     r"program .{0,30}(?:failed|error)", r"unknown mailer error",
-                     r"pipe to")),
+                     r"program .{0,30}(?:failed|error)", r"unknown mailer error")),
     Entry("systemerror", "the receiving system had an internal error",
           (r"internal (?:server )?error", r"server error",
                      r"local error", r"temporary (?:local )?(?:problem|error)",
@@ -369,6 +374,17 @@ VENDOR_TABLE: tuple[Entry, ...] = (
     Entry("userunknown", "Aliyun: the address does not exist", (
         r"mailbox not found", r"user not found", r"用户不存在", r"收件人不存在"), "aliyun"),
     Entry("authfailure", "Aliyun: SPF/DMARC/DKIM", (r"spf check", r"dmarc", r"dkim"), "aliyun"),
+    # Gmail's own sentences, whatever the remote server said.
+    Entry("expired", "Gmail: the remote server never answered", (
+        r"did not accept our requests to connect", r"could not contact dns servers"), "gmail"),
+    Entry("hostunknown", "Gmail: the domain does not exist", (
+        r"dns error: domain name not found",), "gmail"),
+    Entry("failedstarttls", "Gmail: the remote server lacks TLS", (
+        r"does not support (?:starttls|tls)", r"tls .{0,20}required"), "gmail"),
+    # Domino: "not listed in the Domino Directory" is an address that does not exist.
+    Entry("userunknown", "Domino: the address is not in the directory", (
+        r"(?:not|n't) (?:found|listed) in (?:the )?(?:domino )?directory",
+        r"ディレクトリには見つかりません", r"not listed in public name & address book"), "domino"),
 )
 
 # Greylisting deferrals (a delay notice whose cause is greylisting, RFC 6647).
@@ -502,6 +518,14 @@ for _entry in VENDOR_TABLE:
     _VENDOR[_entry.scope] = _VENDOR.get(_entry.scope, ()) + tuple(
         (_entry.reason, phrase_id(_entry.reason, p, _entry.scope), re.compile(p))
         for p in _entry.phrases)
+# A delay notice that names a network cause (RFC 3463 X.4.x: network and routing).
+DELAY_NETWORK = Entry("networkerror", "a delay notice naming a network cause (RFC 3463 X.4.x)", (
+    r"did not respond", r"connection (?:to .{0,80})?(?:failed|refused|timed out|reset|lost)",
+    r"(?:could not|couldn't|unable to|cannot|can't) connect", r"no route to host",
+    r"temporary (?:dns |lookup |name resolution )failure",
+    r"dns (?:lookup|query) (?:failed|error)"))
+_NETWORK = tuple((phrase_id("networkerror", p, "delay"), re.compile(p))
+                 for p in DELAY_NETWORK.phrases)
 _GREY = tuple((phrase_id("greylisting", p), re.compile(p)) for p in GREYLISTING.phrases)
 
 
@@ -521,17 +545,22 @@ def delay_reason(reason: str, text: str) -> str:
     for rid, pattern in _GREY:
         if pattern.search(lowered) and rules.fire(rid):
             return "greylisting"
+    if reason in ("expired", "onhold", "systemerror"):
+        for rid, pattern in _NETWORK:
+            if pattern.search(lowered) and rules.fire(rid):
+                return "networkerror"
     if reason in ("expired", "onhold") and rules.fire("delay:no-cause"):
         return "delayed"
     return reason
 
 
 def _declare_phrases() -> None:
-    from mailprobe.classify.provenance import DOC_CITATIONS, PHRASE_SOURCES
-    for entry in (*REASON_TABLE, *VENDOR_TABLE, GREYLISTING):
+    from mailprobe.classify.provenance import CITED, PHRASE_SOURCES
+    for entry in (*REASON_TABLE, *VENDOR_TABLE, GREYLISTING, DELAY_NETWORK):
         for pattern in entry.phrases:
-            rid = phrase_id(entry.reason, pattern, entry.scope)
-            cited = DOC_CITATIONS.get(rid, ()) + PHRASE_SOURCES.get(rid, ())
+            scope = "delay" if entry is DELAY_NETWORK else entry.scope
+            rid = phrase_id(entry.reason, pattern, scope)
+            cited = CITED.get(rid, ()) + PHRASE_SOURCES.get(rid, ())
             rules.register(rid, cited, covers=entry.covers)
     rules.register("adjust:zh-no-such-recipient", ("fixtures",),
                    covers="收件人不存在 with no SMTP code is userunknown, not filtered")
@@ -710,7 +739,8 @@ def command_of(text: str) -> str | None:
 # does not exist, and nothing suggests a content filter (Sisimai's "filtered" reading of bare
 # "user unknown" words is for MTAs that would have given a code).
 _ZH_NO_SUCH = re.compile(r"(?:用户|收件人|收信人|邮箱|帐号|账号|帐户|账户|地址)[^\n，。,]{0,6}"
-                         r"(?:不存在|未找到|无效)|查无此")
+                         r"(?:不存在|未找到|无效)|查无此"
+                         r"|(?:recipient|user|mailbox|address) (?:does not|doesn't) exist", re.I)
 
 GAVE_UP = frozenset({"systemerror", "onhold"})
 ADDRESS_REASONS = frozenset({"userunknown", "hostunknown", "filtered", "onhold", "suspend"})

@@ -75,6 +75,11 @@ def is_on(rule_id: str) -> bool:
     return not off or rule_id not in off
 
 
+def switched_off() -> frozenset[str]:
+    """The ids switched off now (empty outside ``disabled``): one lookup for a loop of checks."""
+    return _OFF.get()
+
+
 @contextmanager
 def disabled(groups: Iterable[str]) -> Iterator[frozenset[str]]:
     """Switch off every rule that cites one of ``groups`` while the block runs.

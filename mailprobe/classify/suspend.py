@@ -22,8 +22,6 @@ import re
 from mailprobe.classify import autoreply
 from mailprobe.classify.extract import Found, bounce, squeeze
 from mailprobe.classify.message import Mail
-from mailprobe.classify.quotes import split_reply
-from mailprobe.classify.textparts import body_text
 from mailprobe.model import Verdict
 
 NAME = "suspend"
@@ -40,14 +38,12 @@ RETIRED = re.compile(
 
 def is_auto(msg: Mail) -> bool:
     """The one definition of "automatic" (autoreply.find_evidence): headers, subject, wording."""
-    return autoreply.find_evidence(msg, split_reply(body_text(msg))) is not None
+    return autoreply.find_evidence(msg, autoreply.reply_split(msg)) is not None
 
 
 def detect(msg: Mail) -> Verdict | None:
-    if not is_auto(msg):
-        return None
-    m = RETIRED.search(msg.body[:5000])
-    if m is None or not msg.sender:
+    m = RETIRED.search(msg.body[:5000])  # the cheap test first: most messages fail it
+    if m is None or not msg.sender or not is_auto(msg):
         return None
     text = squeeze(msg.body[max(0, m.start() - 100): m.end() + 200])
     return bounce(NAME, msg, [Found(msg.sender, None, text, "failed")], reason="suspend",

@@ -77,8 +77,10 @@ def attachment_types(msg: Message) -> list[str]:
         if part.is_multipart():
             continue
         disposition = str(part.get("Content-Disposition", "")).lower()
-        if "attachment" in disposition or part.get_filename():
-            found.append(part.get_content_type())
+        ctype = part.get_content_type()
+        if "attachment" in disposition or part.get_filename() or (
+                part is msg and not ctype.startswith(("text/", "message/"))):
+            found.append(ctype)  # a whole body that is not text (a voice reply) is a file too
     return found
 
 

@@ -83,6 +83,18 @@ def delivery_structure(msg: Mail) -> str:
     return ""
 
 
+# "Fwd:", "FW:", "Re:", "回复：", "转发：" at the start: what a person's mail client writes.
+PERSON_PREFIX = re.compile(r"^\s*(?:re|fwd?|aw|wg|tr|sv|vs|回复|答复|转发)\s*[:：]", re.I)
+
+rules.register("weigh:person-forwards", ("fixtures",),
+               covers="a person's Fwd:/Re: with a bounce inside is the person's message")
+
+
+def person_forwards_or_replies(msg: Mail) -> bool:
+    """A reply or forward prefix on a message from a personal (not daemon) sender."""
+    return bool(PERSON_PREFIX.match(msg.subject)) and not daemon_sender(msg)
+
+
 def daemon_sender(msg: Mail) -> str:
     """What shows ``msg`` comes from a mail system, not a person ("" when nothing)."""
     path = str(msg.get("Return-Path") or "").strip()
@@ -105,16 +117,30 @@ def bounce_letter(msg: Mail, verdict: Verdict) -> bool:
         return False
     if not BOUNCE_SUBJECT.search(msg.subject):
         return False
-    return any(r.status or REPLY_CODE.search(r.diagnostic) for r in verdict.recipients)
+    if any(r.status or REPLY_CODE.search(r.diagnostic) for r in verdict.recipients):
+        return True
+    return bool(verdict.recipients) and bool(NDR_SENTENCE.search(msg.letter[:5000]))
 
 
 REPLY_CODE = re.compile(r"\b[45][0-9][0-9]\b")
+# Sentences of delivery software, not of a person writing about a failed delivery.
+NDR_SENTENCE = re.compile(
+    r"non-delivery report|could not be delivered to (?:the following|one or more)"
+    r"|delivery to the following recipients? (?:failed|has been delayed)"
+    r"|the following (?:address(?:es)?|recipients?) (?:had (?:permanent )?(?:fatal )?errors|failed)"
+    r"|this is a permanent error|message was created automatically by mail delivery", re.I)
 
 
 def weigh(msg: Mail, verdict: Verdict, replies: Sequence[Detector]) -> Verdict:
     """``verdict`` if its evidence is strong enough, else what ``replies`` say, else unknown."""
     if verdict.kind not in (Kind.BOUNCE, Kind.DELAY) or verdict.detector in EXEMPT:
         return verdict
+    if person_forwards_or_replies(msg) and rules.fire("weigh:person-forwards"):
+        # a person forwarding a bounce, or answering with one quoted, wrote a message
+        for detect in replies:
+            reply = detect(msg)
+            if reply is not None:
+                return reply
     if delivery_structure(msg) and rules.fire("weigh:bounce-structure"):
         return verdict
     if daemon_sender(msg) and failure_text(msg) and rules.fire("weigh:daemon-sender"):

@@ -235,3 +235,92 @@ def test_multipart_without_its_boundary_lines_is_read_as_text() -> None:
            b"Hi,\n\nWednesday at ten works for us.\n")
     v = classify(raw)
     assert v.kind is Kind.HUMAN_REPLY and "Wednesday" in (v.reply_text or "")
+
+
+@pytest.mark.parametrize(("words", "reason"), [
+    ("550 5.1.1 Die Adresse existiert nicht", "userunknown"),
+    ("550 5.1.1 El buzón no existe", "userunknown"),
+    ("550 5.1.1 Unbekannter Empfänger", "userunknown"),
+    ("552 5.2.2 This person's account is exceeding their quota", "mailboxfull"),
+])
+def test_reasons_in_other_words(words: str, reason: str) -> None:
+    body = (f"<a@example.de>: host mx.example.de[192.0.2.1] said: {words} "
+            "(in reply to RCPT TO command)")
+    headers = {"From": "MAILER-DAEMON@mail.sender.example.org (Mail Delivery System)",
+               "To": "p@sender.example.org", "Subject": "Undelivered Mail Returned to Sender"}
+    v = classify(mail(headers, "This is the mail system at host mail.sender.example.org.\n\n"
+                      + body + "\n"))
+    assert only(v)[1] == reason
+
+
+def test_delay_notice_naming_a_network_cause_is_networkerror() -> None:
+    headers = {"From": "MAILER-DAEMON@mx.sender.example.org (Mail Delivery System)",
+               "To": "p@sender.example.org",
+               "Subject": "Warning: message has not yet been delivered"}
+    body = ("This is an automated message created by mail delivery software.\nYour message to:\n"
+            "\ta@example.gov.cn\nhas not yet been delivered because the recipient server did "
+            "not respond.\nWe will continue to attempt delivery of this message for 5 days.\n")
+    v = classify(mail(headers, body))
+    assert v.kind is Kind.DELAY
+    assert only(v) == ("a@example.gov.cn", "networkerror", False)
+
+
+@pytest.mark.parametrize("body", [
+    "Thank you for your email. This is to confirm that we have received your enquiry. We aim to "
+    "respond within 10 working days.",
+    "Sehr geehrte Damen und Herren,\nvielen Dank für Ihre Nachricht. Wir werden Ihre Anfrage "
+    "schnellstmöglich bearbeiten.\nMit freundlichen Grüßen",
+])
+def test_acknowledgements_of_receipt_are_automatic(body: str) -> None:
+    v = classify(mail({"From": "enquiries@council.example.gov.uk", "To": "p@sender.example.org",
+                       "Subject": "Your enquiry"}, body))
+    assert v.kind is Kind.AUTO_REPLY and v.subkind == "acknowledgement"
+
+
+def test_an_answer_that_thanks_first_is_human() -> None:
+    body = ("Sehr geehrte Damen und Herren,\nvielen Dank für Ihre Anfrage. Zu Ihrer Frage teilen "
+            "wir Ihnen mit, dass die Meldebescheinigung im Bürgeramt ausgestellt wird; wir "
+            "werden Ihnen die Öffnungszeiten gern nennen.\nMit freundlichen Grüßen\nA. Weber")
+    v = classify(mail({"From": "a.weber@stadt.example.de", "To": "p@sender.example.org",
+                       "Subject": "AW: Anfrage Meldebescheinigung"}, body))
+    assert v.kind is Kind.HUMAN_REPLY and v.substantive is True
+
+
+def test_a_person_forwarding_a_bounce_wrote_a_message() -> None:
+    inner = ("From: MAILER-DAEMON@mx.example.gov.cn (Mail Delivery System)\n"
+             "Subject: Undelivered Mail Returned to Sender\nContent-Type: text/plain\n\n"
+             "This is the mail system at host mx.example.gov.cn.\n\n"
+             "<old@example.gov.cn>: host mx2.example.gov.cn[192.0.2.2] said: 550 5.1.1 "
+             "<old@example.gov.cn>: Recipient address rejected: User unknown (in reply to RCPT "
+             "TO command)\n")
+    raw = ("From: Wang Fang <wang.fang@example.gov.cn>\nTo: p@sender.example.org\n"
+           "Subject: Fwd: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n"
+           "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\n"
+           "The old mailbox was closed; please write to office@example.gov.cn from now on.\n\n"
+           "--b\nContent-Type: message/rfc822\n\n" + inner + "\n--b--\n").encode()
+    v = classify(raw)
+    assert v.kind is Kind.HUMAN_REPLY
+
+
+def test_an_unclaimed_message_keeps_what_it_looks_like_for_review() -> None:
+    raw = (b"From: someone@example.net\nTo: p@sender.example.org\nSubject: Re: question\n"
+           b"In-Reply-To: <x@sender.example.org>\nContent-Type: text/plain\n\n\n")
+    v = classify(raw)
+    assert v.kind is Kind.UNKNOWN and v.candidates == ("human_reply",)
+
+
+def test_a_do_not_reply_footer_under_a_persons_answer_is_a_footer() -> None:
+    body = ("您好：\n居住证需本人携带身份证原件和租房合同，到居住地社区服务中心窗口办理，"
+            "工作日上午九点至下午五点，材料齐全的十个工作日内可以领取。\n请勿直接回复本邮件。\n"
+            "\n------------------ 原始邮件 ------------------\n发件人: p@sender.example.org\n"
+            "主题: 关于居住证办理的咨询\n请问居住证怎么办理？")
+    v = classify(mail({"From": "service@example.gov.cn", "To": "p@sender.example.org",
+                       "Subject": "回复：关于居住证办理的咨询"}, body))
+    assert v.kind is Kind.HUMAN_REPLY and v.substantive is True
+
+
+def test_a_do_not_reply_notice_alone_stays_automatic() -> None:
+    v = classify(mail({"From": "service@example.gov.cn", "To": "p@sender.example.org",
+                       "Subject": "回复：关于居住证办理的咨询"},
+                      "您的来信已收到，我们将尽快处理。请勿直接回复本邮件。"))
+    assert v.kind is Kind.AUTO_REPLY

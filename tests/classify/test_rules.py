@@ -56,3 +56,20 @@ def test_classify_under_trace_records_rules() -> None:
     with rules.trace() as fired:
         classify(raw)
     assert fired
+
+
+def test_a_detector_is_off_for_the_family_it_was_written_for() -> None:
+    raw = (b"From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+           b"To: p@sender.example.org\nSubject: Mail delivery failed: returning message to sender\n"
+           b"X-Failed-Recipients: a@example.net\nContent-Type: text/plain\n\n"
+           b"This message was created automatically by mail delivery software.\n\n"
+           b"A message that you sent could not be delivered to one or more of its\n"
+           b"recipients. This is a permanent error. The following address(es) failed:\n\n"
+           b"  a@example.net\n"
+           b"    SMTP error from remote mail server after RCPT TO:<a@example.net>:\n"
+           b"    550 5.1.1 User unknown\n")
+    assert classify(raw).detector == "exim"
+    with rules.disabled({"shared:lhost-exim"}), rules.trace() as fired:
+        verdict = classify(raw)
+    assert verdict.detector != "exim" and "detector:exim" not in fired
+    assert verdict.recipients[0].address == "a@example.net"
