@@ -890,12 +890,12 @@ def score(
     json_out: JsonFlag = False,
 ) -> None:
     """Score and rank the units of a campaign (provisional while its window is open)."""
-    from mailprobe.assess import score_stored
+    from mailprobe.service import reports
 
     with handled():
         cal = calendar()
         moment = parse_when(as_of, cal.tz) if as_of else None
-        result = score_stored(database(), name, settings(), cal, utcnow(), as_of=moment)
+        result = reports.score(settings(), name, cal, as_of=moment)
     if json_out:
         emit(result.to_dict())
         return
@@ -943,16 +943,6 @@ def _listed(ids: tuple[str, ...], shown: int = 10) -> str:
         return "none"
     more = f", … ({len(ids)} units)" if len(ids) > shown else ""
     return ", ".join(ids[:shown]) + more
-
-
-def compare_threshold(cfg: Settings) -> float:
-    """``[scoring] compare_threshold``: points of unit score for better/worse (default 10)."""
-    from mailprobe.score.rank import DEFAULT_THRESHOLD
-
-    value = cfg.scoring.get("compare_threshold", DEFAULT_THRESHOLD)
-    if not isinstance(value, int | float) or value < 0:
-        raise InputError("[scoring] compare_threshold is a number of points >= 0")
-    return float(value)
 
 
 @app.command()
@@ -1084,22 +1074,14 @@ def report(
     json_out: JsonFlag = False,
 ) -> None:
     """Write a reply-rate report; every export says so when the window is still open."""
-    from mailprobe.assess import score_stored
-    from mailprobe.report import write_report
-    from mailprobe.report.files import report_target
-    from mailprobe.score import compare_rounds
+    from mailprobe.service import reports
 
     with handled():
-        output = report_target(fmt, output, force=force)
-        factory, cal, now = database(), calendar(), utcnow()
+        cal = calendar()
         moment = parse_when(as_of, cal.tz) if as_of else None
-        result = score_stored(factory, name, settings(), cal, now, as_of=moment)
-        comparison = None
-        if compare:
-            previous = score_stored(factory, compare, settings(), cal, now, save=False)
-            points = threshold if threshold is not None else compare_threshold(settings())
-            comparison = compare_rounds(previous, result, points)
-        path = write_report(result, fmt, output, lang, comparison)
+        written = reports.write(settings(), name, fmt, output, cal, lang=lang, force=force,
+                                as_of=moment, compare=compare, threshold=threshold)
+    path, result, comparison = written.path, written.score, written.comparison
     if json_out:
         emit(
             {

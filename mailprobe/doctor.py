@@ -9,6 +9,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import formatdate
 from enum import StrEnum
@@ -56,7 +57,9 @@ def run_doctor(config: Path | None, *, send_test: bool = False,
     checks = [configuration_check(settings), database_check(settings)]
     smtp, imap = smtp_check(settings), imap_check(settings)
     checks += [smtp, imap, sender_check(settings)]
-    checks.append(destinations_check(settings, database_ok=checks[1].status == Status.OK))
+    database_ok = checks[1].status == Status.OK
+    checks.append(destinations_check(settings, database_ok=database_ok))
+    checks.append(forms_check(settings, database_ok=database_ok))
     if send_test:
         checks.append(send_test_check(settings, smtp, imap, wait_seconds))
     return checks
@@ -195,6 +198,26 @@ def destinations_check(settings: Settings, *, database_ok: bool) -> Check:
     return Check(name, Status.WARN, ". ".join(parts),
                  "confirm these addresses with the units; probes to a dead domain are recorded "
                  "as 渠道不可用 (channel unusable) and not sent")
+
+
+def forms_check(settings: Settings, *, database_ok: bool) -> Check:
+    """`web check` as a doctor line: every published web form fetched once."""
+    from mailprobe.service.web import check_forms
+
+    name = "web forms"
+    if not database_ok:
+        return Check(name, Status.SKIP, "needs the database")
+    results = check_forms(settings, lambda: datetime.now(UTC))
+    if not results:
+        return Check(name, Status.SKIP, "the registry publishes no web form")
+    bad = [r for r in results if not r.is_reachable]
+    if not bad:
+        return Check(name, Status.OK, f"all {len(results)} web forms answered")
+    return Check(name, Status.WARN,
+                 f"{len(bad)} of {len(results)} web forms unreachable: "
+                 + "; ".join(f"{r.unit_id} {r.role} {r.url} ({r.error})" for r in bad),
+                 "check the addresses with the units; a form that cannot be submitted is "
+                 "recorded with `mailprobe web failed CODE --reason ...` (渠道不可用)")
 
 
 def send_test_check(settings: Settings, smtp: Check, imap: Check,

@@ -99,3 +99,19 @@ def test_an_old_schema_and_a_bad_config_fail(tmp_path: Path,  # type: ignore[no-
     (tmp_path / "mailprobe.toml").write_text("[smtp]\nport = 'x'\n", encoding="utf-8")
     (config,) = statuses(cli("doctor", "--json", code=3)).values()
     assert config["status"] == "fail" and "[smtp] port" in config["detail"]
+
+
+def test_doctor_lists_web_forms_that_do_not_answer(tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                    monkeypatch: pytest.MonkeyPatch,
+                                                    gov_site) -> None:
+    cli = cli_runner(tmp_path, monkeypatch, {
+        "MAILPROBE_DATABASE_URL": f"sqlite:///{tmp_path / 'mp.db'}"})
+    registry = tmp_path / "units.csv"
+    registry.write_text("unit_id,name,category,public_mailbox,leader_mailbox\n"
+                        f"D01,甲区人民政府,county_district,,{gov_site.base}/ldxx\n"
+                        f"D02,乙县人民政府,county_district,,{gov_site.base}/broken\n",
+                        encoding="utf-8")
+    cli("units", "import", str(registry))
+    forms = statuses(cli("doctor", "--json", code=3))["web forms"]  # no SMTP server: exit 3
+    assert forms["status"] == "warn" and "1 of 2" in forms["detail"]
+    assert "/broken" in forms["detail"] and "/ldxx" not in forms["detail"]
