@@ -44,7 +44,7 @@ def test_a_good_set_up_passes_and_the_send_test_arrives_by_imap(  # type: ignore
     checks = statuses(cli("doctor", "--send-test", "--json"))
     assert {n: c["status"] for n, c in checks.items()} == {
         "configuration": "ok", "database": "ok", "smtp": "ok", "imap": "ok", "sender": "ok",
-        "destinations": "warn", "send test": "ok"}
+        "destinations": "warn", "web forms": "skip", "send test": "ok"}
     assert d("nullmx") in checks["destinations"]["detail"]
     assert "RFC 7505" in checks["destinations"]["detail"]
     assert d("mx-ok") not in checks["destinations"]["detail"]
@@ -80,7 +80,7 @@ def test_a_broken_set_up_fails_each_part_with_its_fix(  # type: ignore[no-untype
     checks = statuses(cli("doctor", "--send-test", "--json", code=3))
     assert {n: c["status"] for n, c in checks.items()} == {
         "configuration": "ok", "database": "fail", "smtp": "fail", "imap": "fail",
-        "sender": "fail", "destinations": "skip", "send test": "skip"}
+        "sender": "fail", "destinations": "skip", "web forms": "skip", "send test": "skip"}
     assert "run `mailprobe init`" in checks["database"]["fix"]
     assert "refused login for probe" in checks["smtp"]["detail"]
     assert "password" in checks["smtp"]["fix"]

@@ -100,7 +100,7 @@ def test_installed_wheel_runs_a_round_and_writes_every_report(installed: Path,
     assert "newest schema" in run("init")
     assert "[smtp]" in (tmp_path / "mailprobe.toml").read_text(encoding="utf-8")
     run("units", "import", str(registry))
-    assert "probes pending" in run("campaign", "create", "r1")
+    assert "(draft): 6 probes" in run("campaign", "create", "r1")
     for fmt, name in REPORTS.items():
         run("report", "r1", "--format", fmt, "-o", str(tmp_path / "out" / name))
         assert (tmp_path / "out" / name).stat().st_size > 0, fmt
