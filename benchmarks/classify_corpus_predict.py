@@ -1,7 +1,7 @@
 """Print one JSON line per corpus file, in the form the corpus scorer reads.
 
     .venv/bin/python benchmarks/classify_corpus_predict.py > /tmp/pred.jsonl
-    python3 ../shared/corpus/bounces/score.py /tmp/pred.jsonl [--include-dos]
+    python3 "${MAILPROBE_CORPUS:-../shared/corpus/bounces}/score.py" /tmp/pred.jsonl [--include-dos]
 
 Reads the files where they lie (the labels' file list); copies nothing. Kind mapping for the
 scorer: delay -> bounce (Sisimai counts delay DSNs as bounces), unknown/unparseable/
@@ -11,6 +11,7 @@ human_reply -> not_bounce.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -18,7 +19,9 @@ from mailprobe.classify import classify
 from mailprobe.classify.extract import REPLY
 from mailprobe.model import Kind, Recipient
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "bounces"
+# The shared bounce corpus where it lies: $MAILPROBE_CORPUS, else beside the checkout.
+CORPUS = Path(os.environ.get("MAILPROBE_CORPUS")
+              or Path(__file__).resolve().parents[2] / "shared" / "corpus" / "bounces")
 SCORER_KIND = {Kind.BOUNCE: "bounce", Kind.DELAY: "bounce", Kind.AUTO_REPLY: "auto_reply",
                Kind.FEEDBACK_REPORT: "feedback_report"}
 

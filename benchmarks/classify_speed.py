@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import email
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -25,7 +26,9 @@ from pathlib import Path
 
 from mailprobe.classify import classify
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "bounces"
+# The shared bounce corpus where it lies: $MAILPROBE_CORPUS, else beside the checkout.
+CORPUS = Path(os.environ.get("MAILPROBE_CORPUS")
+              or Path(__file__).resolve().parents[2] / "shared" / "corpus" / "bounces")
 
 
 def load(corpus: Path, n: int) -> list[bytes]:

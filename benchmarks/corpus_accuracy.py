@@ -5,12 +5,13 @@
     .venv/bin/python benchmarks/corpus_accuracy.py -v         # also every wrong file
 
 Groups: ``corpus:<source>`` for tests/corpus/<source> (real mail from public projects),
-``shared:<family>`` for the shared bounce corpus (../shared/corpus/bounces, its bsd and not
-subsets, read where they lie), ``fixtures`` for tests/fixtures/replies (generated: shown, never
-evidence). In-sample classifies every file with every rule; leave-one-source-out (LOSO)
-classifies group G's files inside ``rules.disabled({G})``, so rules written for G's files do
-not judge them. The gap between the two is the overfitting measure. "One-file rules" fire on
-exactly one file of all corpora. Prints figures only; no thresholds.
+``shared:<family>`` for the shared bounce corpus ($MAILPROBE_CORPUS, else
+../shared/corpus/bounces beside the checkout; its bsd and not subsets, read where they lie),
+``fixtures`` for tests/fixtures/replies (generated: shown, never evidence). In-sample classifies
+every file with every rule; leave-one-source-out (LOSO) classifies group G's files inside
+``rules.disabled({G})``, so rules written for G's files do not judge them. The gap between the
+two is the overfitting measure. "One-file rules" fire on exactly one file of all corpora. Prints
+figures only; no thresholds.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import re
 import sys
 import tomllib
@@ -34,8 +36,7 @@ from mailprobe.model import Kind, Verdict
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus"
 FIXTURES = ROOT / "tests" / "fixtures" / "replies"
-SHARED = ROOT.parent / "shared" / "corpus" / "bounces"
-SHARED_FALLBACK = Path("/work/shared/corpus/bounces")
+SHARED = Path(os.environ.get("MAILPROBE_CORPUS") or ROOT.parent / "shared" / "corpus" / "bounces")
 SHARED_SUBSETS = ("bsd", "not")  # dos holds CRLF copies of bsd files: counting them twice skews
 PSEUDO_STATUS = re.compile(r"[245]\.0\.9\d\d|[245]\.9\.\d{3}")  # Sisimai's invented codes
 BOUNCE_KINDS = {Kind.BOUNCE, Kind.DELAY}
@@ -102,10 +103,7 @@ def corpus_items(root: Path = CORPUS) -> list[Item]:
 
 
 def shared_root() -> Path | None:
-    for candidate in (SHARED, SHARED_FALLBACK):
-        if (candidate / "labels.json").exists():
-            return candidate
-    return None
+    return SHARED if (SHARED / "labels.json").exists() else None
 
 
 def shared_items(root: Path | None) -> list[Item]:

@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/reports_bench.py [--units 10000] [--out DIR]
 
 10,000 units x 2 probes (public + leader) = 20,000 probes and 30,000 messages, with the
-outcome mix of the studies in DOMAIN.md (about a third answer). Time is wall-clock without
+outcome mix of the published studies (about a third answer: docs/scoring.md, "Where the
+defaults come from"). Time is wall-clock without
 tracing; peak memory is tracemalloc's peak of Python allocations in a second, traced run.
 """
 

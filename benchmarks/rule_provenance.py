@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections import Counter, defaultdict
@@ -23,7 +24,8 @@ from pathlib import Path
 from mailprobe.classify import classify, rules
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "corpus" / "bounces"
+# The shared bounce corpus where it lies: $MAILPROBE_CORPUS, else beside the checkout.
+SHARED = Path(os.environ.get("MAILPROBE_CORPUS") or ROOT.parent / "shared" / "corpus" / "bounces")
 
 
 def shared_files() -> list[tuple[str, Path]]:

@@ -1,6 +1,6 @@
 """Send a campaign's due probes: render all first, then deliver at most once each.
 
-Safety rules (DOMAIN.md): every probe is committed ``sending`` before its SMTP
+Safety rules (docs/reliability.md §1): every probe is committed ``sending`` before its SMTP
 transaction, in chunks no larger than the connections in flight, so a crash leaves at
 most that many probes ``uncertain`` and none is ever sent twice. Deferred (4xx) probes are
 retried with exponential back-off on later runs; a destination domain that answered 4xx is

@@ -1,7 +1,8 @@
 """The simulated world behind `mailprobe demo`: units, their mail systems and their answers.
 
-Pure: a seeded random world (the ``changde2008`` profile of DOMAIN.md: 13 county/district
-units and 142 city departments, about half of whose mailboxes are dead or unread) and
+Pure: a seeded random world (the ``changde2008`` profile: a city office's assessment of
+13 county/district units and 142 city departments, about half of whose mailboxes were dead
+or unread) and
 real-shaped answer messages — RFC 3464 DSNs, QQ-style and government auto-replies, and
 human replies quoting the probe — built as bytes, as the units' servers would send them.
 """

@@ -1,9 +1,9 @@
 """Fetch what arrived over IMAP (imapclient) above a per-folder UID high-water mark.
 
-Read-only by construction (DOMAIN.md: never alter the evidence): folders are EXAMINEd and
-bodies fetched with ``BODY.PEEK[]``, so no ``\\Seen`` flag is ever set. Messages come in
-batches of explicit UIDs, each with the mark to store *together with* the batch, so a cut
-connection loses nothing and repeats nothing.
+Read-only by construction (docs/reliability.md §2: never alter the evidence): folders are
+EXAMINEd and bodies fetched with ``BODY.PEEK[]``, so no ``\\Seen`` flag is ever set. Messages
+come in batches of explicit UIDs, each with the mark to store *together with* the batch, so a
+cut connection loses nothing and repeats nothing.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ class FolderMark:
 @dataclass(frozen=True)
 class FetchedMessage:
     uid: int
-    internaldate: datetime  # aware UTC: arrival at our server (DOMAIN.md, working time)
+    internaldate: datetime  # aware UTC: arrival at our server (docs/scoring.md, working time)
     raw: bytes
 
 
@@ -216,12 +216,13 @@ class ImapPoller:
     def _new_uids(self, folder: str, last: int) -> list[int]:
         client = self._conn()
         found = self._guard(lambda: client.search(["UID", f"{last + 1}:*"]), f"searching {folder}")
-        # "UID n:*" still matches the highest UID when n is above it (SERVERS.md).
+        # "UID n:*" still matches the highest UID when n is above it (RFC 3501 §6.4.8).
         return sorted(uid for uid in found if uid > last)
 
     def _fetch(self, folder: str, uids: list[int]) -> list[FetchedMessage]:
         client = self._conn()
-        # Explicit UIDs: imapclient rejects "1:*" (SERVERS.md); PEEK never sets \Seen.
+        # Explicit UIDs: imapclient 4.1's fetch() raises ValueError on "1:*"; PEEK never sets
+        # \Seen (RFC 3501 §6.4.5).
         data = self._guard(
             lambda: client.fetch(uids, ["BODY.PEEK[]", "INTERNALDATE"]),
             f"fetching {len(uids)} messages from {folder}",

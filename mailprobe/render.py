@@ -10,8 +10,9 @@ the second is blank, and the rest is the body. Variables:
 Templates run in Jinja2's immutable sandbox with ``StrictUndefined`` and no autoescape,
 so an unknown variable, a private attribute or a link in the result is an InputError
 naming the template: every probe of a campaign is rendered before anything is sent.
-Probes carry none of Precedence, List-*, Auto-Submitted or X-Auto-Response-Suppress
-(DOMAIN.md: they would make an acknowledgement look like mail to a list or a robot).
+Probes carry none of Precedence, List-*, Auto-Submitted or X-Auto-Response-Suppress:
+responders are told not to answer such mail (RFC 3834 §3; Exchange's [MS-OXCMAIL] for
+X-Auto-Response-Suppress), and an acknowledgement is evidence that the mailbox is alive.
 """
 
 from __future__ import annotations
@@ -49,7 +50,8 @@ SUFFIX = ".j2"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 DEFAULT_SENDER = "一位市民"
 MAILBOX_LABELS = {"public": "公共邮箱", "leader": "领导信箱"}
-# Links and images send probes to the junk folder (DOMAIN.md, anti-spam).
+# Links and images are what spam filters score first: they would send probes to the junk
+# folder, where silence looks exactly like "no reply".
 _LINK_RE = re.compile(r"(?i)\b(?:https?|ftp)://|(?<![@\w.-])www\.|<img\b|data:image/")
 SAMPLE_UNIT = Unit("SAMPLE", "某某市某某区人民政府", "county_district",
                    (Mailbox("public", "zwgk@example.gov.cn"), Mailbox("leader", None)))

@@ -1,6 +1,6 @@
 """Deliver one probe over SMTP (aiosmtplib) and say what became of it, as a SendOutcome.
 
-Where a failure happens decides what it means (DOMAIN.md, "send at most once"): anything
+Where a failure happens decides what it means (docs/reliability.md §1, "at most once"): anything
 that goes wrong before the final dot leaves the message undelivered (DEFERRED for 4xx and
 cut lines, REJECTED for 5xx); a cut line or a timeout after the dot was written is
 UNCERTAIN, because the server may have queued the message, and is never resent by us.

@@ -51,3 +51,48 @@ def test_every_test_the_docs_cite_exists() -> None:
                if not re.search(rf"^(?:async )?def {name}\(",
                                 (ROOT / path).read_text(encoding="utf-8"), re.M)]
     assert missing == []
+
+
+# Documents outside the repository that comments and docs must not cite (state the fact and
+# cite a file here or a public source instead), and absolute paths of one machine. The shared
+# bounce corpus may be named where it lies, as data (../shared/corpus/bounces).
+OUTSIDE_CITATION = re.compile(
+    r"\b(?:DOMAIN|SERVERS|STYLE)\.md\b|(?<![\w.~])/wor[k]/|\.\./shared/(?!corpus/bounces\b)")
+CITING_ROOTS = ("mailprobe", "docs", "templates", "tests", "benchmarks", "fuzz", "scripts", "db")
+TOP_LEVEL = ("README.md", "pyproject.toml", "setup.py", "MANIFEST.in")
+TEXT_SUFFIXES = {".py", ".md", ".j2", ".toml", ".tmpl", ".yaml", ".mako", ".ini", ".in", ".cfg",
+                 ".sh", ""}
+
+
+def text_files_that_may_cite() -> list[Path]:
+    """Source, templates and docs, without the data of tests/corpus and generated folders."""
+    files = [ROOT / name for name in TOP_LEVEL if (ROOT / name).exists()]
+    for top in CITING_ROOTS:
+        for path in sorted((ROOT / top).rglob("*")):
+            parts = path.relative_to(ROOT).parts
+            if (path.is_file() and path.suffix in TEXT_SUFFIXES
+                    and parts[:2] != ("tests", "corpus")
+                    and not any(part.startswith(".") or part == "__pycache__" for part in parts)):
+                files.append(path)
+    return files
+
+
+def test_outside_citation_pattern_catches_what_it_should() -> None:
+    # Assembled, so that this file does not cite them itself.
+    cited = [f"({'DOMAIN'}.md)", f"see {'SERVERS'}.md", f"{'STYLE'}.md §G",
+             "/" + "work/shared/corpus", "../" + "shared/notes", "../" + "shared/corpus/README.md"]
+    fine = ["docs/scoring.md", "RFC 3501 §6.4.8", "../shared/corpus/bounces/labels.json",
+            "tests/corpus/README.md", "the network/workers"]
+    assert [text for text in cited if not OUTSIDE_CITATION.search(text)] == []
+    assert [text for text in fine if OUTSIDE_CITATION.search(text)] == []
+
+
+def test_comments_and_docs_cite_only_the_repository_or_public_sources() -> None:
+    files = text_files_that_may_cite()
+    assert len(files) > 100 and ROOT / "mailprobe" / "poll.py" in files
+    found = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+             for path in files
+             for number, line in enumerate(
+                 path.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
+             if OUTSIDE_CITATION.search(line)]
+    assert found == []

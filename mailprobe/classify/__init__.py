@@ -1,4 +1,4 @@
-"""Classify a returned message: bounce formats first, then replies (STYLE.md §C).
+"""Classify a returned message: bounce formats first, then replies (docs/classify.md).
 
 ``classify(raw)`` parses once (compat32, bounded; see message.py) and asks each detector in
 ``DETECTORS`` in turn; the first verdict wins. It never raises: a parse failure is
@@ -47,7 +47,7 @@ Detector = Callable[[Mail], Verdict | None]
 # reasons inside DSNs written by Postfix/Sendmail, so they must see the message before the
 # MTA detectors claim it. Then vendor letters with distinctive wording, before the MTAs whose
 # markers are generic; dsn.py reads any remaining RFC 3464 report; generic.py any remaining
-# daemon letter. The retired-mailbox auto-reply is a bounce (DOMAIN.md), so it precedes
+# daemon letter. The retired-mailbox auto-reply is a bounce (reason suspend), so it precedes
 # autoreply.py; auto-replies follow every bounce rule because Postfix and Exim bounces carry
 # Auto-Submitted too; human replies come last.
 DETECTORS: tuple[Detector, ...] = (

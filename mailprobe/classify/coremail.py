@@ -1,10 +1,10 @@
 """Coremail "系统退信" letters (NetEase 163/126 and self-hosted 政务邮箱), Chinese or bilingual.
 
-Evidence (DOMAIN.md): Coremail headers (``X-Coremail-*``, ``X-CM-TRANSID``, "(Coremail)" in
-Received) or a 退信 subject ("系统退信", "退信", "The email is returned"), and the letter's
-"退信原因" / "Bounce reason". The ``Multipart/report`` part carries only per-recipient fields,
-a useless ``Status: 5.0.0`` and a Diagnostic-Code with ``&nbsp;`` entities; the reason comes
-from Coremail's own sentence, not the status.
+Evidence (docs/classify.md, "What Chinese mail looks like"): Coremail headers (``X-Coremail-*``,
+``X-CM-TRANSID``, "(Coremail)" in Received) or a 退信 subject ("系统退信", "退信", "The email is
+returned"), and the letter's "退信原因" / "Bounce reason". The ``Multipart/report`` part carries
+only per-recipient fields, a useless ``Status: 5.0.0`` and a Diagnostic-Code with ``&nbsp;``
+entities; the reason comes from Coremail's own sentence, not the status.
 
 Sample (gb2312, base64 in the wire form)::
 

@@ -2,7 +2,8 @@
 
 Evidence: a NetEase host (``163mx``, ``mx.163.com``, ``qiye.163.com``, ``netease``) or one
 of NetEase's sending-side codes (``DT:SPM``, ``DT:SUM``, ``MI:STC``...) in the diagnostic;
-the help link ``help.163.com``. The codes decide the reason (DOMAIN.md).
+the help link ``help.163.com``. The codes decide the reason (docs/classify.md, "What Chinese
+mail looks like").
 
 Sample::
 

@@ -1,7 +1,7 @@
-"""Phrase tables for auto-reply and human-reply detection, kept as data (STYLE.md §G).
+"""Phrase tables for auto-reply and human-reply detection, kept as data.
 
 Every entry is a regular expression source, matched case-insensitively against decoded,
-whitespace-squeezed text. Sources: DOMAIN.md ("What Chinese mail looks like"), RFC 3834,
+whitespace-squeezed text. Sources: docs/classify.md ("What Chinese mail looks like"), RFC 3834,
 and the shapes the common mailers write (QQ, Exmail, Coremail/163, Exchange, Gmail,
 Thunderbird, Foxmail, Apple Mail, 139 mail, Dovecot Sieve vacation).
 """

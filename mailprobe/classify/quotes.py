@@ -1,6 +1,6 @@
 """Separate the new text of a reply from the quoted probe. Pure; never raises.
 
-Quote shapes handled (DOMAIN.md and the mailers' own output):
+Quote shapes handled (the mailers' own output; docs/classify.md, "What Chinese mail looks like"):
 
 - separator lines, after which everything is quoted: QQ/Foxmail
   "------------------ 原始邮件 ------------------" (English UI: "Original"), Outlook

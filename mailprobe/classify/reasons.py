@@ -15,7 +15,7 @@ from typing import Any
 from mailprobe.classify import rules
 
 # Reasons that point at our sending side (reputation, authentication, rate): a unit is not
-# charged for them (DOMAIN.md: "must not count against a unit").
+# charged for them (docs/scoring.md, outcome `sender_side`).
 SENDER_SIDE: frozenset[str] = frozenset(
     {"blocked", "badreputation", "authfailure", "ratelimited", "requireptr", "spamdetected",
      "rejected"}

@@ -1,4 +1,6 @@
-"""Probe evidence in a message, strongest first, for correlate.py (STYLE.md §D). Pure.
+"""Probe evidence in a message, strongest first, for correlate.py. Pure.
+
+The order and what each match is worth: docs/scoring.md, "Review and conflicts".
 
 - RETURN_PATH: a token in our VERP address seen in To / Delivered-To / X-Original-To;
 - RETURNED_ORIGINAL: a probe Message-ID token, VERP token or X-Mailprobe-Token inside the

@@ -1,7 +1,7 @@
 """QQ Mail / Tencent Exmail rejections, quoted in the DSN our own MTA writes.
 
 QQ and Exmail usually refuse at SMTP time, so the bounce is a standard (often Postfix) DSN
-whose Diagnostic-Code quotes Tencent's text (DOMAIN.md). Evidence: a ``qq.com`` remote MTA
+whose Diagnostic-Code quotes Tencent's text (docs/classify.md). Evidence: a ``qq.com`` remote MTA
 (``mx3.qq.com``, ``mxbiz1.qq.com``) or a ``service.mail.qq.com`` help link in the DSN or the
 letter. Tencent's own phrases (reasons.VENDOR_TABLE, scope tencent) decide the reason.
 

@@ -2,8 +2,9 @@
 
 ``header_str`` reads the raw header: with compat32, ``msg.get()`` wraps a raw 8-bit GBK value in
 a ``Header`` whose ``str()`` is U+FFFD replacement characters, so ``message.header_text`` loses
-such subjects (DOMAIN.md: some Chinese mailers write them). ``raw_items()`` keeps the bytes as
-surrogate escapes; they are decoded as UTF-8, else GB18030, and RFC 2047 words after that.
+such subjects (some Chinese mailers write them; docs/classify.md, "Charsets"). ``raw_items()``
+keeps the bytes as surrogate escapes; they are decoded as UTF-8, else GB18030, and RFC 2047
+words after that.
 
 ``Mail.body`` (message.py) joins every text part, so a multipart/alternative reply reads twice
 and HTML blockquotes lose their quote marks. ``body_text`` takes one text (plain, else HTML)

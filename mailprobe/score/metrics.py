@@ -1,7 +1,7 @@
 """Mailbox and unit scores, flags, Wilson intervals, latency quantiles and Kaplan-Meier.
 
 Mailbox score = delivery weight x delivered + response weight x response credit + timeliness
-weight x timeliness credit (30/40/30 by default, DOMAIN.md). Unit score = public weight x
+weight x timeliness credit (30/40/30 by default, docs/scoring.md). Unit score = public weight x
 mean(public) + leader weight x mean(leader); an unpublished type scores 0 and flags
 CHANNEL_MISSING:<type>. docs/scoring.md works examples by hand.
 """

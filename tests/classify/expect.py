@@ -1,4 +1,5 @@
-"""Helpers for the per-detector expected tables (STYLE.md §F): load a fixture, run one detector."""
+"""Helpers for the per-detector expected tables (docs/classify.md, "Adding a detector", step 2):
+load a fixture, run one detector."""
 
 from __future__ import annotations
 

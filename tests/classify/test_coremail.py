@@ -1,4 +1,4 @@
-"""coremail.detect: expected table. Coremail 系统退信 letters (synthetic, DOMAIN.md)."""
+"""coremail.detect: expected table. Coremail 系统退信 letters (synthetic; docs/classify.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Outcome per probe, in DOMAIN.md's fixed order; our side's failures are never charged."""
+"""Outcome per probe, in docs/scoring.md's fixed order; our side's failures are never charged."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Dovecot as a test instance: IMAP + LMTP on loopback, passwd-file users, Sieve, quota.
 
-Runs ``dovecot -F -c ROOT/dovecot.conf`` in the foreground (SERVERS.md); the master stays
+Runs ``dovecot -F -c ROOT/dovecot.conf`` in the foreground (dovecot(1): ``-F``); the master stays
 root and mail belongs to nobody:nogroup, so every directory under ROOT is traversable.
 """
 

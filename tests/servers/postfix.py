@@ -1,4 +1,6 @@
-"""Postfix as a test instance: ``master -c DIR -s -e SECONDS`` run directly (SERVERS.md).
+"""Postfix as a test instance: ``master -c DIR -s -e SECONDS`` run directly (master(8)):
+unless it is PID 1, ``postfix start-fg`` runs master under a shell, and SIGTERM to the PID we
+hold would orphan the master, which keeps the port.
 
 Local domains are virtual mailbox domains delivered over LMTP into the Dovecot test
 instance; unknown users are accepted and bounced, so they produce real DSNs; everything

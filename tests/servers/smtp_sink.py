@@ -189,7 +189,8 @@ class SmtpSink:
     ) -> None:
         self.handler = FaultHandler()
         self.host = "127.0.0.1"
-        self.port = free_port()  # the threaded Controller cannot take port 0 (SERVERS.md)
+        self.port = free_port()  # aiosmtpd's Controller cannot take port 0: its start-up
+        # check connects to the given port (aio-libs/aiosmtpd, aiosmtpd/controller.py)
         self.credentials = credentials
         context = _server_context(tls_files) if tls_files else None
         kwargs: dict[str, Any] = {"ident": "mailprobe test sink"}
