@@ -233,6 +233,7 @@ def run_demo(out_dir: Path, seed: int,
     with run.database() as session, session.begin():
         queries.close_campaign(session, run.campaign, run.clock())
     written = [str(write_report(result, fmt, out_dir / name)) for fmt, name in REPORTS]
+    written.append(str(out_dir / "notice.docx"))  # written beside notice.md
     return _summary(run, result, written)
 
 
