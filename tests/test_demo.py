@@ -22,7 +22,8 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, object
 
 def test_demo_writes_every_report_format(demo_run) -> None:  # type: ignore[no-untyped-def]
     _, out = demo_run
-    for name in ("report.csv", "report.json", "report.xlsx", "report.html", "notice.md", "notice.docx"):
+    for name in ("report.csv", "report.json", "report.xlsx", "report.html", "notice.md",
+                 "notice.docx"):
         assert (out / name).stat().st_size > 0, name
 
 
