@@ -367,7 +367,7 @@ def review_note(score: CampaignScore, lang: str) -> str:
         conflicts = f"其中 {s.conflicts} 个探测的回复与退信冲突。" if s.conflicts else ""
         return (f"尚有 {s.pending_review} 封回信待人工复核，相关单位的结果可能调整"
                 f"（用 mailprobe review 查看）。{conflicts}")
-    conflicts = f" {s.conflicts} probes have a reply/bounce conflict." if s.conflicts else ""
+    conflicts = f" Probes with a reply/bounce conflict: {s.conflicts}." if s.conflicts else ""
     return (f"{s.pending_review} messages await review; the results of the units concerned "
             f"may change (see mailprobe review).{conflicts}")
 

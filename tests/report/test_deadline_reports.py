@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -79,3 +80,13 @@ def test_notice_states_the_four_rates_and_cites_the_veto_rule() -> None:
     text = render_notice(sample_score())
     assert "按时作出实质答复的占" in text and "有任何回应（含自动回复）的占" in text
     assert VETO_RULE_ZH in text
+
+
+def test_deadline_csv_names_the_base_and_prints_the_same_figure(tmp_path: Path) -> None:
+    score = sample_score()
+    assert score.deadlines is not None
+    write_report(score, "csv", tmp_path / "r.csv")
+    rows = list(csv.reader((tmp_path / "r-deadlines.csv").read_text("utf-8-sig").splitlines()))
+    overall = dict(zip(rows[0], rows[1], strict=True))
+    expected = deadline_rate(score.deadlines.overall, "on_time_substantive_rate").text()
+    assert overall["按时实质答复率（占计入考核的探测）"] == expected
