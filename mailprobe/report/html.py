@@ -36,13 +36,14 @@ from mailprobe.report.rows import (
     outcome_label,
     overrides_table,
     report_tz,
+    review_note,
     status_line,
     tz_label,
     when,
 )
 from mailprobe.score.outcome import Outcome
 from mailprobe.score.rank import Comparison
-from mailprobe.score.result import CampaignScore
+from mailprobe.score.result import CampaignScore, UnitScore
 
 TEXT: dict[str, dict[str, str]] = {
     "zh": {"title": "政务信箱测评报告", "provisional": "暂定结果", "summary": "概况",
@@ -57,7 +58,9 @@ TEXT: dict[str, dict[str, str]] = {
            "evidence_class": "证据等级", "latency_col": "用时中位数（工作小时）",
            "flags": "标记", "comparison": "与上轮比较", "reprobe": "待重测（不计入考核）",
            "evidence": "证据清单", "overrides": "更正记录", "excluded": "未纳入单位",
-           "method": "方法说明", "stats": "分类统计", "none": "无"},
+           "method": "方法说明", "stats": "分类统计", "none": "无",
+           "review": "待复核", "review_col": "待复核（低可信匹配；冲突）",
+           "review_row": "待复核邮件（其中低可信匹配）/ 回复与退信冲突"},
     "en": {"title": "Mailbox assessment report", "provisional": "Provisional",
            "summary": "Summary", "charts": "Charts",
            "reply_rate": "Human-reply rate by category (of sent)", "mailbox": "Mailbox",
@@ -71,7 +74,10 @@ TEXT: dict[str, dict[str, str]] = {
            "flags": "Flags", "comparison": "Change since the last round",
            "reprobe": "To re-probe (not charged)", "evidence": "Evidence",
            "overrides": "Overrides log", "excluded": "Excluded units", "method": "Method",
-           "stats": "Statistics by category", "none": "none"},
+           "stats": "Statistics by category", "none": "none",
+           "review": "Pending review",
+           "review_col": "Pending review (low-confidence; conflicts)",
+           "review_row": "Messages pending review (low-confidence) / reply-bounce conflicts"},
 }
 
 
@@ -121,10 +127,26 @@ def html_context(score: CampaignScore, lang: str,
         "stats_table": _plain(categories_table(score, lang)),
         "comparison": _plain(comparison_table(compare, lang)) if compare else None,
         "deadlines": _plain(deadlines_table(score, lang)) if score.deadlines else None,
+        "review_note": review_note(score, lang) if score.stats.pending_review else "",
+        "review_cell": lambda u: review_cell(u, lang),
         "reprobe": reprobe,
         "evidence": _plain(evidence_table(score, lang)),
         "overrides": _plain(overrides_table(score, lang)),
     }
+
+
+def review_cell(u: UnitScore, lang: str) -> str:
+    """A unit's review counts in the ranking: "2（低可信匹配 1；冲突 1）", empty when none."""
+    if not (u.pending_review or u.conflicts):
+        return ""
+    zh = lang == "zh"
+    parts = [f"{'低可信匹配' if zh else 'low-confidence'} {u.low_confidence_matches}"
+             if u.low_confidence_matches else "",
+             f"{'冲突' if zh else 'conflicts'} {u.conflicts}" if u.conflicts else ""]
+    detail = ("；" if zh else "; ").join(p for p in parts if p)
+    if not detail:
+        return str(u.pending_review)
+    return f"{u.pending_review}（{detail}）" if zh else f"{u.pending_review} ({detail})"
 
 
 def _plain(table: Table) -> dict[str, Any]:

@@ -16,7 +16,8 @@ def report_document(score: CampaignScore, lang: str = "zh",
                     compare: Comparison | None = None) -> dict[str, Any]:
     """The JSON report as a dict: the score tree plus status line and optional comparison."""
     doc = score.to_dict()
-    schema2_rates(doc, [score.stats, *score.category_stats], list(score.units))
+    schema2_rates(doc, [score.stats, *score.category_stats], list(score.units),
+                  score.deadlines)
     doc["as_of"] = doc["generated_at"]
     doc["timezone"] = report_tz(score).key
     doc["status"] = status_line(score, lang)

@@ -69,6 +69,11 @@ DETECTORS_ZH = {
 ACTIONS_ZH = {"substantive": "实质性判定", "link": "关联", "unlink": "取消关联",
               "kind": "类型判定", "exclude": "不纳入"}
 VALUES_ZH = {"yes": "是", "no": "否"}
+# score/deadlines.py veto reasons; ``unanswered_over_<N>_days:<mailbox>`` carries its numbers.
+VETO_REASONS_ZH = {"no_effective_channel": "无有效咨询渠道"}
+REVIEW_ZH = {"unmatched": "未能关联", "low_confidence": "低可信匹配", "conflict": "回复与退信冲突",
+             "unknown_kind": "类型无法判定"}
+CONFIDENCE_ZH = {"high": "高", "low": "低"}
 
 
 def _label(table: dict[str, str], code: str | None, lang: str) -> str:
@@ -125,3 +130,27 @@ def action_label(action: str, lang: str) -> str:
     name, _, value = action.partition("=")
     label = ACTIONS_ZH.get(name, name)
     return f"{label}：{VALUES_ZH.get(value, value)}" if value else label
+
+
+def veto_reason_label(reason: str, lang: str) -> str:
+    """``unanswered_over_90_days:leader`` -> 领导信箱咨询超过90天未回应."""
+    if lang != "zh":
+        return reason
+    name, _, mailbox = reason.partition(":")
+    days = name.removeprefix("unanswered_over_").removesuffix("_days")
+    if name.startswith("unanswered_over_") and days.isdigit():
+        return f"{MAILBOX_ZH.get(mailbox, mailbox)}咨询超过{days}天未回应"
+    return VETO_REASONS_ZH.get(reason, reason)
+
+
+def veto_reasons_text(reasons: tuple[str, ...] | list[str], lang: str) -> str:
+    return ("、" if lang == "zh" else " ").join(veto_reason_label(r, lang) for r in reasons)
+
+
+def review_label(reason: str | None, lang: str) -> str:
+    """Why a message waits for staff review (correlate.REVIEW_REASONS)."""
+    return _label(REVIEW_ZH, reason, lang)
+
+
+def confidence_label(confidence: str | None, lang: str) -> str:
+    return _label(CONFIDENCE_ZH, confidence, lang)

@@ -16,7 +16,8 @@ from typing import Any, TypeVar
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from mailprobe.report import templates_dir
-from mailprobe.report.numbers import number, percent
+from mailprobe.report.numbers import base_label, number, percent
+from mailprobe.report.rates import DEADLINE_BASE, deadline_rate
 from mailprobe.report.rows import (
     category_label,
     report_tz,
@@ -118,6 +119,9 @@ def notice_context(score: CampaignScore, lang: str = "zh",
         "reprobe": sum("REPROBE" in p.flags for p in score.probes),
         "compare": compare,
         "dl": score.deadlines,
+        "dl_rate": deadline_rate, "of_charged": base_label(DEADLINE_BASE, lang),
+        "pending": s.pending_review, "conflicts": s.conflicts,
+        "review_units": [u for u in score.units if u.pending_review or u.conflicts],
         "veto_units": overdue_veto_units(score),
         "improved": top_with_ties(
             sorted((c for c in compare.units if (c.score_change or 0) > 0),

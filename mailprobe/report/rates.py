@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from mailprobe.report.numbers import Rate
+from mailprobe.score.deadlines import DeadlineSummary, ReplyRates
 from mailprobe.score.result import GroupStats, TypeStats, UnitScore
 
 # rate field -> (numerator field, denominator field, base)
@@ -47,9 +48,42 @@ def type_dead_or_silent(t: TypeStats) -> Rate:
     return Rate(t.dead + t.silent, t.charged, "charged")
 
 
+# deadline rate field -> numerator field. The base of all five is the charged probes that
+# went out (sent or submitted) plus the channels found unusable (score/deadlines.py).
+DEADLINE_RATES: dict[str, str] = {
+    "any_response_rate": "any_response",
+    "any_reply_rate": "any_reply",
+    "substantive_rate": "substantive",
+    "on_time_rate": "on_time",
+    "on_time_substantive_rate": "on_time_substantive",
+}
+DEADLINE_BASE = "charged"
+
+
+def deadline_rate(r: ReplyRates, key: str) -> Rate:
+    """A side-by-side deadline rate, e.g. ``deadline_rate(dl.overall, "on_time_rate")``."""
+    return Rate(int(getattr(r, DEADLINE_RATES[key])), r.base, DEADLINE_BASE)
+
+
+def _deadline_rates(rdoc: dict[str, Any], r: ReplyRates) -> None:
+    for key in DEADLINE_RATES:
+        rdoc[key] = deadline_rate(r, key).to_dict()
+
+
+def schema2_deadlines(ddoc: dict[str, Any], dl: DeadlineSummary) -> None:
+    """The deadline block's shares as rate objects: overall, per category, per unit."""
+    _deadline_rates(ddoc["overall"], dl.overall)
+    for cdoc, c in zip(ddoc["categories"], dl.categories, strict=True):
+        _deadline_rates(cdoc, c)
+    for udoc, u in zip(ddoc["units"], dl.units, strict=True):
+        _deadline_rates(udoc["rates"], u.rates)
+
+
 def schema2_rates(doc: dict[str, Any], groups: list[GroupStats],
-                  units: list[UnitScore]) -> None:
+                  units: list[UnitScore], deadlines: DeadlineSummary | None = None) -> None:
     """Replace the plain shares of ``score.to_dict()`` by schema 2's rate objects, in place."""
+    if deadlines is not None:
+        schema2_deadlines(doc["deadlines"], deadlines)
     group_docs = [doc["stats"], *doc["category_stats"]]
     for gdoc, g in zip(group_docs, groups, strict=True):
         for key in GROUP_RATES:

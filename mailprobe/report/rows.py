@@ -16,17 +16,28 @@ from zoneinfo import ZoneInfo
 
 from mailprobe.report.labels import (
     action_label,
+    confidence_label,
     correlation_label,
     detector_label,
     flags_text,
     kind_label,
     mailbox_label,
     reason_label,
+    review_label,
     send_state_label,
     subkind_label,
+    veto_reasons_text,
 )
 from mailprobe.report.numbers import base_label, rate_value, round_number
-from mailprobe.report.rates import GROUP_RATES, group_rate, unit_rate, within_rate
+from mailprobe.report.rates import (
+    DEADLINE_BASE,
+    DEADLINE_RATES,
+    GROUP_RATES,
+    deadline_rate,
+    group_rate,
+    unit_rate,
+    within_rate,
+)
 from mailprobe.score.deadlines import ReplyRates
 from mailprobe.score.outcome import LABELS_EN, LABELS_ZH, Outcome
 from mailprobe.score.rank import Comparison
@@ -133,6 +144,9 @@ UNIT_COLUMNS = (
     Column("evidence", "证据等级", "evidence class"),
     Column("median_hours", "回复用时中位数（工作小时）", "median latency (working h)", "number"),
     Column("flags", "标记", "flags"), Column("status", "状态", "status"),
+    Column("pending_review", "待复核邮件", "pending review", "int"),
+    Column("low_confidence_matches", "其中低可信匹配", "low-confidence matches", "int"),
+    Column("conflicts", "回复与退信冲突", "conflicts", "int"),
 )
 
 
@@ -146,7 +160,8 @@ def units_table(score: CampaignScore, lang: str = "zh") -> Table:
             _r(u.public_score), _r(u.leader_score), _r(u.score), _r(u.points),
             unit_rate(u).value, rate_value(u.reply_low), rate_value(u.reply_high),
             EVIDENCE_LABELS[u.evidence_class][0 if lang == "zh" else 1],
-            _r(u.median_latency_hours), flags_text(u.flags, lang), _state(u.is_provisional, lang)])
+            _r(u.median_latency_hours), flags_text(u.flags, lang), _state(u.is_provisional, lang),
+            u.pending_review, u.low_confidence_matches, u.conflicts])
     title = "单位得分与排名" if lang == "zh" else "Unit scores and ranks"
     return Table("units", title, UNIT_COLUMNS, rows)
 
@@ -221,6 +236,8 @@ EVIDENCE_COLUMNS = (
     Column("reason", "原因", "reason"), Column("detector", "判定模块", "detector"),
     Column("evidence", "判定依据", "evidence"), Column("probe_id", "探测编号", "probe id", "int"),
     Column("token", "令牌", "token"), Column("correlation", "关联依据", "matched by"),
+    Column("confidence", "匹配可信度", "match confidence"),
+    Column("review", "待复核原因", "review reason"),
 )
 
 
@@ -231,7 +248,9 @@ def evidence_table(score: CampaignScore, lang: str = "zh") -> Table:
         [str(m.message_id), local(m.received_at, tz), m.sender, m.subject,
          kind_label(m.kind, lang), subkind_label(m.subkind, lang),
          reason_label(m.reason, lang), detector_label(m.detector, lang), m.evidence, m.probe_id,
-         m.probe_token or "", correlation_label(m.correlation, lang)] for m in score.messages]
+         m.probe_token or "", correlation_label(m.correlation, lang),
+         confidence_label(m.confidence, lang), review_label(m.review, lang)]
+        for m in score.messages]
     return Table("evidence", "证据清单" if lang == "zh" else "Evidence",
                  zoned(EVIDENCE_COLUMNS, tz, lang), rows)
 
@@ -255,6 +274,9 @@ STAT_ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("units_no_effective_channel", "无有效渠道单位数", "units without an effective channel", "int"),
     ("units_overdue", "超3个月未回复单位数", "units overdue 3 months", "int"),
     ("mean_unit_score", "平均得分", "mean unit score", "number"),
+    ("pending_review", "待复核邮件数", "messages pending review", "int"),
+    ("low_confidence_matches", "其中低可信匹配", "low-confidence matches", "int"),
+    ("conflicts", "回复与退信冲突数", "reply/bounce conflicts", "int"),
 )
 
 
@@ -322,7 +344,12 @@ def summary_table(score: CampaignScore, lang: str = "zh") -> Table:
         ("未纳入单位数", "units excluded", len(score.excluded_units), "int"),
         ("待重测探测数", "probes to re-probe", sum("REPROBE" in p.flags for p in score.probes),
          "int"),
+        ("待复核邮件数", "messages pending review", s.pending_review, "int"),
+        ("其中低可信匹配", "low-confidence matches", s.low_confidence_matches, "int"),
+        ("回复与退信冲突数", "reply/bounce conflicts", s.conflicts, "int"),
     ]
+    if s.pending_review:
+        items.append(("注意", "note", review_note(score, lang), "text"))
     if s.latency_estimated:
         items.append(("注意", "note", "部分用时涉及尚无官方节假日安排的年份，按推算的法定节日估算"
                       "（未含调休），见“日历来源”" if zh else "some latencies touch a year without "
@@ -331,6 +358,18 @@ def summary_table(score: CampaignScore, lang: str = "zh") -> Table:
     columns = (Column("item", "项目", "item"), Column("value", "内容", "value", "auto"))
     return Table("summary", "概况" if zh else "Summary", columns, rows,
                  tuple(f for *_, f in items))
+
+
+def review_note(score: CampaignScore, lang: str) -> str:
+    """What staff must know while messages await review: figures may still change."""
+    s = score.stats
+    if lang == "zh":
+        conflicts = f"其中 {s.conflicts} 个探测的回复与退信冲突。" if s.conflicts else ""
+        return (f"尚有 {s.pending_review} 封回信待人工复核，相关单位的结果可能调整"
+                f"（用 mailprobe review 查看）。{conflicts}")
+    conflicts = f" Probes with a reply/bounce conflict: {s.conflicts}." if s.conflicts else ""
+    return (f"{s.pending_review} messages await review; the results of the units concerned "
+            f"may change (see mailprobe review).{conflicts}")
 
 
 def calendar_sources(score: CampaignScore, lang: str) -> str:
@@ -407,15 +446,12 @@ def deadlines_table(score: CampaignScore, lang: str = "zh") -> Table:
     """Any response / any reply / substantive / on time side by side; the veto flag."""
     dl = score.deadlines
     days = dl.on_time_working_days if dl else 5
+    of = base_label(DEADLINE_BASE, lang)
     columns = (
         Column("group", "范围", "group"), Column("unit_id", "单位编号", "unit id"),
-        Column("name", "单位名称", "unit name"), Column("base", "已发出", "sent", "int"),
-        Column("any_response", "任何回应率（含自动回复）", "any response", "percent"),
-        Column("any_reply", "人工回复率", "any reply", "percent"),
-        Column("substantive", "实质答复率", "substantive", "percent"),
-        Column("on_time", f"按时回复率（{days}个工作日）", f"on time ({days} working days)",
-               "percent"),
-        Column("on_time_substantive", "按时实质答复率", "on-time substantive", "percent"),
+        Column("name", "单位名称", "unit name"),
+        Column("base", "计入考核的已发出探测", "charged probes sent", "int"),
+        *(_deadline_column(key, zh, en, of, lang) for key, zh, en in _deadline_headers(days)),
         Column("veto", "互动回应差（单项否决提示）", "veto flag", "text"),
         Column("veto_reasons", "情形", "reasons", "text"))
     rows: list[list[Cell]] = []
@@ -427,16 +463,33 @@ def deadlines_table(score: CampaignScore, lang: str = "zh") -> Table:
         for u in dl.units:
             veto = ("是" if lang == "zh" else "yes") if u.is_veto else ""
             rows.append([category_label(u.category, lang), u.unit_id, u.name,
-                         *_rate_cells(u.rates), veto, " ".join(u.veto_reasons)])
+                         *_rate_cells(u.rates), veto, veto_reasons_text(u.veto_reasons, lang)])
     rule = (dl.veto_rule if lang == "zh" else dl.veto_rule_en) if dl else ""
     title = ("按时答复与互动回应差提示" if lang == "zh" else "Deadlines and veto flag") + \
         (f"：{rule}" if lang == "zh" and rule else f": {rule}" if rule else "")
     return Table("deadlines", title, columns, rows)
 
 
+def _deadline_headers(days: int) -> list[tuple[str, str, str]]:
+    return [("any_response_rate", "任何回应率（含自动回复）", "any response"),
+            ("any_reply_rate", "人工回复率", "any reply"),
+            ("substantive_rate", "实质答复率", "substantive"),
+            ("on_time_rate", f"按时回复率（{days}个工作日）", f"on time ({days} working days)"),
+            ("on_time_substantive_rate", "按时实质答复率", "on-time substantive")]
+
+
+def _deadline_column(key: str, zh: str, en: str, of: str, lang: str) -> Column:
+    """A deadline rate's column; its header names the base (…，占计入考核的探测)."""
+    if lang == "zh":
+        zh = f"{zh[:-1]}，{of}）" if zh.endswith("）") else f"{zh}（{of}）"
+    else:
+        en = f"{en[:-1]}, {of})" if en.endswith(")") else f"{en} ({of})"
+    return Column(key.removesuffix("_rate"), zh, en, "percent")
+
+
 def _rate_cells(r: ReplyRates) -> list[Cell]:
-    return [r.base, r.any_response_rate, r.any_reply_rate, r.substantive_rate, r.on_time_rate,
-            r.on_time_substantive_rate]
+    """The base, then each deadline rate rounded once (numbers.py)."""
+    return [r.base, *(deadline_rate(r, key).value for key in DEADLINE_RATES)]
 
 
 def all_tables(score: CampaignScore, lang: str = "zh",

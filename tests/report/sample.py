@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from mailprobe.score import (
@@ -61,4 +62,21 @@ def sample_score(now: datetime = FINAL) -> CampaignScore:
                                  "@SUM(A1) 复核")],
         excluded_units=[ExcludedUnit("X01", "撤并单位", "机构改革撤并", "city_department")],
         categories=("county_district", "city_department"))
+    return score_campaign(inp, now, calendar())
+
+
+def review_score(now: datetime = FINAL) -> CampaignScore:
+    """The sample with messages awaiting review: C02 has a low-confidence match and a
+    reply/bounce conflict on its leader mailbox; one more message is tied to no unit."""
+    probes = [replace(p, pending_review=1, low_confidence_matches=1) if p.probe_id == 3
+              else replace(p, pending_review=2, conflict=True) if p.probe_id == 4 else p
+              for p in sample_probes()]
+    messages = [*sample_messages(),
+                MessageFacts(104, cst(2025, 3, 5, 11), "someone@c02.gov.cn", "关于咨询",
+                             "human_reply", detector="human", confidence="low",
+                             review="low_confidence"),
+                MessageFacts(105, cst(2025, 3, 6, 8), "x@163.com", "Re: 咨询", "human_reply",
+                             detector="human", review="unmatched")]
+    inp = campaign(probes, messages=messages, unmatched_review=1,
+                   categories=("county_district", "city_department"))
     return score_campaign(inp, now, calendar())

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from mailprobe.report import write_report
-from tests.report.sample import sample_score
+from tests.report.sample import review_score
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 HOSTILE = ("<script>document.title='pwned'</script>"
@@ -59,7 +59,7 @@ class Recorder(SimpleHTTPRequestHandler):
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, list[str]]]:
-    score = sample_score()
+    score = review_score()  # with the review banner and counts, to lay them out too
     hostile = replace(score.messages[0], subject=HOSTILE)
     long_word = replace(score.messages[1], subject="回复：" + "x" * 400)  # no place to break
     score = replace(score, messages=(hostile, long_word, *score.messages[2:]))
@@ -103,6 +103,8 @@ def test_renders_svg_without_running_injected_script(
     assert "pwned</title>" not in dom
     assert not re.search(r"<img\b", dom) and not re.search(r"<script\b", dom)
     assert "&lt;script&gt;document.title='pwned'&lt;/script&gt;" in dom
+    assert re.search(r'<p class="banner provisional" id="review">[^<]*4 messages await review',
+                     dom)
     assert [r for r in requests if r != "/favicon.ico"] == ["/report.html"]
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from mailprobe.report import write_report
 from mailprobe.score.rank import compare_rounds
-from tests.report.sample import HOSTILE_SUBJECT, OPEN, sample_score
+from tests.report.sample import HOSTILE_SUBJECT, OPEN, review_score, sample_score
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "docs" / "report-schema.json")
                     .read_text(encoding="utf-8"))
@@ -48,3 +48,18 @@ def test_schema_rejects_drift(tmp_path: Path) -> None:
     doc["units"][0]["surprise"] = 1
     with pytest.raises(jsonschema.ValidationError):
         validate(doc)
+
+
+def test_schema_rejects_a_plain_float_deadline_rate(tmp_path: Path) -> None:
+    doc = json.loads(write_report(sample_score(), "json", tmp_path / "r.json").read_text("utf-8"))
+    validate(doc)
+    doc["deadlines"]["units"][0]["rates"]["on_time_rate"] = 0.5
+    with pytest.raises(jsonschema.ValidationError):
+        validate(doc)
+
+
+def test_review_counts_validate(tmp_path: Path) -> None:
+    doc = json.loads(write_report(review_score(), "json", tmp_path / "r.json").read_text("utf-8"))
+    validate(doc)
+    assert doc["stats"]["pending_review"] == 4
+    assert {m["review"] for m in doc["messages"]} >= {"low_confidence", "unmatched"}

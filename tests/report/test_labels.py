@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from mailprobe.classify import reasons
+from mailprobe.correlate import REVIEW_REASONS
 from mailprobe.model import Kind, RefKind
 from mailprobe.report.labels import (
     CORRELATION_ZH,
@@ -13,11 +14,13 @@ from mailprobe.report.labels import (
     FLAGS_ZH,
     KINDS_ZH,
     REASONS_ZH,
+    REVIEW_ZH,
     SEND_STATES_ZH,
+    VETO_REASONS_ZH,
     flag_label,
 )
 from mailprobe.report.rows import all_tables
-from tests.report.sample import sample_score
+from tests.report.sample import review_score, sample_score
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,3 +56,13 @@ def _codes_in(tables: list, codes: set[str]) -> set[str]:  # type: ignore[type-a
     words = {w for t in tables for row in t.rows for cell in row if isinstance(cell, str)
              for w in re.split(r"[\s、；:]+", cell)}
     return words & codes
+
+
+def test_review_reasons_and_veto_reasons_have_labels_and_no_code_shows() -> None:
+    assert set(REVIEW_REASONS) == set(REVIEW_ZH)
+    codes = set(REVIEW_ZH) | set(VETO_REASONS_ZH) | {"high", "low"}
+    tables = all_tables(review_score(), "zh")
+    assert _codes_in(tables, codes) == set()
+    veto_cells = [r[-1] for t in tables if t.name == "deadlines" for r in t.rows if r[-1]]
+    assert veto_cells and all("unanswered" not in str(c) for c in veto_cells)
+    assert {"low_confidence", "unmatched"} <= _codes_in(all_tables(review_score(), "en"), codes)
