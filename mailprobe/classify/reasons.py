@@ -273,7 +273,11 @@ REASON_TABLE: tuple[Entry, ...] = (
           (r"security", r"authentication required",
                        r"smtp authentication", r"auth(?:entication)? failed",
                        r"must (?:issue a )?starttls", r"encryption required", r"tls required",
-                       r"certificate", r"not (?:authorized|authorised)",
+                       r"certificate (?:verif|validat|has expired|expired|error|fail"
+                       r"|(?:is )?not (?:trusted|valid)|required|invalid|mismatch)",
+                       r"(?:invalid|untrusted|expired|self[- ]signed|bad|no valid) "
+                       r"(?:tls |ssl |server |client )?certificate",
+                       r"not (?:authorized|authorised)",
                        r"submission (?:is|must be) authenticated", r"x-authority")),
     Entry("failedstarttls", "the TLS negotiation failed",
           (r"starttls", r"tls negotiation failed", r"tls handshake")),
@@ -632,9 +636,14 @@ _PHRASES_AT: dict[str, frozenset[int]] = {
 _LITERAL_SCAN = re.compile(f"(?=({_trie_pattern(sorted(_PHRASES_OF))}))", re.S)
 
 
+_URL = re.compile(r"[a-z][a-z0-9+.-]*://\S*", re.I)
+
+
 def _normal(text: str) -> str:
     """Whitespace runs to one space (``_WS.sub``, by split/join: faster), lower case."""
     text = text.replace("&nbsp;", " ").replace("\u2019", "'")
+    if "://" in text:  # a link's words (".../certificate-of-origin") are not failure words
+        text = _URL.sub(" ", text)
     words = text.split()
     if not words:
         return " " if text else ""
@@ -688,9 +697,132 @@ def reason_from_status(status: str | None) -> str | None:
     return STATUS_REASONS.get(rest)
 
 
+# --- Reasons by meaning: the enhanced status code and general words (RFC 3463, RFC 5321) ----
+# Family-independent evidence, read before the phrase table when an RFC 3463 status and the
+# words agree ("550 5.2.2 quota exceeded"), and after it, words alone, when the table found
+# nothing. The words are general vocabulary for the RFC 3463 subject descriptions (X.1.1 "Bad
+# destination mailbox address", X.1.2 "Bad destination system address", X.2.1 "Mailbox
+# disabled", X.2.2 "Mailbox full", X.3.4 "Message too big", X.4.6 "Routing loop detected",
+# X.4.7 "Delivery time expired", X.7.1 "Delivery not authorized") and RFC 5321 section 4.2.2
+# reply texts, never one vendor's sentence.
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """A reason said by a status subject.detail (``statuses``; empty: any) plus ``words``."""
+
+    reason: str
+    statuses: tuple[str, ...]
+    words: str
+    source: str
+
+
+_WHO = r"(?:user|recipient|mailbox|mail ?box|address|account|addressee|local ?part|e-?mail)"
+_ABSENT = (r"(?:unknown|not (?:found|known|exist|valid|listed)|does ?n[o']t exist|did ?n[o']t exist"
+           r"|non-?existent|invalid|unavailable|no longer exists?)")
+USER_WORDS = (rf"{_WHO}(?:\s+\S+){{0,3}}? (?:is |was |does |has been )?{_ABSENT}"
+              rf"|(?:unknown|invalid|no such|bad|non-?existent) {_WHO}"
+              r"|(?:用户|收件人|收信人|邮箱|帐号|账号|地址)[^，。,]{0,6}(?:不存在|未找到|无效)")
+HOST_WORDS = (r"(?:domain|host|hostname|system|mx)(?: name)? (?:is )?(?:not found|unknown"
+              r"|does ?n[o']t exist|not exist|invalid|not reachable|unreachable)"
+              r"|(?:unknown|no such|invalid|non-?existent) (?:mail )?(?:domain|host)"
+              r"|nxdomain|unroutea?ble|no mx record|域名[^，。,]{0,6}不存在")
+FULL_WORDS = (r"quota|(?:mail ?box|inbox|account|mail ?folder|storage|disk) (?:is |was )?"
+              r"(?:full|over|exceed)|(?:exceed|over)\w* (?:the |its |their |allowed )?"
+              r"(?:size|storage|limit|quota)|insufficient (?:disk )?(?:space|storage)"
+              r"|(?:邮箱|信箱)[^，。,]{0,6}(?:已满|不足)")
+SUSPEND_WORDS = (r"disabled|inactive|suspended|deactivated|frozen|locked|expired|closed|retired"
+                 r"|discontinued|not in use|no longer (?:in use|active|used)|已停用|已冻结|已注销")
+TOO_BIG_WORDS = r"(?:too|message) (?:big|large)|size|exceeds? .{0,20}limit"
+SPAM_WORDS = (r"\bspam\b|\bu[bc]e\b|junk|unsolicited|bulk mail|content (?:rejected|refused)"
+              r"|垃圾邮件")
+RELAY_WORDS = (r"relay(?:ing)? (?:access )?(?:denied|not (?:permitted|allowed)|prohibited)"
+               r"|(?:unable|not (?:permitted|allowed)|can ?not) to relay|we do not relay")
+AUTH_WORDS = r"\bspf\b|\bdkim\b|dmarc|sender policy framework"
+PTR_WORDS = r"reverse dns|\bptr\b|\brdns\b|reverse (?:dns )?lookup"
+POLICY_WORDS = r"\bpolic(?:y|ies)\b"
+LISTED_WORDS = r"black ?list|block ?list|\brbl\b|\bdnsbl\b|listed (?:at|in|on|by)"  # RFC 5782
+BLOCK_WORDS = (r"(?:\bip|host|client|server|connection|you)\b.{0,40}(?:blocked|banned|refused)"
+               r"|banned|reputation")
+VIRUS_WORDS = r"\bvirus|malware|infected|trojan"
+LOOP_WORDS = r"(?:mail|routing) loop|looping|too many hops|hop count exceeded"
+EXPIRED_WORDS = (r"expired|gave up|giving up|too long in (?:the )?queue|(?:retry|delivery) "
+                 r"(?:time|period|attempts?) (?:exceeded|expired)|failed \d+ attempts")
+RATE_WORDS = (r"too many (?:messages|recipients|connections|mails)|rate limit|too fast"
+              r"|frequency limit|receiving mail at a rate")
+
+MEANINGS_WITH_STATUS: tuple[Meaning, ...] = (
+    Meaning("userunknown", ("1.1", "1.0", "1.3"), USER_WORDS, "doc:RFC3463"),
+    Meaning("hostunknown", ("1.2", "1.0"), HOST_WORDS, "doc:RFC3463"),
+    Meaning("mailboxfull", ("2.2", "2.0"), FULL_WORDS, "doc:RFC3463"),
+    Meaning("suspend", ("2.1", "2.0"), SUSPEND_WORDS, "doc:RFC3463"),
+    Meaning("emailtoolarge", ("2.3", "3.4"), TOO_BIG_WORDS, "doc:RFC3463"),
+    Meaning("networkerror", ("4.6", "4.0", "4.4", "4.14"), LOOP_WORDS, "doc:RFC3463"),
+    Meaning("ratelimited", ("7.1", "7.0", "4.2", "5.3"), RATE_WORDS, "doc:RFC3463"),
+    Meaning("virusdetected", ("7.1", "7.0"), VIRUS_WORDS, "doc:RFC3463"),
+    Meaning("blocked", ("7.1", "7.0"), LISTED_WORDS, "doc:RFC5782"),
+    Meaning("spamdetected", ("7.1", "7.0", "7.7"), SPAM_WORDS, "doc:RFC3463"),
+    Meaning("authfailure", ("7.1", "7.0", "7.7"), AUTH_WORDS, "doc:RFC3463"),
+    Meaning("requireptr", ("7.1", "7.0", "7.25"), PTR_WORDS, "doc:RFC3463"),
+    Meaning("norelaying", ("7.1", "7.0", "4.1"), RELAY_WORDS, "doc:RFC3463"),
+    Meaning("blocked", ("7.1", "7.0"), BLOCK_WORDS, "doc:RFC3463"),
+    Meaning("policyviolation", ("7.1", "7.0", "7.9"), POLICY_WORDS, "doc:RFC3463"),
+)
+# Words whose meaning needs no code (the RFC 3463 subjects' own wording): after the phrase
+# table, before a status alone.
+MEANINGS_BY_WORDS: tuple[Meaning, ...] = (
+    Meaning("mailboxfull", (), r"(?:mail ?box|inbox|mail ?folder) (?:is |was )?full"
+            r"|over (?:the |their |its )?quota|exceed\w* (?:the |their |its )?(?:mailbox )?"
+            r"(?:quota|allowed size)", "doc:RFC3463"),
+    Meaning("hostunknown", (), HOST_WORDS, "doc:RFC3463"),
+    Meaning("userunknown", (), USER_WORDS, "doc:RFC5321"),
+    Meaning("norelaying", (), RELAY_WORDS, "doc:RFC5321"),
+    Meaning("networkerror", (), LOOP_WORDS, "doc:RFC3463"),
+    Meaning("expired", (), EXPIRED_WORDS, "doc:RFC3463"),
+)
+
+
+def meaning_id(row: Meaning, i: int) -> str:
+    return f"meaning:{'status' if row.statuses else 'words'}:{row.reason}:{i}"
+
+
+_MEANING_STATUS = tuple((row, re.compile(row.words), meaning_id(row, i))
+                        for i, row in enumerate(MEANINGS_WITH_STATUS))
+_MEANING_WORDS = tuple((row, re.compile(row.words), meaning_id(row, i))
+                       for i, row in enumerate(MEANINGS_BY_WORDS))
+for _row, _, _rid in (*_MEANING_STATUS, *_MEANING_WORDS):
+    rules.register(_rid, (_row.source,), covers=f"{_row.reason}: {_row.words[:60]}")
+
+
+def reason_by_status_and_words(text: str, status: str | None) -> str | None:
+    """The reason a status and the words around it agree on (both needed), or ``None``."""
+    if not status or status[0] not in "45":
+        return None
+    detail = status.partition(".")[2]
+    text = _normal(text)
+    for row, pattern, rid in _MEANING_STATUS:
+        if detail in row.statuses and pattern.search(text) and rules.fire(rid):
+            return row.reason
+    return None
+
+
+def reason_by_words(text: str) -> str | None:
+    """The reason general words say without a code, or ``None``."""
+    text = _normal(text)
+    for row, pattern, rid in _MEANING_WORDS:
+        if pattern.search(text) and rules.fire(rid):
+            return row.reason
+    return None
+
+
 def reason_for(diagnostic: str, status: str | None = None, reply: str | None = None) -> str:
-    """Decide the reason: phrases, then status, then reply code; ``onhold`` when nothing tells."""
-    return (reason_from_text(diagnostic) or reason_from_status(status)
+    """Decide the reason: a remote host's code, a status the words agree with, phrases, general
+    words, then status, then reply code; ``onhold`` when nothing tells."""
+    coded = reason_from_codes(_normal(diagnostic))
+    if coded is not None:
+        return coded
+    return (reason_by_status_and_words(diagnostic, status) or reason_from_text(diagnostic)
+            or reason_by_words(diagnostic) or reason_from_status(status)
             or REPLY_REASONS.get(reply or "") or "onhold")
 
 
