@@ -278,7 +278,7 @@ def bounce(name: str, msg: Mail, found: list[Found], *, text: str = "",
 
 def delayed(r: Recipient, context: str) -> Recipient:
     """A delay notice's recipient: a delay reason (greylisting, delayed), never hard."""
-    reason = reasons.delay_reason(r.reason or "onhold", r.diagnostic + " " + context)
+    reason = reasons.delay_reason(r.reason or "onhold", r.diagnostic + " " + context, r.status)
     return replace(r, reason=reason, hard=False, sender_side=reason in reasons.SENDER_SIDE)
 
 

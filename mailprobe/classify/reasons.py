@@ -542,9 +542,10 @@ def vendor_reason(scope: str, text: str) -> str | None:
     return None
 
 
-def delay_reason(reason: str, text: str) -> str:
-    """The reason of a delay notice: ``greylisting``, ``delayed`` (still trying, no cause
-    given), else the temporary problem's own reason."""
+def delay_reason(reason: str, text: str, status: str | None = None) -> str:
+    """The reason of a delay notice: ``greylisting``, ``expired`` when the status (X.4.7,
+    "Delivery time expired") or the words say the time ran out, ``delayed`` (still trying, no
+    cause given), else the temporary problem's own reason."""
     lowered = " ".join(text.lower().split())
     for rid, pattern in _GREY:
         if pattern.search(lowered) and rules.fire(rid):
@@ -553,6 +554,9 @@ def delay_reason(reason: str, text: str) -> str:
         for rid, pattern in _NETWORK:
             if pattern.search(lowered) and rules.fire(rid):
                 return "networkerror"
+    if reason in ("expired", "onhold") and ((status or "").endswith(".4.7") or _EXPIRED.search(
+            lowered)) and rules.fire("delay:time-expired"):
+        return "expired"
     if reason in ("expired", "onhold") and rules.fire("delay:no-cause"):
         return "delayed"
     return reason
@@ -568,6 +572,8 @@ def _declare_phrases() -> None:
             rules.register(rid, cited, covers=entry.covers)
     rules.register("adjust:zh-no-such-recipient", ("fixtures",),
                    covers="收件人不存在 with no SMTP code is userunknown, not filtered")
+    rules.register("delay:time-expired", ("doc:RFC3463",),
+                   covers="a delay notice whose status (X.4.7) or words say its time expired")
     rules.register("delay:no-cause", ("doc:RFC3464",),
                    covers="a delay notice (Action: delayed) that names no cause")
 
@@ -719,7 +725,8 @@ class Meaning:
 
 _WHO = r"(?:user|recipient|mailbox|mail ?box|address|account|addressee|local ?part|e-?mail)"
 _ABSENT = (r"(?:unknown|not (?:found|known|exist|valid|listed)|does ?n[o']t exist|did ?n[o']t exist"
-           r"|non-?existent|invalid|unavailable|no longer exists?)")
+           r"|non-?existent|invalid|unavailable|no longer exists?|(?:was|is)n'?t found"
+           r"|could ?n[o']t be found)")
 USER_WORDS = (rf"{_WHO}(?:\s+\S+){{0,3}}? (?:is |was |does |has been )?{_ABSENT}"
               rf"|(?:unknown|invalid|no such|bad|non-?existent) {_WHO}"
               r"|(?:用户|收件人|收信人|邮箱|帐号|账号|地址)[^，。,]{0,6}(?:不存在|未找到|无效)")
@@ -748,11 +755,12 @@ VIRUS_WORDS = r"\bvirus|malware|infected|trojan"
 LOOP_WORDS = r"(?:mail|routing) loop|looping|too many hops|hop count exceeded"
 EXPIRED_WORDS = (r"expired|gave up|giving up|too long in (?:the )?queue|(?:retry|delivery) "
                  r"(?:time|period|attempts?) (?:exceeded|expired)|failed \d+ attempts")
+_EXPIRED = re.compile(EXPIRED_WORDS)
 RATE_WORDS = (r"too many (?:messages|recipients|connections|mails)|rate limit|too fast"
               r"|frequency limit|receiving mail at a rate")
 
 MEANINGS_WITH_STATUS: tuple[Meaning, ...] = (
-    Meaning("userunknown", ("1.1", "1.0", "1.3"), USER_WORDS, "doc:RFC3463"),
+    Meaning("userunknown", ("1.1", "1.0", "1.3", "1.10"), USER_WORDS, "doc:RFC3463"),
     Meaning("hostunknown", ("1.2", "1.0"), HOST_WORDS, "doc:RFC3463"),
     Meaning("mailboxfull", ("2.2", "2.0"), FULL_WORDS, "doc:RFC3463"),
     Meaning("suspend", ("2.1", "2.0"), SUSPEND_WORDS, "doc:RFC3463"),
@@ -768,9 +776,17 @@ MEANINGS_WITH_STATUS: tuple[Meaning, ...] = (
     Meaning("blocked", ("7.1", "7.0"), BLOCK_WORDS, "doc:RFC3463"),
     Meaning("policyviolation", ("7.1", "7.0", "7.9"), POLICY_WORDS, "doc:RFC3463"),
 )
+# Words so specific that they decide before anything else: sender authentication (RFC 7208
+# SPF, RFC 6376 DKIM, RFC 7489 DMARC) and reverse DNS of our host.
+MEANINGS_FIRST: tuple[Meaning, ...] = (
+    Meaning("authfailure", (), AUTH_WORDS, "doc:RFC7489"),
+    Meaning("requireptr", (), PTR_WORDS, "doc:RFC1912"),
+)
 # Words whose meaning needs no code (the RFC 3463 subjects' own wording): after the phrase
 # table, before a status alone.
 MEANINGS_BY_WORDS: tuple[Meaning, ...] = (
+    Meaning("ratelimited", (), RATE_WORDS, "doc:RFC5321"),  # 452 "Too many recipients"
+    Meaning("suspend", (), rf"{_WHO} (?:is |has been |was )?(?:{SUSPEND_WORDS})", "doc:RFC3463"),
     Meaning("mailboxfull", (), r"(?:mail ?box|inbox|mail ?folder) (?:is |was )?full"
             r"|over (?:the |their |its )?quota|exceed\w* (?:the |their |its )?(?:mailbox )?"
             r"(?:quota|allowed size)", "doc:RFC3463"),
@@ -790,7 +806,9 @@ _MEANING_STATUS = tuple((row, re.compile(row.words), meaning_id(row, i))
                         for i, row in enumerate(MEANINGS_WITH_STATUS))
 _MEANING_WORDS = tuple((row, re.compile(row.words), meaning_id(row, i))
                        for i, row in enumerate(MEANINGS_BY_WORDS))
-for _row, _, _rid in (*_MEANING_STATUS, *_MEANING_WORDS):
+_MEANING_FIRST = tuple((row, re.compile(row.words), f"meaning:first:{row.reason}")
+                       for row in MEANINGS_FIRST)
+for _row, _, _rid in (*_MEANING_STATUS, *_MEANING_WORDS, *_MEANING_FIRST):
     rules.register(_rid, (_row.source,), covers=f"{_row.reason}: {_row.words[:60]}")
 
 
@@ -806,10 +824,11 @@ def reason_by_status_and_words(text: str, status: str | None) -> str | None:
     return None
 
 
-def reason_by_words(text: str) -> str | None:
+def reason_by_words(text: str, rows: tuple[tuple[Meaning, re.Pattern[str], str], ...] = (
+        _MEANING_WORDS)) -> str | None:
     """The reason general words say without a code, or ``None``."""
     text = _normal(text)
-    for row, pattern, rid in _MEANING_WORDS:
+    for row, pattern, rid in rows:
         if pattern.search(text) and rules.fire(rid):
             return row.reason
     return None
@@ -821,7 +840,8 @@ def reason_for(diagnostic: str, status: str | None = None, reply: str | None = N
     coded = reason_from_codes(_normal(diagnostic))
     if coded is not None:
         return coded
-    return (reason_by_status_and_words(diagnostic, status) or reason_from_text(diagnostic)
+    return (reason_by_words(diagnostic, _MEANING_FIRST)
+            or reason_by_status_and_words(diagnostic, status) or reason_from_text(diagnostic)
             or reason_by_words(diagnostic) or reason_from_status(status)
             or REPLY_REASONS.get(reply or "") or "onhold")
 
