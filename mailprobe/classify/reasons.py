@@ -787,7 +787,7 @@ MEANINGS_FIRST: tuple[Meaning, ...] = (
 MEANINGS_BY_WORDS: tuple[Meaning, ...] = (
     Meaning("ratelimited", (), RATE_WORDS, "doc:RFC5321"),  # 452 "Too many recipients"
     Meaning("suspend", (), rf"{_WHO} (?:is |has been |was )?(?:{SUSPEND_WORDS})", "doc:RFC3463"),
-    Meaning("mailboxfull", (), r"(?:mail ?box|inbox|mail ?folder) (?:is |was )?full"
+    Meaning("mailboxfull", (), r"(?:mail ?box|inbox|mail ?folder) (?:is |was )?full|full mail ?box"
             r"|over (?:the |their |its )?quota|exceed\w* (?:the |their |its )?(?:mailbox )?"
             r"(?:quota|allowed size)", "doc:RFC3463"),
     Meaning("hostunknown", (), HOST_WORDS, "doc:RFC3463"),

@@ -52,7 +52,8 @@ FAILURE_TEXT = re.compile(
     r"|not yet been delivered|non-?delivery"
     r"|permanent(?:ly)? (?:error|fatal|failure)|unable to deliver|not (?:been )?delivered"
     r"|rejected|refused|returned|bounced|unknown|no such|does not exist|doesn't exist|not found"
-    r"|mailbox (?:is )?(?:full|unavailable)|quota|delay|retry|retried|timed? ?out|failure|fatal"
+    r"|mailbox (?:is )?(?:full|unavailable)|quota|delay|postponed|retry|retried|timed? ?out"
+    r"|failure|fatal"
     r"|error"
     r"|\b[45][0-9][0-9][ -]|\b[45]\.[0-9]{1,3}\.[0-9]{1,3}\b"
     r"|退信|退回|失败|无法投递|未送达|不存在|已满|拒收|拒绝|エラー|unzustellbar|non remis",
