@@ -786,6 +786,9 @@ MEANINGS_FIRST: tuple[Meaning, ...] = (
 # table, before a status alone.
 MEANINGS_BY_WORDS: tuple[Meaning, ...] = (
     Meaning("ratelimited", (), RATE_WORDS, "doc:RFC5321"),  # 452 "Too many recipients"
+    # Sieve's reject action (RFC 5429): "Your message to <x> was automatically rejected"
+    Meaning("filtered", (), r"(?:was|were|been) automatically rejected|rejected by (?:a |the )?"
+            r"(?:sieve|mail ?filter|recipient'?s? (?:mail )?filter)", "doc:RFC5429"),
     Meaning("suspend", (), rf"{_WHO} (?:is |has been |was )?(?:{SUSPEND_WORDS})", "doc:RFC3463"),
     Meaning("mailboxfull", (), r"(?:mail ?box|inbox|mail ?folder) (?:is |was )?full|full mail ?box"
             r"|over (?:the |their |its )?quota|exceed\w* (?:the |their |its )?(?:mailbox )?"
