@@ -820,6 +820,8 @@ def reason_by_status_and_words(text: str, status: str | None) -> str | None:
     if not status or status[0] not in "45":
         return None
     detail = status.partition(".")[2]
+    if not any(detail in row.statuses for row, _, _ in _MEANING_STATUS):
+        return None
     text = _normal(text)
     for row, pattern, rid in _MEANING_STATUS:
         if detail in row.statuses and pattern.search(text) and rules.fire(rid):
@@ -840,12 +842,13 @@ def reason_by_words(text: str, rows: tuple[tuple[Meaning, re.Pattern[str], str],
 def reason_for(diagnostic: str, status: str | None = None, reply: str | None = None) -> str:
     """Decide the reason: a remote host's code, a status the words agree with, phrases, general
     words, then status, then reply code; ``onhold`` when nothing tells."""
-    coded = reason_from_codes(_normal(diagnostic))
+    normal = _normal(diagnostic)  # _normal is idempotent: the helpers' own call is cheap
+    coded = reason_from_codes(normal)
     if coded is not None:
         return coded
-    return (reason_by_words(diagnostic, _MEANING_FIRST)
-            or reason_by_status_and_words(diagnostic, status) or reason_from_text(diagnostic)
-            or reason_by_words(diagnostic) or reason_from_status(status)
+    return (reason_by_words(normal, _MEANING_FIRST)
+            or reason_by_status_and_words(normal, status) or reason_from_text(normal)
+            or reason_by_words(normal) or reason_from_status(status)
             or REPLY_REASONS.get(reply or "") or "onhold")
 
 
