@@ -781,7 +781,17 @@ MEANINGS_WITH_STATUS: tuple[Meaning, ...] = (
 MEANINGS_FIRST: tuple[Meaning, ...] = (
     Meaning("authfailure", (), AUTH_WORDS, "doc:RFC7489"),
     Meaning("requireptr", (), PTR_WORDS, "doc:RFC1912"),
+    # a resolver's failure to find the domain (RFC 1035 NXDOMAIN; adjust() makes a 4xx one a
+    # networkerror)
+    Meaning("notaccept", (), r"null mx|(?:doesn't|does not) (?:receive|accept) e?-?mail"
+            r"|accepts? no e?-?mail", "doc:RFC7505"),
+    Meaning("hostunknown", (), r"\bdns error\b|\bnxdomain\b|domain name not found", "doc:RFC1035"),
 )
+# Codes so specific that they name the reason whatever the words (RFC 7372: X.7.13 user account
+# disabled, X.7.20-26 DKIM/SPF/reverse DNS; RFC 7505: X.7.27 null MX). Not X.7.17/18: qmail
+# wrote its own "(#5.7.17)" long before RFC 7372 gave the code a meaning.
+DECISIVE_STATUS: frozenset[str] = frozenset(
+    {"7.13", "7.20", "7.21", "7.22", "7.23", "7.24", "7.25", "7.26", "7.27"})
 # Words whose meaning needs no code (the RFC 3463 subjects' own wording): after the phrase
 # table, before a status alone.
 MEANINGS_BY_WORDS: tuple[Meaning, ...] = (
@@ -811,6 +821,8 @@ _MEANING_WORDS = tuple((row, re.compile(row.words), meaning_id(row, i))
                        for i, row in enumerate(MEANINGS_BY_WORDS))
 _MEANING_FIRST = tuple((row, re.compile(row.words), f"meaning:first:{row.reason}")
                        for row in MEANINGS_FIRST)
+rules.register("meaning:decisive-status", ("doc:RFC7372", "doc:RFC7505"),
+               covers="an RFC 7372/7505 status names the reason whatever the words")
 for _row, _, _rid in (*_MEANING_STATUS, *_MEANING_WORDS, *_MEANING_FIRST):
     rules.register(_rid, (_row.source,), covers=f"{_row.reason}: {_row.words[:60]}")
 
@@ -846,6 +858,9 @@ def reason_for(diagnostic: str, status: str | None = None, reply: str | None = N
     coded = reason_from_codes(normal)
     if coded is not None:
         return coded
+    detail = (status or "").partition(".")[2]
+    if detail in DECISIVE_STATUS and rules.fire("meaning:decisive-status"):
+        return STATUS_REASONS[detail]
     return (reason_by_words(normal, _MEANING_FIRST)
             or reason_by_status_and_words(normal, status) or reason_from_text(normal)
             or reason_by_words(normal) or reason_from_status(status)
