@@ -43,6 +43,8 @@ STATUS_AND_WORDS = [
     ("550 5.7.1 SPF check failed for example.org", "5.7.1", "authfailure"),
     ("550 5.7.1 Client host has no reverse DNS", "5.7.1", "requireptr"),
     ("554 5.4.6 Hop count exceeded - possible mail loop", "5.4.6", "networkerror"),
+    # RFC 7372's X.7.13 names the reason whatever the words say
+    ("525 5.7.13 <a@example.org>: Recipient address rejected: User unknown", "5.7.13", "suspend"),
 ]
 
 
@@ -71,7 +73,9 @@ WORDS = [
     ("Unrouteable address", "hostunknown"),
     ("The email address wasn't found at the destination domain.", "userunknown"),
     ("Your message to <a@example.org> was automatically rejected: no mail from outside",
-     "filtered"),
+     "filtered"),    ("DNS Error: DNS type 'mx' lookup of example.org responded with code NXDOMAIN",
+     "hostunknown"),
+    ("DNS Error: the domain example.org doesn't receive email: returned Null MX", "notaccept"),
 ]
 
 
