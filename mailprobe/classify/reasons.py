@@ -730,8 +730,9 @@ _ABSENT = (r"(?:unknown|not (?:found|known|exist|valid|listed)|does ?n[o']t exis
 USER_WORDS = (rf"{_WHO}(?:\s+\S+){{0,3}}? (?:is |was |does |has been )?{_ABSENT}"
               rf"|(?:unknown|invalid|no such|bad|non-?existent) {_WHO}"
               r"|(?:用户|收件人|收信人|邮箱|帐号|账号|地址)[^，。,]{0,6}(?:不存在|未找到|无效)")
-HOST_WORDS = (r"(?:domain|host|hostname|system|mx)(?: name)? (?:is )?(?:not found|unknown"
-              r"|does ?n[o']t exist|not exist|invalid|not reachable|unreachable)"
+# (an unreachable *host* is a network error, EHOSTUNREACH; an unreachable *domain* is not one)
+HOST_WORDS = (r"(?:domain|host|hostname|mx)(?: name)? (?:is )?(?:not found|unknown"
+              r"|does ?n[o']t exist|not exist|invalid)|domain (?:is )?(?:not reachable|unreachable)"
               r"|(?:unknown|no such|invalid|non-?existent) (?:mail )?(?:domain|host)"
               r"|nxdomain|unroutea?ble|no mx record|域名[^，。,]{0,6}不存在")
 FULL_WORDS = (r"quota|(?:mail ?box|inbox|account|mail ?folder|storage|disk) (?:is |was )?"
