@@ -33,6 +33,7 @@ EXEMPT: frozenset[str] = frozenset({"ses", "arf", "suspend"})
 DAEMON = re.compile(
     r"mailer-daemon|postmaster|mail delivery (?:system|subsystem|service)|mail-daemon"
     r"|maildaemon|\bmdaemon\b|mail administrator|delivery[ -]status|mail\.delivery"
+    r"|system administrator"  # Exchange's NDR sender name (generic.DAEMON_SENDER has it too)
     r"|mail[ _-]?(?:system|service|server|gateway)\b|smtp[ _-]?(?:mail|service|gateway)"
     r"|<>|系统退信|系统管理员|退信",
     re.I,

@@ -164,3 +164,11 @@ def test_sieve_reject_is_a_filtered_bounce() -> None:
     assert verdict.kind is Kind.BOUNCE
     assert [(r.address, r.reason, r.hard) for r in verdict.recipients] == [
         ("xinfang@gov.example.cn", "filtered", False)]
+
+
+def test_exchange_system_administrator_is_a_daemon_sender_whatever_the_family_rules() -> None:
+    raw = (CORPUS / "mailman2-bounces" / "simple_36.eml").read_bytes()
+    with rules.disabled({"corpus:mailman2-bounces"}):
+        verdict = classify(raw)
+    assert verdict.kind is Kind.BOUNCE
+    assert [r.address for r in verdict.recipients] == ["userx@example.com"]
