@@ -784,6 +784,8 @@ MEANINGS_FIRST: tuple[Meaning, ...] = (
     Meaning("requireptr", (), PTR_WORDS, "doc:RFC1912"),
     # a resolver's failure to find the domain (RFC 1035 NXDOMAIN; adjust() makes a 4xx one a
     # networkerror)
+    Meaning("policyviolation", (), r"(?:for|due to) (?:local )?policy reasons?|policy violation",
+            "doc:RFC3463"),  # X.7.1 "Delivery not authorized": the words say it was a policy
     Meaning("notaccept", (), r"null mx|(?:doesn't|does not) (?:receive|accept) e?-?mail"
             r"|accepts? no e?-?mail", "doc:RFC7505"),
     Meaning("hostunknown", (), r"\bdns error\b|\bnxdomain\b|domain name not found", "doc:RFC1035"),

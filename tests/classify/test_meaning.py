@@ -76,6 +76,7 @@ WORDS = [
      "filtered"),    ("DNS Error: DNS type 'mx' lookup of example.org responded with code NXDOMAIN",
      "hostunknown"),
     ("DNS Error: the domain example.org doesn't receive email: returned Null MX", "notaccept"),
+    ("554 Mail from a@example.net rejected for policy reasons.", "policyviolation"),
 ]
 
 
