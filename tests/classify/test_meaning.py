@@ -173,3 +173,8 @@ def test_exchange_system_administrator_is_a_daemon_sender_whatever_the_family_ru
         verdict = classify(raw)
     assert verdict.kind is Kind.BOUNCE
     assert [r.address for r in verdict.recipients] == ["userx@example.com"]
+
+
+def test_x400_attribute_names_the_smtp_address() -> None:
+    verdict = classify((CORPUS / "mailman2-bounces" / "microsoft_01.eml").read_bytes())
+    assert [r.address for r in verdict.recipients] == ["userx@example.com"]
