@@ -477,7 +477,7 @@ PHRASE_SOURCES: dict[str, tuple[str, ...]] = {
     'phrase:suspend:(?:账户|帐户|帐号|账号|邮箱)(?:已被)?(?:冻结|停用|禁用|注销)': (),
     'phrase:suspend:(?:账户|帐户|帐号|账号|邮箱|用户)(?:已|已经)?(?:被)?(?:过期|到期|失效|冻结|停用|禁用)': (),
     'phrase:suspend:account (?:is |has been )?(?:disabled|inactive|suspended|deactivated|frozen|locked|expired)':
-        ('shared:lhost-dragonfly', 'shared:lhost-qmail'),
+        ('shared:lhost-qmail',),
     'phrase:suspend:account has been blocked': (),
     'phrase:suspend:account is inactive': (),
     'phrase:suspend:account is locked': (),
