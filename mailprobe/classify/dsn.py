@@ -91,7 +91,9 @@ def letter_found(msg: Mail) -> list[Found]:
 
 def original_recipients(msg: Mail, letter: str, original: str) -> list[Found]:
     """The returned original's ``To:`` as recipient, with the whole letter as diagnostic."""
-    m = _TO.search(msg.returned or original)
+    # the original's To:, else the letter's own summary of it (Yahoo: "I wasn't able to
+    # deliver the following message. ... Subject: ... To: ...")
+    m = _TO.search(msg.returned or original) or _TO.search(letter)
     if not m:
         return []
     text = squeeze(letter)[:1000]

@@ -38,6 +38,9 @@ _DIAG_TYPE = re.compile(r"^\s*(?:smtp|x-[\w.-]+|mta|x400|unix|utf-8)\s*;\s*", re
 # What comes right before an address that is not a failed recipient: ids and the sender.
 _NOT_RCPT = re.compile(r"(?:message-id|in-reply-to|references|\bid|from|sender|return-path)"
                        r"[:=\s]*<?$|^\s*to:\s*<?$")
+# An X.400 gateway writes the address as an attribute: "dda:SMTP=user@host" (RFC 2156's
+# domain-defined attribute); the address is what follows "SMTP=".
+_X400_TYPE = re.compile(r"^(?:smtp|rfc-?822)=")
 _NEXT_RCPT = re.compile(r"^\s*<?[\w.!#$%&'*+/=?^`{|}~-]+@[\w.-]+>?:?\s")
 
 ROLE_LOCALPARTS = ("mailer-daemon", "postmaster", "mail-daemon", "maildaemon", "abuse",
@@ -218,7 +221,7 @@ def scan_text(text: str, exclude: set[str], window: int = 6) -> list[Found]:
     for i in [i for i, line in enumerate(lines) if "@" in line]:
         line = lines[i]
         for m in ADDR.finditer(line):
-            addr = m.group(0).lower().strip(".")
+            addr = _X400_TYPE.sub("", m.group(0).lower().strip("."))
             if addr in exclude or is_role(addr) or _looks_like_id(line, m.start()):
                 continue
             before = line[: m.start()].strip(" <>:\t")
@@ -278,7 +281,7 @@ def bounce(name: str, msg: Mail, found: list[Found], *, text: str = "",
 
 def delayed(r: Recipient, context: str) -> Recipient:
     """A delay notice's recipient: a delay reason (greylisting, delayed), never hard."""
-    reason = reasons.delay_reason(r.reason or "onhold", r.diagnostic + " " + context)
+    reason = reasons.delay_reason(r.reason or "onhold", r.diagnostic + " " + context, r.status)
     return replace(r, reason=reason, hard=False, sender_side=reason in reasons.SENDER_SIDE)
 
 

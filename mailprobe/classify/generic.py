@@ -22,7 +22,7 @@ import re
 from mailprobe.classify.dsn import letter_found
 from mailprobe.classify.extract import bounce
 from mailprobe.classify.message import Mail
-from mailprobe.model import Verdict
+from mailprobe.model import Kind, Verdict
 
 NAME = "generic"
 
@@ -38,6 +38,7 @@ BOUNCE_SUBJECT = re.compile(
     r"|failure notice|delivery failure|non-?delivery|nondeliverable|could not be delivered"
     r"|mail system error|message not delivered|bounced?\b|delivery error|permanent error"
     r"|warning: could not|returned to sender|mail failure|delayed mail|delivery delay"
+    r"|delivery warning"
     r"|error notification|エラー|系统退信|退信|投递失败|未送达|退回|发送失败|the email is returned"
     r"|unzustellbar|non remis|no entregado|non recapitabile",
     re.I,
@@ -47,9 +48,17 @@ FAILURE_WORDS = re.compile(
     r"|permanent(?:ly)? (?:error|fatal|failure)|failed|failure|unable to deliver"
     r"|not delivered|rejected|returned|bounced|delivery to the following|error|aborted"
     r"|did not reach|could not|unknown|not (?:exist|found)|no such|退信|失败|无法投递|退回"
+    r"|postponed|delayed|deferred"
     r"|送信できません|エラー",
     re.I,
 )
+
+
+# A delay notice: the mail system is still trying (RFC 3464 "delayed"), nothing final.
+DELAY_WORDS = re.compile(
+    r"(?:has been|was) (?:postponed|delayed)|will (?:continue to|keep) (?:try|attempt|retry)"
+    r"|will be retried|not yet been delivered|still (?:trying|being retried)", re.I)
+PERMANENT = re.compile(r"permanent|gave up|given up|giving up", re.I)
 
 
 def signals(msg: Mail) -> int:
@@ -74,4 +83,7 @@ def detect(msg: Mail) -> Verdict | None:
     found = letter_found(msg)
     if not found:
         return None
-    return bounce(NAME, msg, found, text=msg.letter, evidence="bounce letter")
+    letter = msg.letter[:20000]
+    delay = bool(DELAY_WORDS.search(letter)) and not PERMANENT.search(letter)
+    return bounce(NAME, msg, found, text=msg.letter, kind=Kind.DELAY if delay else Kind.BOUNCE,
+                  evidence="delay letter" if delay else "bounce letter")

@@ -12,7 +12,8 @@ Quote shapes handled (the mailers' own output; docs/classify.md, "What Chinese m
   Gmail "张三 <x@y> 于2025年3月1日周六 10:00写道：" and "On Sat, Mar 1, 2025 at 10:00 AM … wrote:"
   (possibly wrapped over two lines), Apple Mail "2025年3月1日 10:00，张三 <x@y> 写道：";
   when ">"-quoted lines follow, only the attribution and the ">" lines go (bottom posting);
-- lines starting with ">" anywhere.
+- lines starting with ">" anywhere, also escaped as "&gt;" (a plain part made from HTML, as
+  QQ Mail/Foxmail send it: HTML 4.01 section 5.3.2 names ``&gt;`` for ">").
 """
 
 from __future__ import annotations
@@ -71,8 +72,14 @@ def strip_quotes(text: str) -> str:
     return split_reply(text).new
 
 
+_ESCAPED_QUOTE = re.compile(r"^([ \t]*)&gt;", re.MULTILINE)
+
+
 def _split(text: str) -> Split:
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "&gt;" in text:
+        text = _ESCAPED_QUOTE.sub(r"\1>", text)
+    lines = text.split("\n")
     cut, marker, drop = _find_cut(lines)
     kept = lines if cut is None else lines[:cut]
     quoted = [] if cut is None else lines[cut:]

@@ -273,7 +273,11 @@ REASON_TABLE: tuple[Entry, ...] = (
           (r"security", r"authentication required",
                        r"smtp authentication", r"auth(?:entication)? failed",
                        r"must (?:issue a )?starttls", r"encryption required", r"tls required",
-                       r"certificate", r"not (?:authorized|authorised)",
+                       r"certificate (?:verif|validat|has expired|expired|error|fail"
+                       r"|(?:is )?not (?:trusted|valid)|required|invalid|mismatch)",
+                       r"(?:invalid|untrusted|expired|self[- ]signed|bad|no valid) "
+                       r"(?:tls |ssl |server |client )?certificate",
+                       r"not (?:authorized|authorised)",
                        r"submission (?:is|must be) authenticated", r"x-authority")),
     Entry("failedstarttls", "the TLS negotiation failed",
           (r"starttls", r"tls negotiation failed", r"tls handshake")),
@@ -538,9 +542,10 @@ def vendor_reason(scope: str, text: str) -> str | None:
     return None
 
 
-def delay_reason(reason: str, text: str) -> str:
-    """The reason of a delay notice: ``greylisting``, ``delayed`` (still trying, no cause
-    given), else the temporary problem's own reason."""
+def delay_reason(reason: str, text: str, status: str | None = None) -> str:
+    """The reason of a delay notice: ``greylisting``, ``expired`` when the status (X.4.7,
+    "Delivery time expired") or the words say the time ran out, ``delayed`` (still trying, no
+    cause given), else the temporary problem's own reason."""
     lowered = " ".join(text.lower().split())
     for rid, pattern in _GREY:
         if pattern.search(lowered) and rules.fire(rid):
@@ -549,6 +554,9 @@ def delay_reason(reason: str, text: str) -> str:
         for rid, pattern in _NETWORK:
             if pattern.search(lowered) and rules.fire(rid):
                 return "networkerror"
+    if reason in ("expired", "onhold") and ((status or "").endswith(".4.7") or _EXPIRED.search(
+            lowered)) and rules.fire("delay:time-expired"):
+        return "expired"
     if reason in ("expired", "onhold") and rules.fire("delay:no-cause"):
         return "delayed"
     return reason
@@ -564,6 +572,8 @@ def _declare_phrases() -> None:
             rules.register(rid, cited, covers=entry.covers)
     rules.register("adjust:zh-no-such-recipient", ("fixtures",),
                    covers="收件人不存在 with no SMTP code is userunknown, not filtered")
+    rules.register("delay:time-expired", ("doc:RFC3463",),
+                   covers="a delay notice whose status (X.4.7) or words say its time expired")
     rules.register("delay:no-cause", ("doc:RFC3464",),
                    covers="a delay notice (Action: delayed) that names no cause")
 
@@ -632,9 +642,14 @@ _PHRASES_AT: dict[str, frozenset[int]] = {
 _LITERAL_SCAN = re.compile(f"(?=({_trie_pattern(sorted(_PHRASES_OF))}))", re.S)
 
 
+_URL = re.compile(r"[a-z][a-z0-9+.-]*://\S*", re.I)
+
+
 def _normal(text: str) -> str:
     """Whitespace runs to one space (``_WS.sub``, by split/join: faster), lower case."""
     text = text.replace("&nbsp;", " ").replace("\u2019", "'")
+    if "://" in text:  # a link's words (".../certificate-of-origin") are not failure words
+        text = _URL.sub(" ", text)
     words = text.split()
     if not words:
         return " " if text else ""
@@ -688,9 +703,170 @@ def reason_from_status(status: str | None) -> str | None:
     return STATUS_REASONS.get(rest)
 
 
+# --- Reasons by meaning: the enhanced status code and general words (RFC 3463, RFC 5321) ----
+# Family-independent evidence, read before the phrase table when an RFC 3463 status and the
+# words agree ("550 5.2.2 quota exceeded"), and after it, words alone, when the table found
+# nothing. The words are general vocabulary for the RFC 3463 subject descriptions (X.1.1 "Bad
+# destination mailbox address", X.1.2 "Bad destination system address", X.2.1 "Mailbox
+# disabled", X.2.2 "Mailbox full", X.3.4 "Message too big", X.4.6 "Routing loop detected",
+# X.4.7 "Delivery time expired", X.7.1 "Delivery not authorized") and RFC 5321 section 4.2.2
+# reply texts, never one vendor's sentence.
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """A reason said by a status subject.detail (``statuses``; empty: any) plus ``words``."""
+
+    reason: str
+    statuses: tuple[str, ...]
+    words: str
+    source: str
+
+
+_WHO = r"(?:user|recipient|mailbox|mail ?box|address|account|addressee|local ?part|e-?mail)"
+_ABSENT = (r"(?:unknown|not (?:found|known|exist|valid|listed)|does ?n[o']t exist|did ?n[o']t exist"
+           r"|non-?existent|invalid|unavailable|no longer exists?|(?:was|is)n'?t found"
+           r"|could ?n[o']t be found)")
+USER_WORDS = (rf"{_WHO}(?:\s+\S+){{0,3}}? (?:is |was |does |has been )?{_ABSENT}"
+              rf"|(?:unknown|invalid|no such|bad|non-?existent) {_WHO}"
+              r"|(?:用户|收件人|收信人|邮箱|帐号|账号|地址)[^，。,]{0,6}(?:不存在|未找到|无效)")
+# (an unreachable *host* is a network error, EHOSTUNREACH; an unreachable *domain* is not one)
+HOST_WORDS = (r"(?:domain|host|hostname|mx)(?: name)? (?:is )?(?:not found|unknown"
+              r"|does ?n[o']t exist|not exist|invalid)|domain (?:is )?(?:not reachable|unreachable)"
+              r"|(?:unknown|no such|invalid|non-?existent) (?:mail )?(?:domain|host)"
+              r"|nxdomain|unroutea?ble|no mx record|域名[^，。,]{0,6}不存在")
+FULL_WORDS = (r"quota|(?:mail ?box|inbox|account|mail ?folder|storage|disk) (?:is |was )?"
+              r"(?:full|over|exceed)|(?:exceed|over)\w* (?:the |its |their |allowed )?"
+              r"(?:size|storage|limit|quota)|insufficient (?:disk )?(?:space|storage)"
+              r"|(?:邮箱|信箱)[^，。,]{0,6}(?:已满|不足)")
+SUSPEND_WORDS = (r"disabled|inactive|suspended|deactivated|frozen|locked|expired|closed|retired"
+                 r"|discontinued|not in use|no longer (?:in use|active|used)|已停用|已冻结|已注销")
+TOO_BIG_WORDS = r"(?:too|message) (?:big|large)|size|exceeds? .{0,20}limit"
+SPAM_WORDS = (r"\bspam\b|\bu[bc]e\b|junk|unsolicited|bulk mail|content (?:rejected|refused)"
+              r"|垃圾邮件")
+RELAY_WORDS = (r"relay(?:ing)? (?:access )?(?:denied|not (?:permitted|allowed)|prohibited)"
+               r"|(?:unable|not (?:permitted|allowed)|can ?not) to relay|we do not relay")
+AUTH_WORDS = r"\bspf\b|\bdkim\b|dmarc|sender policy framework"
+PTR_WORDS = r"reverse dns|\bptr\b|\brdns\b|reverse (?:dns )?lookup"
+POLICY_WORDS = r"\bpolic(?:y|ies)\b"
+LISTED_WORDS = r"black ?list|block ?list|\brbl\b|\bdnsbl\b|listed (?:at|in|on|by)"  # RFC 5782
+BLOCK_WORDS = (r"(?:\bip|host|client|server|connection|you)\b.{0,40}(?:blocked|banned|refused)"
+               r"|banned|reputation")
+VIRUS_WORDS = r"\bvirus|malware|infected|trojan"
+LOOP_WORDS = r"(?:mail|routing) loop|looping|too many hops|hop count exceeded"
+EXPIRED_WORDS = (r"expired|gave up|giving up|too long in (?:the )?queue|(?:retry|delivery) "
+                 r"(?:time|period|attempts?) (?:exceeded|expired)|failed \d+ attempts")
+_EXPIRED = re.compile(EXPIRED_WORDS)
+RATE_WORDS = (r"too many (?:messages|recipients|connections|mails)|rate limit|too fast"
+              r"|frequency limit|receiving mail at a rate")
+
+MEANINGS_WITH_STATUS: tuple[Meaning, ...] = (
+    Meaning("userunknown", ("1.1", "1.0", "1.3", "1.10"), USER_WORDS, "doc:RFC3463"),
+    Meaning("hostunknown", ("1.2", "1.0"), HOST_WORDS, "doc:RFC3463"),
+    Meaning("mailboxfull", ("2.2", "2.0"), FULL_WORDS, "doc:RFC3463"),
+    Meaning("suspend", ("2.1", "2.0"), SUSPEND_WORDS, "doc:RFC3463"),
+    Meaning("emailtoolarge", ("2.3", "3.4"), TOO_BIG_WORDS, "doc:RFC3463"),
+    Meaning("networkerror", ("4.6", "4.0", "4.4", "4.14"), LOOP_WORDS, "doc:RFC3463"),
+    Meaning("ratelimited", ("7.1", "7.0", "4.2", "5.3"), RATE_WORDS, "doc:RFC3463"),
+    Meaning("virusdetected", ("7.1", "7.0"), VIRUS_WORDS, "doc:RFC3463"),
+    Meaning("blocked", ("7.1", "7.0"), LISTED_WORDS, "doc:RFC5782"),
+    Meaning("spamdetected", ("7.1", "7.0", "7.7"), SPAM_WORDS, "doc:RFC3463"),
+    Meaning("authfailure", ("7.1", "7.0", "7.7"), AUTH_WORDS, "doc:RFC3463"),
+    Meaning("requireptr", ("7.1", "7.0", "7.25"), PTR_WORDS, "doc:RFC3463"),
+    Meaning("norelaying", ("7.1", "7.0", "4.1"), RELAY_WORDS, "doc:RFC3463"),
+    Meaning("blocked", ("7.1", "7.0"), BLOCK_WORDS, "doc:RFC3463"),
+    Meaning("policyviolation", ("7.1", "7.0", "7.9"), POLICY_WORDS, "doc:RFC3463"),
+)
+# Words so specific that they decide before anything else: sender authentication (RFC 7208
+# SPF, RFC 6376 DKIM, RFC 7489 DMARC) and reverse DNS of our host.
+MEANINGS_FIRST: tuple[Meaning, ...] = (
+    Meaning("authfailure", (), AUTH_WORDS, "doc:RFC7489"),
+    Meaning("requireptr", (), PTR_WORDS, "doc:RFC1912"),
+    # a resolver's failure to find the domain (RFC 1035 NXDOMAIN; adjust() makes a 4xx one a
+    # networkerror)
+    Meaning("policyviolation", (), r"(?:for|due to) (?:local )?policy reasons?|policy violation",
+            "doc:RFC3463"),  # X.7.1 "Delivery not authorized": the words say it was a policy
+    Meaning("notaccept", (), r"null mx|(?:doesn't|does not) (?:receive|accept) e?-?mail"
+            r"|accepts? no e?-?mail", "doc:RFC7505"),
+    Meaning("hostunknown", (), r"\bdns error\b|\bnxdomain\b|domain name not found", "doc:RFC1035"),
+)
+# Codes so specific that they name the reason whatever the words (RFC 7372: X.7.13 user account
+# disabled, X.7.20-26 DKIM/SPF/reverse DNS; RFC 7505: X.7.27 null MX). Not X.7.17/18: qmail
+# wrote its own "(#5.7.17)" long before RFC 7372 gave the code a meaning.
+DECISIVE_STATUS: frozenset[str] = frozenset(
+    {"7.13", "7.20", "7.21", "7.22", "7.23", "7.24", "7.25", "7.26", "7.27"})
+# Words whose meaning needs no code (the RFC 3463 subjects' own wording): after the phrase
+# table, before a status alone.
+MEANINGS_BY_WORDS: tuple[Meaning, ...] = (
+    Meaning("ratelimited", (), RATE_WORDS, "doc:RFC5321"),  # 452 "Too many recipients"
+    # Sieve's reject action (RFC 5429): "Your message to <x> was automatically rejected"
+    Meaning("filtered", (), r"(?:was|were|been) automatically rejected|rejected by (?:a |the )?"
+            r"(?:sieve|mail ?filter|recipient'?s? (?:mail )?filter)", "doc:RFC5429"),
+    Meaning("suspend", (), rf"{_WHO} (?:is |has been |was )?(?:{SUSPEND_WORDS})", "doc:RFC3463"),
+    Meaning("mailboxfull", (), r"(?:mail ?box|inbox|mail ?folder) (?:is |was )?full|full mail ?box"
+            r"|over (?:the |their |its )?quota|exceed\w* (?:the |their |its )?(?:mailbox )?"
+            r"(?:quota|allowed size)", "doc:RFC3463"),
+    Meaning("hostunknown", (), HOST_WORDS, "doc:RFC3463"),
+    Meaning("userunknown", (), USER_WORDS, "doc:RFC5321"),
+    Meaning("norelaying", (), RELAY_WORDS, "doc:RFC5321"),
+    Meaning("networkerror", (), LOOP_WORDS, "doc:RFC3463"),
+    Meaning("expired", (), EXPIRED_WORDS, "doc:RFC3463"),
+)
+
+
+def meaning_id(row: Meaning, i: int) -> str:
+    return f"meaning:{'status' if row.statuses else 'words'}:{row.reason}:{i}"
+
+
+_MEANING_STATUS = tuple((row, re.compile(row.words), meaning_id(row, i))
+                        for i, row in enumerate(MEANINGS_WITH_STATUS))
+_MEANING_WORDS = tuple((row, re.compile(row.words), meaning_id(row, i))
+                       for i, row in enumerate(MEANINGS_BY_WORDS))
+_MEANING_FIRST = tuple((row, re.compile(row.words), f"meaning:first:{row.reason}")
+                       for row in MEANINGS_FIRST)
+rules.register("meaning:decisive-status", ("doc:RFC7372", "doc:RFC7505"),
+               covers="an RFC 7372/7505 status names the reason whatever the words")
+for _row, _, _rid in (*_MEANING_STATUS, *_MEANING_WORDS, *_MEANING_FIRST):
+    rules.register(_rid, (_row.source,), covers=f"{_row.reason}: {_row.words[:60]}")
+
+
+def reason_by_status_and_words(text: str, status: str | None) -> str | None:
+    """The reason a status and the words around it agree on (both needed), or ``None``."""
+    if not status or status[0] not in "45":
+        return None
+    detail = status.partition(".")[2]
+    if not any(detail in row.statuses for row, _, _ in _MEANING_STATUS):
+        return None
+    text = _normal(text)
+    for row, pattern, rid in _MEANING_STATUS:
+        if detail in row.statuses and pattern.search(text) and rules.fire(rid):
+            return row.reason
+    return None
+
+
+def reason_by_words(text: str, rows: tuple[tuple[Meaning, re.Pattern[str], str], ...] = (
+        _MEANING_WORDS)) -> str | None:
+    """The reason general words say without a code, or ``None``."""
+    text = _normal(text)
+    for row, pattern, rid in rows:
+        if pattern.search(text) and rules.fire(rid):
+            return row.reason
+    return None
+
+
 def reason_for(diagnostic: str, status: str | None = None, reply: str | None = None) -> str:
-    """Decide the reason: phrases, then status, then reply code; ``onhold`` when nothing tells."""
-    return (reason_from_text(diagnostic) or reason_from_status(status)
+    """Decide the reason: a remote host's code, a status the words agree with, phrases, general
+    words, then status, then reply code; ``onhold`` when nothing tells."""
+    normal = _normal(diagnostic)  # _normal is idempotent: the helpers' own call is cheap
+    coded = reason_from_codes(normal)
+    if coded is not None:
+        return coded
+    detail = (status or "").partition(".")[2]
+    if detail in DECISIVE_STATUS and rules.fire("meaning:decisive-status"):
+        return STATUS_REASONS[detail]
+    return (reason_by_words(normal, _MEANING_FIRST)
+            or reason_by_status_and_words(normal, status) or reason_from_text(normal)
+            or reason_by_words(normal) or reason_from_status(status)
             or REPLY_REASONS.get(reply or "") or "onhold")
 
 

@@ -33,6 +33,7 @@ EXEMPT: frozenset[str] = frozenset({"ses", "arf", "suspend"})
 DAEMON = re.compile(
     r"mailer-daemon|postmaster|mail delivery (?:system|subsystem|service)|mail-daemon"
     r"|maildaemon|\bmdaemon\b|mail administrator|delivery[ -]status|mail\.delivery"
+    r"|system administrator"  # Exchange's NDR sender name (generic.DAEMON_SENDER has it too)
     r"|mail[ _-]?(?:system|service|server|gateway)\b|smtp[ _-]?(?:mail|service|gateway)"
     r"|<>|系统退信|系统管理员|退信",
     re.I,
@@ -52,7 +53,8 @@ FAILURE_TEXT = re.compile(
     r"|not yet been delivered|non-?delivery"
     r"|permanent(?:ly)? (?:error|fatal|failure)|unable to deliver|not (?:been )?delivered"
     r"|rejected|refused|returned|bounced|unknown|no such|does not exist|doesn't exist|not found"
-    r"|mailbox (?:is )?(?:full|unavailable)|quota|delay|retry|retried|timed? ?out|failure|fatal"
+    r"|mailbox (?:is )?(?:full|unavailable)|quota|delay|postponed|retry|retried|timed? ?out"
+    r"|failure|fatal"
     r"|error"
     r"|\b[45][0-9][0-9][ -]|\b[45]\.[0-9]{1,3}\.[0-9]{1,3}\b"
     r"|退信|退回|失败|无法投递|未送达|不存在|已满|拒收|拒绝|エラー|unzustellbar|non remis",

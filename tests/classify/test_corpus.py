@@ -50,7 +50,7 @@ FLOORS = {
     "addr": 0.99,
     "hard": 0.965,
     "status": 0.98,
-    "reason": 0.87,
+    "reason": 0.88,
 }
 
 
