@@ -60,6 +60,7 @@ class ProbeKey:
     sent_at: datetime | None
     window_ends_at: datetime | None
     subject: str = ""  # the probe's subject as sent, for "the reply quotes the probe"
+    unit: str = ""  # the unit's id: its mailboxes often share one domain
 
 
 @dataclass
@@ -157,16 +158,29 @@ def _match_by_domain(verdict: Verdict, sender: str, received_at: datetime,
     domain = sender.rpartition("@")[2]
     if index.is_shared(domain):
         return unmatched(f"{sender}: {domain} is a shared mail domain, never matched by domain")
-    # A colleague at the unit's own domain often answers; only a domain with a single
-    # probe in the window is unambiguous, and even then it is a guess for staff to confirm.
-    probe = _one_in_window(index.by_domain.get(domain, []), received_at)
-    if probe is None:
-        return unmatched(f"{sender}: no single probe to {domain} in the window")
-    if _quotes_subject(verdict.subject, probe.subject):
-        return Match(probe.probe_id, DOMAIN_WINDOW, HIGH, None,
+    # A colleague at the unit's own domain often answers. The reply that quotes one probe's
+    # subject names it; otherwise only a domain whose probes in the window all went to one
+    # unit (its public and leader mailboxes) gives a candidate, and a guess for staff.
+    live = [p for p in index.by_domain.get(domain, []) if _in_window(p, received_at)]
+    quoted = [p for p in live if _quotes_subject(verdict.subject, p.subject)]
+    if len(quoted) == 1:
+        return Match(quoted[0].probe_id, DOMAIN_WINDOW, HIGH, None,
                      f"{sender} at the probed domain, and the subject quotes the probe's")
+    probe = _one_unit_candidate(live)
+    if probe is None:
+        return unmatched(f"{sender}: no single unit probed at {domain} in the window")
+    others = sorted(p.address for p in live if p is not probe)
+    also = f" (the unit's other mailboxes probed: {', '.join(others)})" if others else ""
     return Match(probe.probe_id, DOMAIN_WINDOW, LOW, LOW_CONFIDENCE,
-                 f"only the domain {domain} ties {sender} to the probe")
+                 f"only the domain {domain} ties {sender} to the probe{also}")
+
+
+def _one_unit_candidate(live: list[ProbeKey]) -> ProbeKey | None:
+    """The earliest probe when every live candidate went to the same unit, else None."""
+    if not live or (len(live) > 1 and (not live[0].unit
+                                       or any(p.unit != live[0].unit for p in live))):
+        return None
+    return min(live, key=lambda p: p.probe_id)
 
 
 def _quotes_subject(subject: str, probe_subject: str) -> bool:
