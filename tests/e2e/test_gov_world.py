@@ -23,16 +23,19 @@ from email.utils import make_msgid, parseaddr
 
 import pytest
 
-from mailprobe.assess import score_stored
-from mailprobe.campaign import send_campaign
-from mailprobe.config import ImapSettings, ProbeSettings, Settings, SmtpSettings
-from mailprobe.model import Mailbox, Unit
-from mailprobe.pipeline import poll_once, process_messages
+from mailprobe.config import (
+    CampaignSettings,
+    DnsSettings,
+    ImapSettings,
+    ProbeSettings,
+    Settings,
+    SmtpSettings,
+)
 from mailprobe.review import review_items
 from mailprobe.score import load_calendar
+from mailprobe.service import campaigns, lifecycle, open_db, receive, reports, setup
 from mailprobe.store import Database, queries
-from mailprobe.store.session import open_database
-from mailprobe.token import code, message_id, new_token
+from mailprobe.token import code
 from tests.conftest import FixedClock
 from tests.servers.dovecot import Dovecot, MailUser
 from tests.servers.fixtures import _require_mail_servers
@@ -46,7 +49,8 @@ FREE_MAIL = ("163.com", "qq.com", "sina.com")
 
 
 def gov(name: str) -> str:
-    return f"{name}.gov.test"
+    """A unit's own domain (Postfix below serves it locally: nothing leaves the machine)."""
+    return f"{name}.changde.gov.cn"
 
 
 def vacation(subject: str | None, reason: str) -> str:
@@ -80,7 +84,7 @@ BOXES = (
                        "to e-mail. For urgent matters please call the county office.")),
     Box("U05", "澧县人民政府", "public", f"lxxx@{gov('lixian')}",
         sieve=vacation("自动应答：此邮箱已停用",
-                       "此邮箱已停用，请将来信发送至 lxzf@lixian.gov.test，谢谢。")),
+                       "此邮箱已停用，请将来信发送至 lxzf@lixian.changde.gov.cn，谢谢。")),
     Box("U06", "临澧县人民政府", "public", f"gzxx@{gov('linli')}"),
     Box("U07", "桃源县人民政府", "public", f"gzxx@{gov('taoyuan')}"),
     Box("U08", "石门县人民政府", "public", f"gzxx@{gov('shimen')}"),
@@ -103,9 +107,14 @@ BOXES = (
     Box("U21", "市林业局", "leader", f"jzxx@{gov('lyj')}"),
     Box("U22", "市自然资源和规划局", "public", f"zrjxx@{gov('zrj')}", user=False),
     Box("U23", "市司法局", "public", "sfjxx@qq.com"),
-    Box("U24", "市水利局", "public", "slj@slow.test", user=False),
+    Box("U24", "市水利局", "public", f"slj@{gov('slj')}", user=False),
+    Box("U25", "市人力资源和社会保障局", "public", f"rsjxx@{gov('rsj')}"),
+    Box("U26", "市交通运输局", "public", f"jtjxx@{gov('jtj')}"),
+    Box("U27", "市医疗保障局", "public", f"ybjxx@{gov('ybj')}"),
+    Box("U28", "市农业农村局", "public", f"nyjxx@{gov('nyj')}"),
+    Box("U29", "市应急管理局", "public", f"yjjxx@{gov('yjj')}"),
 )
-DEFERRING = "slow.test"  # tests/servers/postfix.py: a transport that always defers
+DEFERRING = gov("slj")  # routed to Postfix's retry: transport, which always defers
 DOMAINS = tuple(sorted(({b.address.rpartition("@")[2] for b in BOXES} | set(FREE_MAIL)
                         | {PROBE_DOMAIN}) - {DEFERRING}))
 
@@ -142,7 +151,8 @@ def servers() -> Iterator[tuple[Dovecot, Postfix]]:
     _require_mail_servers()
     dovecot = Dovecot(world_readable_dir("mailprobe-world-dovecot-"), submission_port=free_port())
     postfix = Postfix.start_new(lmtp_port=dovecot.lmtp_port, smtp_port=dovecot.submission_port,
-                                domains=DOMAINS, delay_warning="2s")
+                                domains=DOMAINS, delay_warning="2s", extra_transports={
+                                    DEFERRING: "retry:4.4.1 simulated temporary failure"})
     try:
         dovecot.start()
         yield dovecot, postfix
@@ -182,29 +192,35 @@ def world(request: pytest.FixtureRequest, servers: tuple[Dovecot, Postfix],
                           batch=20),
         probe=ProbeSettings(from_=ours.address, from_name="张明",
                             return_path=(f"{local}+{{token}}@{PROBE_DOMAIN}"
-                                         if request.param == "verp" else "")))
+                                         if request.param == "verp" else "")),
+        campaign=CampaignSettings(unit_spacing_minutes=0),
+        dns=DnsSettings(check=False))
     settings = replace(settings, database=replace(settings.database,
                                                   url=f"sqlite:///{tmp_path / 'world.db'}"))
     # Real time: the servers stamp INTERNALDATE now, and matching by sender needs the window.
     clock = FixedClock(datetime.now(UTC).replace(microsecond=0))
-    factory = open_database(settings.database.url)
-    units = _units()
-    with factory() as s, s.begin():
-        queries.import_units(s, units, "world", clock())
-        queries.create_campaign(s, "world", ["consult_office_hours"], ["public", "leader"], 20,
-                                clock(), new_token, lambda t: message_id(t, PROBE_DOMAIN))
-        queries.launch_campaign(s, "world", clock(), PROBE_DOMAIN,
-                                lambda t: message_id(t, PROBE_DOMAIN))
+    factory = open_db(settings, create=True)
+    registry = tmp_path / "单位名录.csv"
+    registry.write_text(_registry_csv(), encoding="utf-8-sig")
+    imported = setup.import_units(registry, settings, clock=clock)
+    assert not imported.errors, imported.errors
+    campaigns.create(settings, "world", TEMPLATES, ["public", "leader"], 20, seed=9,
+                     clock=clock)
+    lifecycle.launch(settings, "world", clock=clock)
     return World(dovecot, gov_postfix, ours, users, settings, factory, clock)
 
 
-def _units() -> list[Unit]:
-    units: dict[str, Unit] = {}
-    for n, box in enumerate(BOXES):
-        old = units.get(box.unit_id)
-        boxes = (old.mailboxes if old else ()) + (Mailbox(box.mtype, box.address),)
-        units[box.unit_id] = Unit(box.unit_id, box.unit_name, "city_department", boxes, line=n)
-    return list(units.values())
+TEMPLATES = ["consult_office_hours", "business_licence_documents", "elderly_subsidy"]
+
+
+def _registry_csv() -> str:
+    """The registry as staff keep it: Chinese headers, one row per unit."""
+    rows: dict[str, dict[str, str]] = {}
+    for box in BOXES:
+        row = rows.setdefault(box.unit_id, {"name": box.unit_name, "public": "", "leader": ""})
+        row[box.mtype] = box.address
+    return "单位编号,单位名称,类别,公开信箱,领导信箱\n" + "".join(
+        f"{uid},{r['name']},市直部门,{r['public']},{r['leader']}\n" for uid, r in rows.items())
 
 
 # -------------------------------------------------------------------------- people's mail
@@ -269,7 +285,7 @@ def gb18030_reply(sender: str, to: str, probe: Sent) -> bytes:
     return (f"From: =?GB18030?B?{base64.b64encode('教育局办公室'.encode('gb18030')).decode()}?= "
             f"<{sender}>\r\nTo: {to}\r\nSubject: {subject}\r\n"
             "Date: Mon, 02 Mar 2026 16:02:11 +0800\r\n"
-            f"Message-ID: {make_msgid(domain='jyj.gov.test')}\r\n"
+            f"Message-ID: {make_msgid(domain=gov('jyj'))}\r\n"
             f"In-Reply-To: {probe.message_id}\r\nMIME-Version: 1.0\r\n"
             "Content-Type: text/plain; charset=\"GB18030\"\r\n"
             "Content-Transfer-Encoding: base64\r\nX-Mailer: Foxmail 7.2.25.228[cn]\r\n\r\n"
@@ -280,7 +296,7 @@ def html_only(sender: str, to: str, probe: Sent) -> bytes:
     msg = EmailMessage()
     msg["From"], msg["To"] = sender, to
     msg["Subject"] = f"Re: {probe.subject}"
-    msg["Message-ID"] = make_msgid(domain="jinshi.gov.test")
+    msg["Message-ID"] = make_msgid(domain=gov("jinshi"))
     msg["References"] = probe.message_id
     msg.set_content("<html><body><div>您好，</div><div>窗口工作日8:30至17:30受理，"
                     "中午不休息，周末可预约办理。</div><div>津市市政务服务中心</div>"
@@ -375,6 +391,42 @@ def scripted(w: World, probes: dict[str, Sent]) -> list[tuple[str, bytes, Expect
                 "我将在假期结束后，尽快给您回复。\n")
     qq["X-QQ-AUTO-REPLY"] = "true"
     add(a, qq, Expect("QQ Mail holiday auto-reply to the From address", "auto_reply", a))
+    a = f"rsjxx@{gov('rsj')}"
+    coremail = letter(a, ours, f"Re:{p[a].subject}",
+                      "您好，人社局服务窗口工作日8:30-12:00、14:30-17:30，周六上午有人值班。\n\n"
+                      f"在 2026-03-02 09:00:05，\"张明\" <{ours}> 写道：\n"
+                      + "".join(f"> {line}\n" for line in p[a].body.splitlines()),
+                      in_reply_to=p[a].message_id, references=p[a].message_id)
+    coremail["X-Mailer"] = "Coremail Webmail Server Version XT5.0.13"
+    add(a, coremail, Expect("Coremail reply, 写道 quote", "human_reply", a))
+    a = f"jtjxx@{gov('jtj')}"
+    outlook = letter(a, ours, f"答复: {p[a].subject}",
+                     "张先生：\n窗口时间为工作日上午9点至下午5点。\n\n"
+                     f"发件人: 张明 <{ours}>\n发送时间: 2026年3月2日 9:00\n"
+                     f"收件人: {a}\n主题: {p[a].subject}\n\n{p[a].body}",
+                     in_reply_to=p[a].message_id)
+    outlook["Thread-Index"] = "AdqM2wQ0Zk1mYwz7T2qk0xYzAAAAAA=="
+    outlook["X-Mailer"] = "Microsoft Outlook 16.0"
+    add(a, outlook, Expect("Outlook reply, 答复: and a 发件人 block", "human_reply", a))
+    a = f"ybjxx@{gov('ybj')}"
+    pdf = letter(a, ours, f"回复：{p[a].subject}", "您好，答复函详见附件。\n",
+                 in_reply_to=p[a].message_id)
+    pdf.add_attachment(b"%PDF-1.4\n% reply letter\n", maintype="application",
+                       subtype="pdf", filename="答复函.pdf")
+    add(a, pdf, Expect("reply with a PDF letter: 详见附件", "human_reply", a))
+    a = f"nyjxx@{gov('nyj')}"
+    add(a, letter(a, ours, f"回复：{p[a].subject}",
+                  "您好，您的来信已收到，我们会尽快处理。\n" + quoted(p[a], ours),
+                  in_reply_to=p[a].message_id),
+        Expect("clerk types 来信已收到 by hand", "human_reply", a))
+    a = f"yjjxx@{gov('yjj')}"
+    oof = letter(a, ours, f"自动答复: {p[a].subject}",
+                 "您好，我于3月2日至3月9日休假，期间不能及时回复邮件。急事请致电0736-7100000。\n",
+                 in_reply_to=p[a].message_id)
+    oof["Auto-Submitted"] = "auto-generated"
+    oof["X-Auto-Response-Suppress"] = "All"
+    oof["X-MS-Exchange-Inbox-Rules-Loop"] = a
+    add(a, oof, Expect("Exchange out-of-office 自动答复", "auto_reply", a))
     # Strangers: none of them answers a probe.
     stranger = "fapiao888@sina.com"
     add(stranger, letter(stranger, ours, "代开各类正规发票，税点低",
@@ -434,13 +486,13 @@ AUTOMATIC = (
            "conflict", "userunknown"),
     Expect("Postfix DSN: mailbox full (quota)", "bounce", f"gzxx@{gov('dingcheng')}", None,
            "mailboxfull"),
-    Expect("Postfix delay warning", "delay", "slj@slow.test", None),
+    Expect("Postfix delay warning", "delay", f"slj@{gov('slj')}", None),
     Expect("Sieve vacation, Chinese subject", "auto_reply", f"zwgk@{gov('anxiang')}"),
     Expect("Sieve vacation, English subject", "auto_reply", f"office@{gov('hanshou')}"),
     Expect("Sieve 此邮箱已停用 notice", "bounce", f"lxxx@{gov('lixian')}", None, "suspend"),
     Expect("Sieve vacation, default subject", "auto_reply", f"swjxx@{gov('swj')}"),
 )
-SILENT = frozenset({"gajxx@gaj.gov.test", "jzxx@gaj.gov.test", "dagxx@qq.com"})
+SILENT = frozenset({f"gajxx@{gov('gaj')}", f"jzxx@{gov('gaj')}", "dagxx@qq.com"})
 
 
 # -------------------------------------------------------------------------- the test
@@ -448,7 +500,7 @@ SILENT = frozenset({"gajxx@gaj.gov.test", "jzxx@gaj.gov.test", "dagxx@qq.com"})
 
 def test_gov_world_kinds_and_matches(world: World) -> None:
     w = world
-    sent = send_campaign(w.factory, "world", w.settings, w.clock)
+    sent = campaigns.send(w.settings, "world", clock=w.clock)
     assert sent.counts["accepted"] == len(BOXES), sent.counts
     probes = _as_sent(w)
     messages = scripted(w, probes)
@@ -458,9 +510,8 @@ def test_gov_world_kinds_and_matches(world: World) -> None:
     wait_until(lambda: len(w.dovecot.messages(w.ours)) >= expected,
                f"{expected} messages in our inbox", 40, log=w.mta.log)
 
-    polled = poll_once(w.factory, w.settings.imap, w.clock)
-    process_messages(w.factory, w.clock)
-    assert polled.new == expected
+    polled = receive.poll(w.settings, w.clock)
+    assert polled.polled.new == expected
     rows = _results(w)
     by_key = {e.case: e for _, _, e in messages} | {e.case: e for e in AUTOMATIC}
     found = _assign(rows, messages)
@@ -468,7 +519,7 @@ def test_gov_world_kinds_and_matches(world: World) -> None:
     assert not wrong, f"{len(wrong)} of {len(by_key)} messages wrong:\n{table}"
 
     w.clock.advance(days=1)
-    scored = score_stored(w.factory, "world", w.settings, load_calendar(), w.clock())
+    scored = reports.score(w.settings, "world", load_calendar(), clock=w.clock)
     outcome = {p.probe_id: p.outcome.value for p in scored.probes}
     ids = _probe_ids(w)
     for address in SILENT:
