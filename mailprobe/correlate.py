@@ -43,7 +43,9 @@ SHARED_DOMAINS: tuple[str, ...] = (
     "tom.com", "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com",
     "msn.com", "yahoo.com", "ymail.com", "icloud.com", "me.com", "mac.com", "aol.com",
     "proton.me", "protonmail.com", "gmx.com", "gmx.net", "mail.com", "yandex.com",
-    "zoho.com",
+    "zoho.com", "sina.com.cn", "163.net", "china.com", "eyou.com", "wo.com.cn", "2980.com",
+    "citiz.net", "yahoo.com.cn", "yahoo.cn", "live.cn", "hotmail.co.uk", "mail.ru",
+    "yandex.ru", "web.de", "gmx.de", "naver.com",
 )
 
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv|答复|回复|转发)\s*[:：]\s*)+", re.I)

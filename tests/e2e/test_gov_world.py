@@ -45,7 +45,7 @@ from tests.servers.process import free_port, wait_until, world_readable_dir
 pytestmark = pytest.mark.servers
 
 PROBE_DOMAIN = "probe.test"
-FREE_MAIL = ("163.com", "qq.com", "sina.com")
+FREE_MAIL = ("163.com", "qq.com", "sina.com", "sina.com.cn")
 
 
 def gov(name: str) -> str:
@@ -113,6 +113,8 @@ BOXES = (
     Box("U27", "市医疗保障局", "public", f"ybjxx@{gov('ybj')}"),
     Box("U28", "市农业农村局", "public", f"nyjxx@{gov('nyj')}"),
     Box("U29", "市应急管理局", "public", f"yjjxx@{gov('yjj')}"),
+    Box("U30", "市城市管理和综合执法局", "public", f"cgjxx@{gov('cgj')}"),
+    Box("U31", "市行政审批服务局", "public", "xzspj@sina.com.cn"),
 )
 DEFERRING = gov("slj")  # routed to Postfix's retry: transport, which always defers
 DOMAINS = tuple(sorted(({b.address.rpartition("@")[2] for b in BOXES} | set(FREE_MAIL)
@@ -427,6 +429,10 @@ def scripted(w: World, probes: dict[str, Sent]) -> list[tuple[str, bytes, Expect
     oof["X-Auto-Response-Suppress"] = "All"
     oof["X-MS-Exchange-Inbox-Rules-Loop"] = a
     add(a, oof, Expect("Exchange out-of-office 自动答复", "auto_reply", a))
+    a, clerk = f"cgjxx@{gov('cgj')}", "liu_cg@sina.com.cn"
+    add(clerk, letter(clerk, ours, f"关于{p[a].code.replace('-', '_')}号来信的答复",
+                      "您好，城管局窗口工作日8:30-17:30受理。\n"),
+        Expect("clerk's sina.com.cn mail, code typed with underscores", "human_reply", a))
     # Strangers: none of them answers a probe.
     stranger = "fapiao888@sina.com"
     add(stranger, letter(stranger, ours, "代开各类正规发票，税点低",
@@ -443,6 +449,10 @@ def scripted(w: World, probes: dict[str, Sent]) -> list[tuple[str, bytes, Expect
     add(citizen, letter(citizen, ours, "请问公积金怎么提取",
                         "你好，我想问一下住房公积金提取需要什么材料？谢谢。\n"),
         Expect("stranger: citizen's question from 163.com (a probed domain)",
+               ("human_reply", "unknown"), None, "unmatched"))
+    citizen = "lihua1990@sina.com.cn"
+    add(citizen, letter(citizen, ours, "咨询", "您好，请问行政审批窗口在哪里？谢谢。\n"),
+        Expect("stranger: question from sina.com.cn, where a unit's mailbox is",
                ("human_reply", "unknown"), None, "unmatched"))
     other = "xiaoming_2020@qq.com"
     add(other, letter(other, ours, "Re: 咨询办事窗口的办公时间", "周末也可以去吗？\n",
@@ -492,7 +502,8 @@ AUTOMATIC = (
     Expect("Sieve 此邮箱已停用 notice", "bounce", f"lxxx@{gov('lixian')}", None, "suspend"),
     Expect("Sieve vacation, default subject", "auto_reply", f"swjxx@{gov('swj')}"),
 )
-SILENT = frozenset({f"gajxx@{gov('gaj')}", f"jzxx@{gov('gaj')}", "dagxx@qq.com"})
+SILENT = frozenset({f"gajxx@{gov('gaj')}", f"jzxx@{gov('gaj')}", "dagxx@qq.com",
+                    "xzspj@sina.com.cn"})
 
 
 # -------------------------------------------------------------------------- the test
