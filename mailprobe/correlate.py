@@ -4,8 +4,9 @@ Order (VERP first, as Mailman does): token in our return address → token or Me
 inside the returned original → In-Reply-To/References → the code in subject or body → the
 failed recipient of a bounce, or the sender, within the campaign window → otherwise the
 review list. Every match carries its evidence and a confidence (docs/design.md
-§3): direct evidence is ``high``; a sender who only shares the probed unit's own domain is
-``low`` and goes to review. Shared and free-mail domains never match by domain: a stranger
+§3): direct evidence is ``high``; a sender who only shares the probed unit's own domain (or
+its mail host's) is ``low`` and goes to review, with a candidate only when the probes there
+all went to one unit. Shared and free-mail domains never match by domain: a stranger
 writing from 163.com is not the unit that publishes a 163.com mailbox.
 """
 
@@ -86,6 +87,14 @@ class ProbeIndex:
             index.by_domain[probe.address.rpartition("@")[2]].append(probe)
         return index
 
+    def related(self, domain: str) -> list[ProbeKey]:
+        """Probes at ``domain``, at a domain it is a subdomain of, or at one of its
+        subdomains: a unit's mail host (mail.unit.gov.cn) answers for unit.gov.cn."""
+        return [probe for probed, probes in self.by_domain.items()
+                if probed == domain or probed.endswith("." + domain)
+                or domain.endswith("." + probed)
+                for probe in probes]
+
     def is_shared(self, domain: str) -> bool:
         """True for a listed domain or any subdomain of one (e.g. vip.163.com)."""
         parts = domain.lower().split(".")
@@ -163,14 +172,14 @@ def _match_by_domain(verdict: Verdict, sender: str, received_at: datetime,
     # A colleague at the unit's own domain often answers. The reply that quotes one probe's
     # subject names it; otherwise only a domain whose probes in the window all went to one
     # unit (its public and leader mailboxes) gives a candidate, and a guess for staff.
-    live = [p for p in index.by_domain.get(domain, []) if _in_window(p, received_at)]
+    live = [p for p in index.related(domain) if _in_window(p, received_at)]
     quoted = [p for p in live if _quotes_subject(verdict.subject, p.subject)]
     if len(quoted) == 1:
         return Match(quoted[0].probe_id, DOMAIN_WINDOW, HIGH, None,
                      f"{sender} at the probed domain, and the subject quotes the probe's")
     probe = _one_unit_candidate(live)
     if probe is None:
-        return unmatched(f"{sender}: no single unit probed at {domain} in the window")
+        return unmatched(f"{sender}: no single unit probed at or around {domain} in the window")
     others = sorted(p.address for p in live if p is not probe)
     also = f" (the unit's other mailboxes probed: {', '.join(others)})" if others else ""
     return Match(probe.probe_id, DOMAIN_WINDOW, LOW, LOW_CONFIDENCE,

@@ -159,3 +159,14 @@ def test_subject_quoting_one_of_several_probes_at_a_domain_names_it() -> None:
                       subject="回复：咨询养老补贴")
     match = correlate(verdict, LATER, index)
     assert (match.probe_id, match.confidence, match.review) == (6, "high", None)
+
+
+def test_a_unit_mail_host_subdomain_is_its_domain_but_a_parent_of_many_units_is_not() -> None:
+    index = ProbeIndex.build([unit_key(5, "gzxx@wuling.changde.gov.cn", "U01"),
+                              unit_key(6, "jyj@jyj.changde.gov.cn", "U10")])
+    host = Verdict(Kind.HUMAN_REPLY, "human", sender="bgs@mail.wuling.changde.gov.cn",
+                   subject="答复")
+    match = correlate(host, LATER, index)
+    assert (match.probe_id, match.review) == (5, "low_confidence")
+    city = Verdict(Kind.HUMAN_REPLY, "human", sender="office@changde.gov.cn", subject="答复")
+    assert correlate(city, LATER, index).review == "unmatched"

@@ -115,6 +115,7 @@ BOXES = (
     Box("U29", "市应急管理局", "public", f"yjjxx@{gov('yjj')}"),
     Box("U30", "市城市管理和综合执法局", "public", f"cgjxx@{gov('cgj')}"),
     Box("U31", "市行政审批服务局", "public", "xzspj@sina.com.cn"),
+    Box("U32", "市退役军人事务局", "public", f"tyjrxx@{gov('tyjr')}"),
 )
 DEFERRING = gov("slj")  # routed to Postfix's retry: transport, which always defers
 DOMAINS = tuple(sorted(({b.address.rpartition("@")[2] for b in BOXES} | set(FREE_MAIL)
@@ -433,6 +434,10 @@ def scripted(w: World, probes: dict[str, Sent]) -> list[tuple[str, bytes, Expect
     add(clerk, letter(clerk, ours, f"关于{p[a].code.replace('-', '_')}号来信的答复",
                       "您好，城管局窗口工作日8:30-17:30受理。\n"),
         Expect("clerk's sina.com.cn mail, code typed with underscores", "human_reply", a))
+    a, host = f"tyjrxx@{gov('tyjr')}", f"xxk@mail.{gov('tyjr')}"
+    add(host, letter(host, ours, "关于您咨询事项的回复", "您好，窗口工作日8:30-17:30受理。\n"),
+        Expect("colleague on the unit's mail host (mail.<domain>), nothing else",
+               "human_reply", a, "low_confidence"))
     # Strangers: none of them answers a probe.
     stranger = "fapiao888@sina.com"
     add(stranger, letter(stranger, ours, "代开各类正规发票，税点低",
