@@ -536,12 +536,18 @@ def test_gov_world_kinds_and_matches(world: World) -> None:
 
     w.clock.advance(days=1)
     scored = reports.score(w.settings, "world", load_calendar(), clock=w.clock)
-    outcome = {p.probe_id: p.outcome.value for p in scored.probes}
     ids = _probe_ids(w)
-    for address in SILENT:
-        assert outcome[ids[address]] == "no_reply", (address, outcome[ids[address]])
-    assert outcome[ids["czjxx@163.com"]].startswith("human")
-    assert outcome[ids[f"gzxx@{gov('wuling')}"]] == "hard_bounce"
+    by_address = {address: p for p in scored.probes for address, pid in ids.items()
+                  if pid == p.probe_id}
+    outcome = {address: p.outcome.value for address, p in by_address.items()}
+    # Strangers credit nobody: the silent units stay silent, the free-mail ones included.
+    assert {a: outcome[a] for a in SILENT} == dict.fromkeys(SILENT, "no_reply")
+    assert outcome["czjxx@163.com"].startswith("human")
+    assert outcome[f"gzxx@{gov('wuling')}"] == "hard_bounce"
+    # Waiting for staff: counted for no probe, and flagged.
+    assert outcome[f"wjwxx@{gov('wjw')}"] == "no_reply"
+    assert "REVIEW_PENDING" in by_address[f"wjwxx@{gov('wjw')}"].flags
+    assert "REVIEW_CONFLICT" in by_address[f"zrjxx@{gov('zrj')}"].flags
 
 
 @dataclass(frozen=True)
