@@ -40,6 +40,7 @@ from tests.conftest import FixedClock
 from tests.servers.dovecot import Dovecot, MailUser
 from tests.servers.fixtures import _require_mail_servers
 from tests.servers.postfix import Postfix
+from tests.servers.postgres import pg_schema
 from tests.servers.process import free_port, wait_until, world_readable_dir
 
 pytestmark = pytest.mark.servers
@@ -175,8 +176,17 @@ class World:
     clock: FixedClock
 
 
-@pytest.fixture(params=["verp", "plain"])
-def world(request: pytest.FixtureRequest, servers: tuple[Dovecot, Postfix],
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'world.db'}"
+    else:
+        with pg_schema("world") as url:
+            yield url
+
+
+@pytest.fixture
+def world(request: pytest.FixtureRequest, servers: tuple[Dovecot, Postfix], database_url: str,
           tmp_path, monkeypatch: pytest.MonkeyPatch) -> World:  # type: ignore[no-untyped-def]
     """The units' mailboxes and a launched campaign; probes go out with a VERP return path
     (bounces and vacation replies carry the token back) or with our plain address."""
@@ -198,8 +208,7 @@ def world(request: pytest.FixtureRequest, servers: tuple[Dovecot, Postfix],
                                          if request.param == "verp" else "")),
         campaign=CampaignSettings(unit_spacing_minutes=0),
         dns=DnsSettings(check=False))
-    settings = replace(settings, database=replace(settings.database,
-                                                  url=f"sqlite:///{tmp_path / 'world.db'}"))
+    settings = replace(settings, database=replace(settings.database, url=database_url))
     # Real time: the servers stamp INTERNALDATE now, and matching by sender needs the window.
     clock = FixedClock(datetime.now(UTC).replace(microsecond=0))
     factory = open_db(settings, create=True)
@@ -514,6 +523,10 @@ SILENT = frozenset({f"gajxx@{gov('gaj')}", f"jzxx@{gov('gaj')}", "dagxx@qq.com",
 # -------------------------------------------------------------------------- the test
 
 
+@pytest.mark.parametrize(("world", "database_url"), [
+    ("verp", "sqlite"),
+    pytest.param("plain", "postgresql", marks=pytest.mark.postgres),
+], indirect=True)
 def test_gov_world_kinds_and_matches(world: World) -> None:
     w = world
     sent = campaigns.send(w.settings, "world", clock=w.clock)
