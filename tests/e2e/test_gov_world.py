@@ -13,7 +13,7 @@ the review reason) — above all, that no stranger is credited to any unit.
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
@@ -317,7 +317,6 @@ def html_only(sender: str, to: str, probe: Sent) -> bytes:
     return bytes(msg)
 
 
-Script = Callable[[World, dict[str, Sent]], list[tuple[str, bytes, Expect]]]
 
 
 def scripted(w: World, probes: dict[str, Sent]) -> list[tuple[str, bytes, Expect]]:
