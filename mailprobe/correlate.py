@@ -88,12 +88,12 @@ class ProbeIndex:
         return index
 
     def related(self, domain: str) -> list[ProbeKey]:
-        """Probes at ``domain``, at a domain it is a subdomain of, or at one of its
-        subdomains: a unit's mail host (mail.unit.gov.cn) answers for unit.gov.cn."""
-        return [probe for probed, probes in self.by_domain.items()
-                if probed == domain or probed.endswith("." + domain)
-                or domain.endswith("." + probed)
-                for probe in probes]
+        """Probes at ``domain``; failing that, at a domain it is a subdomain of or at one of
+        its subdomains: a unit's mail host (mail.unit.gov.cn) answers for unit.gov.cn."""
+        return self.by_domain.get(domain) or [
+            probe for probed, probes in self.by_domain.items()
+            if probed.endswith("." + domain) or domain.endswith("." + probed)
+            for probe in probes]
 
     def is_shared(self, domain: str) -> bool:
         """True for a listed domain or any subdomain of one (e.g. vip.163.com)."""

@@ -170,3 +170,10 @@ def test_a_unit_mail_host_subdomain_is_its_domain_but_a_parent_of_many_units_is_
     assert (match.probe_id, match.review) == (5, "low_confidence")
     city = Verdict(Kind.HUMAN_REPLY, "human", sender="office@changde.gov.cn", subject="答复")
     assert correlate(city, LATER, index).review == "unmatched"
+
+
+def test_the_sender_own_domain_comes_before_a_parent_domain_probed_too() -> None:
+    index = ProbeIndex.build([unit_key(5, "wjw@wjw.changde.gov.cn", "U16"),
+                              unit_key(6, "szf@changde.gov.cn", "U00")])
+    verdict = Verdict(Kind.HUMAN_REPLY, "human", sender="bgs@wjw.changde.gov.cn", subject="答复")
+    assert correlate(verdict, LATER, index).probe_id == 5
