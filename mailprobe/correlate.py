@@ -4,8 +4,9 @@ Order (VERP first, as Mailman does): token in our return address → token or Me
 inside the returned original → In-Reply-To/References → the code in subject or body → the
 failed recipient of a bounce, or the sender, within the campaign window → otherwise the
 review list. Every match carries its evidence and a confidence (docs/design.md
-§3): direct evidence is ``high``; a sender who only shares the probed unit's own domain is
-``low`` and goes to review. Shared and free-mail domains never match by domain: a stranger
+§3): direct evidence is ``high``; a sender who only shares the probed unit's own domain (or
+its mail host's) is ``low`` and goes to review, with a candidate only when the probes there
+all went to one unit. Shared and free-mail domains never match by domain: a stranger
 writing from 163.com is not the unit that publishes a 163.com mailbox.
 """
 
@@ -43,7 +44,9 @@ SHARED_DOMAINS: tuple[str, ...] = (
     "tom.com", "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com",
     "msn.com", "yahoo.com", "ymail.com", "icloud.com", "me.com", "mac.com", "aol.com",
     "proton.me", "protonmail.com", "gmx.com", "gmx.net", "mail.com", "yandex.com",
-    "zoho.com",
+    "zoho.com", "sina.com.cn", "163.net", "china.com", "eyou.com", "wo.com.cn", "2980.com",
+    "citiz.net", "yahoo.com.cn", "yahoo.cn", "live.cn", "hotmail.co.uk", "mail.ru",
+    "yandex.ru", "web.de", "gmx.de", "naver.com",
 )
 
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv|答复|回复|转发)\s*[:：]\s*)+", re.I)
@@ -60,6 +63,7 @@ class ProbeKey:
     sent_at: datetime | None
     window_ends_at: datetime | None
     subject: str = ""  # the probe's subject as sent, for "the reply quotes the probe"
+    unit: str = ""  # the unit's id: its mailboxes often share one domain
 
 
 @dataclass
@@ -82,6 +86,14 @@ class ProbeIndex:
             index.by_address[probe.address].append(probe)
             index.by_domain[probe.address.rpartition("@")[2]].append(probe)
         return index
+
+    def related(self, domain: str) -> list[ProbeKey]:
+        """Probes at ``domain``; failing that, at a domain it is a subdomain of or at one of
+        its subdomains: a unit's mail host (mail.unit.gov.cn) answers for unit.gov.cn."""
+        return self.by_domain.get(domain) or [
+            probe for probed, probes in self.by_domain.items()
+            if probed.endswith("." + domain) or domain.endswith("." + probed)
+            for probe in probes]
 
     def is_shared(self, domain: str) -> bool:
         """True for a listed domain or any subdomain of one (e.g. vip.163.com)."""
@@ -157,16 +169,29 @@ def _match_by_domain(verdict: Verdict, sender: str, received_at: datetime,
     domain = sender.rpartition("@")[2]
     if index.is_shared(domain):
         return unmatched(f"{sender}: {domain} is a shared mail domain, never matched by domain")
-    # A colleague at the unit's own domain often answers; only a domain with a single
-    # probe in the window is unambiguous, and even then it is a guess for staff to confirm.
-    probe = _one_in_window(index.by_domain.get(domain, []), received_at)
-    if probe is None:
-        return unmatched(f"{sender}: no single probe to {domain} in the window")
-    if _quotes_subject(verdict.subject, probe.subject):
-        return Match(probe.probe_id, DOMAIN_WINDOW, HIGH, None,
+    # A colleague at the unit's own domain often answers. The reply that quotes one probe's
+    # subject names it; otherwise only a domain whose probes in the window all went to one
+    # unit (its public and leader mailboxes) gives a candidate, and a guess for staff.
+    live = [p for p in index.related(domain) if _in_window(p, received_at)]
+    quoted = [p for p in live if _quotes_subject(verdict.subject, p.subject)]
+    if len(quoted) == 1:
+        return Match(quoted[0].probe_id, DOMAIN_WINDOW, HIGH, None,
                      f"{sender} at the probed domain, and the subject quotes the probe's")
+    probe = _one_unit_candidate(live)
+    if probe is None:
+        return unmatched(f"{sender}: no single unit probed at or around {domain} in the window")
+    others = sorted(p.address for p in live if p is not probe)
+    also = f" (the unit's other mailboxes probed: {', '.join(others)})" if others else ""
     return Match(probe.probe_id, DOMAIN_WINDOW, LOW, LOW_CONFIDENCE,
-                 f"only the domain {domain} ties {sender} to the probe")
+                 f"only the domain {domain} ties {sender} to the probe{also}")
+
+
+def _one_unit_candidate(live: list[ProbeKey]) -> ProbeKey | None:
+    """The earliest probe when every live candidate went to the same unit, else None."""
+    if not live or (len(live) > 1 and (not live[0].unit
+                                       or any(p.unit != live[0].unit for p in live))):
+        return None
+    return min(live, key=lambda p: p.probe_id)
 
 
 def _quotes_subject(subject: str, probe_subject: str) -> bool:

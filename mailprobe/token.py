@@ -21,10 +21,11 @@ TOKEN_LEN = 10
 
 _MSGID_RE = re.compile(r"mp\.([0-9a-hjkmnp-tv-z]{10})@", re.IGNORECASE)
 _VERP_RE = re.compile(r"\+([0-9a-hjkmnp-tv-z]{10})@", re.IGNORECASE)
-# Codes as people type them (after NFKC and lower case): dashes of any kind or blanks
-# between the parts, blanks or line breaks inside a group, "编号:" instead of "mp-".
-# Letters are any a-z here; look-alikes are folded afterwards (_fold_look_alikes).
-_SEP = r"[\s\-]*"
+# Codes as people type them (after NFKC and lower case): dashes of any kind, blanks, an
+# underscore or a dot between the parts, blanks or line breaks inside a group, "编号:"
+# instead of "mp-". Letters are any a-z here; look-alikes are folded afterwards
+# (_fold_look_alikes). A loose separator costs nothing: a token counts only if it is a probe's.
+_SEP = r"[\s\-_.·。]*"
 _GROUP = r"((?:[0-9a-z]\s*){4}[0-9a-z])"
 _TYPED_CODE_RE = re.compile(
     rf"(?<![0-9a-z])(?:mp{_SEP}|编号:?\s*(?:mp{_SEP})?){_GROUP}{_SEP}{_GROUP}(?![0-9a-z])")
@@ -86,7 +87,7 @@ def normalise_code(typed: str) -> str | None:
     found = tokens_in_codes(typed)
     if found:
         return found[0]
-    bare = _fold_look_alikes(re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", typed)
+    bare = _fold_look_alikes(re.sub(r"[\s\-_.·。]", "", unicodedata.normalize("NFKC", typed)
                                     .translate(_DASHES).lower()))
     return bare
 

@@ -128,3 +128,52 @@ def test_message_of_unknown_kind_tied_by_token_waits_for_review() -> None:
     match = correlate(verdict, LATER, FREE)
     assert (match.probe_id, match.confidence, match.review) == (1, "high", "unknown_kind")
     assert match.credited is None
+
+
+def unit_key(pid: int, address: str, unit: str, subject: str = "咨询") -> ProbeKey:
+    token = chr(ord("a") + pid) * 10
+    return ProbeKey(pid, token, f"mp.{token}@example.org", address, SENT,
+                    SENT + timedelta(days=40), subject, unit)
+
+
+def test_colleague_at_a_unit_probed_twice_is_a_low_confidence_candidate() -> None:
+    index = ProbeIndex.build([unit_key(5, "ldxx@lyj.gov.cn", "U21"),
+                              unit_key(6, "gzxx@lyj.gov.cn", "U21")])
+    verdict = Verdict(Kind.HUMAN_REPLY, "human", sender="bgs@lyj.gov.cn", subject="答复")
+    match = correlate(verdict, LATER, index)
+    assert (match.probe_id, match.confidence, match.review) == (5, "low", "low_confidence")
+    assert "gzxx@lyj.gov.cn" in match.note
+
+
+def test_domain_shared_by_several_units_gives_no_candidate() -> None:
+    index = ProbeIndex.build([unit_key(5, "jyj@city.gov.cn", "U10"),
+                              unit_key(6, "mzj@city.gov.cn", "U11")])
+    verdict = Verdict(Kind.HUMAN_REPLY, "human", sender="clerk@city.gov.cn", subject="答复")
+    assert correlate(verdict, LATER, index).review == "unmatched"
+
+
+def test_subject_quoting_one_of_several_probes_at_a_domain_names_it() -> None:
+    index = ProbeIndex.build([unit_key(5, "jyj@city.gov.cn", "U10", "咨询入学材料"),
+                              unit_key(6, "mzj@city.gov.cn", "U11", "咨询养老补贴")])
+    verdict = Verdict(Kind.HUMAN_REPLY, "human", sender="clerk@city.gov.cn",
+                      subject="回复：咨询养老补贴")
+    match = correlate(verdict, LATER, index)
+    assert (match.probe_id, match.confidence, match.review) == (6, "high", None)
+
+
+def test_a_unit_mail_host_subdomain_is_its_domain_but_a_parent_of_many_units_is_not() -> None:
+    index = ProbeIndex.build([unit_key(5, "gzxx@wuling.changde.gov.cn", "U01"),
+                              unit_key(6, "jyj@jyj.changde.gov.cn", "U10")])
+    host = Verdict(Kind.HUMAN_REPLY, "human", sender="bgs@mail.wuling.changde.gov.cn",
+                   subject="答复")
+    match = correlate(host, LATER, index)
+    assert (match.probe_id, match.review) == (5, "low_confidence")
+    city = Verdict(Kind.HUMAN_REPLY, "human", sender="office@changde.gov.cn", subject="答复")
+    assert correlate(city, LATER, index).review == "unmatched"
+
+
+def test_the_sender_own_domain_comes_before_a_parent_domain_probed_too() -> None:
+    index = ProbeIndex.build([unit_key(5, "wjw@wjw.changde.gov.cn", "U16"),
+                              unit_key(6, "szf@changde.gov.cn", "U00")])
+    verdict = Verdict(Kind.HUMAN_REPLY, "human", sender="bgs@wjw.changde.gov.cn", subject="答复")
+    assert correlate(verdict, LATER, index).probe_id == 5

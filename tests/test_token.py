@@ -40,6 +40,8 @@ def test_codes_typed_by_hand_are_still_codes() -> None:
         "MP-B4Y25-\nEQMC3",  # a line break where the mail client wrapped
         "MP – B4Y 25 — EQMC3",  # spaces, en and em dashes
         "编号：B4Y25-EQMC3",  # "编号：" in place of "MP-"
+        "答复 MP_B4Y25_EQMC3",  # underscores
+        "MP.B4Y25.EQMC3号来信",  # dots
     ]
     assert [token.tokens_in_codes(t) for t in typed] == [["b4y25eqmc3"]] * len(typed)
 

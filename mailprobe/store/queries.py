@@ -505,13 +505,16 @@ def probe_addresses(session: Session, campaign_id: int, state: str) -> list[str]
 
 def probe_keys(session: Session, horizon: timedelta) -> list[ProbeKey]:
     """Every probe that was handed to a server, for correlation."""
-    stmt = (select(ProbeRow).where(ProbeRow.state.in_(
-        [SendState.ACCEPTED, SendState.UNCERTAIN, SendState.REJECTED, SendState.DEFERRED,
-         SendState.SENDING, SendState.SUBMITTED])))
+    stmt = (select(ProbeRow, UnitRow.unit_id)
+            .join(MailboxRow, MailboxRow.id == ProbeRow.mailbox_id)
+            .join(UnitRow, UnitRow.id == MailboxRow.unit_pk)
+            .where(ProbeRow.state.in_(
+                [SendState.ACCEPTED, SendState.UNCERTAIN, SendState.REJECTED,
+                 SendState.DEFERRED, SendState.SENDING, SendState.SUBMITTED])))
     return [ProbeKey(p.id, p.token, p.message_id.strip("<>").lower(), p.address.lower(),
                      p.accepted_at or p.updated_at,
-                     (p.accepted_at or p.updated_at) + horizon, p.subject)
-            for p in session.scalars(stmt)]
+                     (p.accepted_at or p.updated_at) + horizon, p.subject, unit_id)
+            for p, unit_id in session.execute(stmt)]
 
 
 # ---------------------------------------------------------------- messages and verdicts
