@@ -85,7 +85,6 @@ class CampaignSettings:
     window_days: int = 20
     template: str = "consult_office_hours"
     template_dir: str = ""  # your own probe templates; default: templates/probe shipped
-    sender_window_days: int = 30  # sender+window correlation horizon (calendar days)
     unit_spacing_minutes: int = 10  # between the sends to one unit's mailboxes
 
 
