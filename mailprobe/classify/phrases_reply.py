@@ -44,6 +44,9 @@ AUTO_SUBJECT_WORDS: tuple[str, ...] = (
     r"自動回復",
     r"自動答覆",
     r"假期自动回复",
+    # webmail responders sign their text: "【来自139邮箱的自动回复】", "[自动回复]"
+    r"来自[^。，,\n]{1,12}的自动(?:回复|答复)",
+    r"[【\[]\s*[^】\]\n]{0,12}自动(?:回复|答复)\s*[】\]]",
     r"auto[- ]?reply",
     r"auto[- ]?response",
     r"automatic reply",
@@ -88,6 +91,9 @@ AUTO_BODY_STRONG: tuple[str, ...] = (
     r"自动(?:回复|答复|发送|发出)",
     r"(?:此|这)(?:为|是)(?:一封|一条)?(?:系统)?自动(?:回复|答复)",
     r"假期自动回复",
+    # webmail responders sign their text: "【来自139邮箱的自动回复】", "[自动回复]"
+    r"来自[^。，,\n]{1,12}的自动(?:回复|答复)",
+    r"[【\[]\s*[^】\]\n]{0,12}自动(?:回复|答复)\s*[】\]]",
     r"请(?:勿|不要)(?:直接)?回复(?:本|此|该)(?:邮件|信|消息)",
     r"本邮件(?:无需|不需要|请勿)回复",
     r"this is an? (?:automatic|automated|auto-generated)",
@@ -318,5 +324,9 @@ CONTACT_DETAILS: tuple[str, ...] = (
 # Reply senders that are machines by name; without a reply marker they are not replies.
 NOREPLY_LOCALPARTS = (r"^(?:[\w.+-]*[-_.])?(?:no-?reply|do-?not-?reply|donotreply)\b"
                       r"|^(?:notifications?|newsletters?|news|alerts?|marketing|mailer)\b")
+# Robots' addresses: what marks a sender as automatic (the no-reply forms above, and system,
+# daemon and responder mailboxes). Receipt wording from any other sender, in a reply, is typed.
+AUTOMATIC_LOCALPARTS = (NOREPLY_LOCALPARTS + r"|^(?:[\w.+-]*[-_.])?(?:system|sysadmin|daemon"
+                        r"|mailer-daemon|auto-?reply|auto-?responder|autoresponse|robot|bot)\b")
 # Words of bulk mail: a message that offers to unsubscribe is not a reply.
 UNSUBSCRIBE = r"unsubscribe|退订|取消订阅|abbestellen|se désabonner|se desinscrire"
