@@ -8,6 +8,8 @@ Evidence, strongest first (the first found is recorded):
     Subject: Fwd: ... with a message/rfc822 part         a person's note on a forwarded message
     MP-0A1B2-C3D4E                                       the probe code in the text
     "现答复如下：" and an answer                             an answer letter (case systems)
+    Subject: 关于您咨询事项的回复                           a subject that calls itself an answer
+    您咨询的事项… / 您的来信… / your enquiry                 the text refers to the reader's inquiry
 
 A message with none of these (spam, a stranger's question) is not claimed: classify() says
 UNKNOWN and it goes to review.
@@ -46,6 +48,8 @@ NAME = "human"
 
 _FLAGS = re.IGNORECASE
 _REPLY_SUBJECT = re.compile(P.REPLY_SUBJECT_PREFIX, _FLAGS)
+_ANSWER_SUBJECT = re.compile(P.ANSWER_SUBJECT, _FLAGS)
+_INQUIRY_REFERENCE = re.compile("|".join(P.INQUIRY_REFERENCE), _FLAGS)
 _NON_SUBSTANTIVE = re.compile("|".join(P.NON_SUBSTANTIVE), _FLAGS)
 _ACK_WORDS = re.compile("|".join(P.ACK_WORDS), _FLAGS)
 _COURTESY = re.compile("|".join(P.COURTESY), _FLAGS)
@@ -109,6 +113,11 @@ def reply_evidence(msg: Message, split: Split) -> str | None:
         return "probe code"
     if answer_given(split.new):
         return "answer letter"  # a case system's answer, often from a no-reply address
+    if _ANSWER_SUBJECT.search(subject):
+        return "answer subject"
+    found = _INQUIRY_REFERENCE.search(split.new)
+    if found:
+        return f"answers an inquiry: {found.group(0)}"
     return None
 
 

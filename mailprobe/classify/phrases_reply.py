@@ -324,6 +324,17 @@ CONTACT_DETAILS: tuple[str, ...] = (
 # Reply senders that are machines by name; without a reply marker they are not replies.
 NOREPLY_LOCALPARTS = (r"^(?:[\w.+-]*[-_.])?(?:no-?reply|do-?not-?reply|donotreply)\b"
                       r"|^(?:notifications?|newsletters?|news|alerts?|marketing|mailer)\b")
+# Words by which a fresh message (no thread header, no quote) says it answers someone's
+# inquiry: a subject that calls itself a reply ("关于您咨询事项的回复", "答复"), a sentence about
+# the reader's question ("您咨询的事项", "您的来信", "your enquiry"). Positive evidence of a
+# reply; a stranger's question or an advertisement carries none.
+ANSWER_SUBJECT = r"(?:的|之)(?:回复|答复|回函|复函)\s*$|^\s*(?:回复|答复|复函)\s*$"
+INQUIRY_REFERENCE: tuple[str, ...] = (
+    r"(?:您|你)(?:的|所)?(?:咨询|询问|反映|提出|来信|来函|留言|问询)",
+    r"关于(?:您|你)的(?:咨询|来信|问题|留言)",
+    r"\byour (?:question|enquiry|inquiry)s?\b",
+    r"\byou (?:asked|enquired|inquired)\b",
+)
 # Robots' addresses: what marks a sender as automatic (the no-reply forms above, and system,
 # daemon and responder mailboxes). Receipt wording from any other sender, in a reply, is typed.
 AUTOMATIC_LOCALPARTS = (NOREPLY_LOCALPARTS + r"|^(?:[\w.+-]*[-_.])?(?:system|sysadmin|daemon"

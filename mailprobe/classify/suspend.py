@@ -46,11 +46,12 @@ RETIRED = re.compile(
 )
 
 
-# The notice as the message's main content: its wording within the first characters of the
-# new text (after a greeting), and little else written.
-NOTICE_START = 30
+# The notice as the message's main content: its wording opens the new text (after a greeting;
+# "此", "本", "This" before "邮箱"/"mailbox"), and little else is written.
+NOTICE_LEAD_LETTERS = 6
 NOTICE_MAX_LETTERS = 120
 _LETTER = re.compile(r"\w")
+_GREETING = re.compile(r"您好|你好|尊敬的[^，,。\n]{0,12}|hello|hi\b|dear [^,\n]{0,30}", re.I)
 
 rules.register("suspend:notice-is-content", ("fixtures",),
                covers="a short retired-mailbox notice without automatic headers is a bounce")
@@ -81,4 +82,7 @@ def is_notice(msg: Mail) -> bool:
     if RETIRED.search(msg.subject):
         return True
     opening = RETIRED.search(new)
-    return opening is not None and opening.start() <= NOTICE_START
+    if opening is None:
+        return False
+    lead = _GREETING.sub("", new[:opening.start()])
+    return len(_LETTER.findall(lead)) <= NOTICE_LEAD_LETTERS
