@@ -332,6 +332,9 @@ ANSWER_SUBJECT = r"(?:的|之)(?:回复|答复|回函|复函)\s*$|^\s*(?:回复|
 INQUIRY_REFERENCE: tuple[str, ...] = (
     r"(?:您|你)(?:的|所)?(?:咨询|询问|反映|提出|来信|来函|留言|问询)",
     r"关于(?:您|你)的(?:咨询|来信|问题|留言)",
+    # "来信"/"来函" alone is the reader's letter in an office's answer ("来信已转相关科室办理");
+    # "欢迎来信咨询" is an invitation, not an answer
+    r"(?<!欢迎)来(?:信|函)(?!咨询)",
     r"\byour (?:question|enquiry|inquiry)s?\b",
     r"\byou (?:asked|enquired|inquired)\b",
 )

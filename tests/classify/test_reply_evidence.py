@@ -114,6 +114,7 @@ def test_receipt_that_is_not_structurally_a_reply_stays_an_auto_reply() -> None:
      "你好，我想问一下住房公积金提取需要什么材料？谢谢。"),
     ("czjxx@163.com", "窗口时间", "您好，财政局窗口工作日8:30-17:00受理。"),
     ("a.person@example.com", "Lunch", "Are we still on for Friday? Bring the slides."),
+    ("news@bulletin.example.com", "政务资讯", "本周要闻：……欢迎来信咨询。"),
 ])
 def test_mail_with_no_reply_marker_is_unknown_for_review(sender: str, subject: str,
                                                          text: str) -> None:
@@ -126,6 +127,7 @@ def test_mail_with_no_reply_marker_is_unknown_for_review(sender: str, subject: s
     ("窗口时间", "您好，编号 mp-b4y 25-eqmc3 的来信：窗口工作日均可办理。", "probe code"),
     ("关于您咨询事项的回复", "您好，窗口工作日8:30-17:30受理。", "answer subject"),
     ("您好", "您咨询的事项请致电0736-7777777咨询。", "answers an inquiry: 您咨询"),
+    ("来信已转办", "您好，来信已转相关科室办理，请耐心等待答复。", "answers an inquiry: 来信"),
     ("Opening hours", "Regarding your enquiry, the office opens at 9 on weekdays.",
      "answers an inquiry: your enquiry"),
 ])
