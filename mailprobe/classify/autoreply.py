@@ -112,7 +112,35 @@ def find_evidence(msg: Message, split: Split) -> Evidence | None:
     found = body_evidence(split.new, is_quoting=bool(split.quoted))
     if found and _footer_of_an_answer(msg, split, found) and rules.fire("auto:footer-of-answer"):
         return None
+    if found and _typed_acknowledgement(msg, found) and rules.fire("auto:typed-acknowledgement"):
+        return None
     return _allowed(found)
+
+
+def _typed_acknowledgement(msg: Message, found: Evidence) -> bool:
+    """Receipt + promise wording alone ("您的来信已收到，我们会尽快处理") in a message that is
+    structurally a reply (a thread header, a "Re:"/"回复：" subject) from a personal sender is
+    what a clerk types: a human, non-substantive reply. A responder shows itself by a header,
+    an auto-reply subject, system wording (checked before) or an automatic sender."""
+    if not _is_receipt_promise(found):
+        return False
+    replies = bool(header_str(msg, "In-Reply-To") or header_str(msg, "References")
+                   or _REPLY_PREFIX.match(header_str(msg, "Subject")))
+    return replies and not automatic_sender(msg)
+
+
+_AUTOMATIC_SENDER = re.compile(P.AUTOMATIC_LOCALPARTS, _FLAGS)
+
+
+def automatic_sender(msg: Message) -> bool:
+    """A null Return-Path or a robot's address (no-reply, system, daemon, auto-reply ...)."""
+    if str(msg.get("Return-Path") or "").strip() in ("<>", "<<>>"):
+        return True
+    return bool(_AUTOMATIC_SENDER.match(from_address(msg)))
+
+
+def _is_receipt_promise(found: Evidence) -> bool:
+    return " … " in found.text  # body_evidence's receipt + promise form
 
 
 def _footer_of_an_answer(msg: Message, split: Split, found: Evidence) -> bool:
@@ -161,6 +189,7 @@ _RULE_SOURCES: dict[str, tuple[str, ...]] = {
     "auto:receipt-promise": ("fixtures",),
     "auto:answer-given-is-human": ("fixtures",),
     "auto:footer-of-answer": ("fixtures",),
+    "auto:typed-acknowledgement": ("fixtures",),
 }
 for _rid, _sources in _RULE_SOURCES.items():
     rules.register(_rid, _sources)
@@ -175,7 +204,7 @@ def _rule_of(found: Evidence) -> str:
         return f"auto:header:{head.lower()}"
     if f"auto:header:{head.lower()}" in _RULE_SOURCES:
         return f"auto:header:{head.lower()}"
-    return "auto:receipt-promise" if " … " in found.text else "auto:wording"
+    return "auto:receipt-promise" if _is_receipt_promise(found) else "auto:wording"
 
 
 def _allowed(found: Evidence | None) -> Evidence | None:

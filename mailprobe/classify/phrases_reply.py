@@ -44,6 +44,9 @@ AUTO_SUBJECT_WORDS: tuple[str, ...] = (
     r"自動回復",
     r"自動答覆",
     r"假期自动回复",
+    # webmail responders sign their text: "【来自139邮箱的自动回复】", "[自动回复]"
+    r"来自[^。，,\n]{1,12}的自动(?:回复|答复)",
+    r"[【\[]\s*[^】\]\n]{0,12}自动(?:回复|答复)\s*[】\]]",
     r"auto[- ]?reply",
     r"auto[- ]?response",
     r"automatic reply",
@@ -88,6 +91,9 @@ AUTO_BODY_STRONG: tuple[str, ...] = (
     r"自动(?:回复|答复|发送|发出)",
     r"(?:此|这)(?:为|是)(?:一封|一条)?(?:系统)?自动(?:回复|答复)",
     r"假期自动回复",
+    # webmail responders sign their text: "【来自139邮箱的自动回复】", "[自动回复]"
+    r"来自[^。，,\n]{1,12}的自动(?:回复|答复)",
+    r"[【\[]\s*[^】\]\n]{0,12}自动(?:回复|答复)\s*[】\]]",
     r"请(?:勿|不要)(?:直接)?回复(?:本|此|该)(?:邮件|信|消息)",
     r"本邮件(?:无需|不需要|请勿)回复",
     r"this is an? (?:automatic|automated|auto-generated)",
@@ -318,5 +324,23 @@ CONTACT_DETAILS: tuple[str, ...] = (
 # Reply senders that are machines by name; without a reply marker they are not replies.
 NOREPLY_LOCALPARTS = (r"^(?:[\w.+-]*[-_.])?(?:no-?reply|do-?not-?reply|donotreply)\b"
                       r"|^(?:notifications?|newsletters?|news|alerts?|marketing|mailer)\b")
+# Words by which a fresh message (no thread header, no quote) says it answers someone's
+# inquiry: a subject that calls itself a reply ("关于您咨询事项的回复", "答复"), a sentence about
+# the reader's question ("您咨询的事项", "您的来信", "your enquiry"). Positive evidence of a
+# reply; a stranger's question or an advertisement carries none.
+ANSWER_SUBJECT = r"(?:的|之)(?:回复|答复|回函|复函)\s*$|^\s*(?:回复|答复|复函)\s*$"
+INQUIRY_REFERENCE: tuple[str, ...] = (
+    r"(?:您|你)(?:的|所)?(?:咨询|询问|反映|提出|来信|来函|留言|问询)",
+    r"关于(?:您|你)的(?:咨询|来信|问题|留言)",
+    # "来信"/"来函" alone is the reader's letter in an office's answer ("来信已转相关科室办理");
+    # "欢迎来信咨询" is an invitation, not an answer
+    r"(?<!欢迎)来(?:信|函)(?!咨询)",
+    r"\byour (?:question|enquiry|inquiry)s?\b",
+    r"\byou (?:asked|enquired|inquired)\b",
+)
+# Robots' addresses: what marks a sender as automatic (the no-reply forms above, and system,
+# daemon and responder mailboxes). Receipt wording from any other sender, in a reply, is typed.
+AUTOMATIC_LOCALPARTS = (NOREPLY_LOCALPARTS + r"|^(?:[\w.+-]*[-_.])?(?:system|sysadmin|daemon"
+                        r"|mailer-daemon|auto-?reply|auto-?responder|autoresponse|robot|bot)\b")
 # Words of bulk mail: a message that offers to unsubscribe is not a reply.
 UNSUBSCRIBE = r"unsubscribe|退订|取消订阅|abbestellen|se désabonner|se desinscrire"

@@ -53,7 +53,7 @@ CASES = [
     ("auto/18-dovecot-sieve.eml", "out_of_office", "Auto-Submitted: auto-replied"),
     ("auto/19-dovecot-sieve-en.eml", "out_of_office", "Auto-Submitted: auto-replied"),
     ("auto/20-mail139.eml", "acknowledgement", "Subject: 自动回复"),
-    ("auto/21-mail139-re-subject.eml", "acknowledgement", "来信已收到 … 尽快回信"),
+    ("auto/21-mail139-re-subject.eml", "acknowledgement", "来自139邮箱的自动回复"),
     ("auto/22-gov-system-acceptance.eml", "acknowledgement", "来信已收到 … 受理编号"),
     ("auto/23-gov-system-re-donotreply.eml", "acknowledgement", "系统自动回复"),
     ("auto/24-gov-precedence.eml", "acknowledgement", "Precedence: auto_reply"),
