@@ -10,9 +10,9 @@ Evidence, strongest first (the first found is recorded):
     "现答复如下：" and an answer                             an answer letter (case systems)
     Subject: 关于您咨询事项的回复                           a subject that calls itself an answer
     您咨询的事项… / 您的来信… / your enquiry                 the text refers to the reader's inquiry
+    plain text from a personal sender (not a list, a newsletter or a no-reply robot)
 
-A message with none of these (spam, a stranger's question) is not claimed: classify() says
-UNKNOWN and it goes to review.
+Bulk or robot mail with none of these is not claimed: classify() says UNKNOWN (review).
 
 ``reply_text`` is the new text with quoted blocks removed; ``substantive`` is False for bare
 acknowledgements ("已收到", "收到，谢谢") and redirections ("请电话咨询", "已转…处理",
@@ -49,6 +49,8 @@ NAME = "human"
 _FLAGS = re.IGNORECASE
 _REPLY_SUBJECT = re.compile(P.REPLY_SUBJECT_PREFIX, _FLAGS)
 _ANSWER_SUBJECT = re.compile(P.ANSWER_SUBJECT, _FLAGS)
+_NOREPLY = re.compile(P.NOREPLY_LOCALPARTS, _FLAGS)
+_UNSUBSCRIBE = re.compile(P.UNSUBSCRIBE, _FLAGS)
 _INQUIRY_REFERENCE = re.compile("|".join(P.INQUIRY_REFERENCE), _FLAGS)
 _NON_SUBSTANTIVE = re.compile("|".join(P.NON_SUBSTANTIVE), _FLAGS)
 _ACK_WORDS = re.compile("|".join(P.ACK_WORDS), _FLAGS)
@@ -118,7 +120,12 @@ def reply_evidence(msg: Message, split: Split) -> str | None:
     found = _INQUIRY_REFERENCE.search(split.new)
     if found:
         return f"answers an inquiry: {found.group(0)}"
-    return None
+    if _is_bulk(msg) or _UNSUBSCRIBE.search(split.new):
+        return None  # lists, newsletters and robots: not a person's answer
+    # A person's own text, not bulk mail: a personal sender is positive evidence (issue 9 §2),
+    # and a reply whose thread headers were lost (forwarded, retyped) is far likelier here
+    # than a stranger's letter, so guessing human is right more often than abstaining.
+    return "body text"
 
 
 _FORWARD_SUBJECT = re.compile(r"^\s*(?:fwd?|wg|tr|转发)\s*[:：]", _FLAGS)
@@ -127,6 +134,16 @@ _FORWARD_SUBJECT = re.compile(r"^\s*(?:fwd?|wg|tr|转发)\s*[:：]", _FLAGS)
 def _forwards_a_message(msg: Message) -> bool:
     """A message attached whole (message/rfc822), as mail clients forward."""
     return any(part.get_content_type() == "message/rfc822" for part in msg.walk())
+
+
+def _is_bulk(msg: Message) -> bool:
+    if header_str(msg, "Precedence").lower() == "list" and msg.get("List-Id") is not None:
+        return False  # a discussion list passes on what a person wrote (RFC 2919 List-Id)
+    if any(msg.get(name) is not None for name in P.BULK_HEADERS):
+        return True
+    if header_str(msg, "Precedence").lower() in P.BULK_PRECEDENCE:
+        return True
+    return bool(_NOREPLY.match(from_address(msg)))
 
 
 def reply_marker_in_headers(msg: Message) -> bool:

@@ -56,8 +56,7 @@ CASES = [
     ('23-hard-re-subject-mentions-out-of-office', True, 'In-Reply-To', 'answer text'),
     ('24-hard-auto-reply-mistake', True, 'In-Reply-To', 'answer text'),
     ('25-fresh-message-with-code', True, 'probe code', 'answer text'),
-    ('26-fresh-message-quoting-probe', True, 'quote: 在 2025-03-01 10:12:33，"王明" <wangming@pro',
-     'answer text'),
+    ('26-fresh-message-no-marker', True, 'body text', 'answer text'),
     ('27-redirect-to-other-dept', False, 'In-Reply-To', 'redirection'),
     ('28-redirect-window', False, 'In-Reply-To', 'redirection'),
     ('29-received-thanks-name', False, 'In-Reply-To', 'bare acknowledgement'),
@@ -123,9 +122,9 @@ def test_in_reply_to_gives_the_probe_token_as_ref() -> None:
     assert any(r.kind is RefKind.IN_REPLY_TO and r.value == "0a1b2c3d4e" for r in verdict.refs)
 
 
-def test_fresh_message_without_any_reply_marker_is_not_claimed() -> None:
-    # issue 9 section 2: a human verdict needs positive evidence of a reply
-    assert human.detect(mail("From: a@163.com\nSubject: 开放时间\n\n周末9点到20点开放。\n")) is None
+def test_fresh_message_without_marker_is_a_human_reply_on_body_text() -> None:
+    verdict = human.detect(mail("From: a@163.com\nSubject: 开放时间\n\n周末9点到20点开放。\n"))
+    assert verdict is not None and verdict.evidence.startswith("body text")
 
 
 @pytest.mark.parametrize(

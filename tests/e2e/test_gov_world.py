@@ -305,9 +305,7 @@ def scripted(w: World, probes: dict[str, Sent]) -> list[tuple[str, bytes, Expect
     add(system, answer, Expect("case system's answer 答复如下", "human_reply", a))
     a = "czjxx@163.com"
     add(a, letter(a, ours, "窗口时间", "您好，财政局窗口工作日8:30-17:00受理。\n"),
-        # no thread header, quote, code or answer words: not positive evidence of a reply
-        # (issue 9 section 2), so staff confirm it (review unknown_kind) before it is credited
-        Expect("fresh mail from the very 163.com address probed", "unknown", a, "unknown_kind"))
+        Expect("fresh mail from the very 163.com address probed", "human_reply", a))
     a, colleague = f"wjwxx@{gov('wjw')}", f"bgs@{gov('wjw')}"
     add(colleague, letter(colleague, ours, "您好", "您咨询的事项请致电0736-7777777咨询。\n"),
         Expect("colleague at the unit's domain, nothing else ties it", "human_reply", a,
@@ -472,9 +470,7 @@ def test_gov_world_kinds_and_matches(world: World) -> None:
     outcome = {address: p.outcome.value for address, p in by_address.items()}
     # Strangers credit nobody: the silent units stay silent, the free-mail ones included.
     assert {a: outcome[a] for a in SILENT} == dict.fromkeys(SILENT, "no_reply")
-    # Fresh mail with no reply marker waits for staff (unknown_kind) like any pending item.
-    assert outcome["czjxx@163.com"] == "no_reply"
-    assert "REVIEW_PENDING" in by_address["czjxx@163.com"].flags
+    assert outcome["czjxx@163.com"].startswith("human")
     assert outcome[f"gzxx@{gov('wuling')}"] == "hard_bounce"
     # Waiting for staff: counted for no probe, and flagged.
     assert outcome[f"wjwxx@{gov('wjw')}"] == "no_reply"
