@@ -79,8 +79,11 @@ DETECTORS: tuple[Detector, ...] = (
 DETECTOR_SOURCES: dict[str, tuple[str, ...]] = {
     # arf reads RFC 5965's structure (a message/feedback-report part, Feedback-Type) and nothing
     # else: the RFC, not the family it was tried on, is what it rests on
-    "arf": ("doc:RFC5965",), "ses": ("doc:aws-ses-notification-contents",
-                                     "shared:lhost-amazonses"),
+    "arf": ("doc:RFC5965",),
+    # ses reads only the field names AWS documents for a bounce notification (notificationType,
+    # bounce.bouncedRecipients[].emailAddress/status/diagnosticCode: "Amazon SES notification
+    # contents", docs.aws.amazon.com/ses/latest/dg/notification-contents.html), no sentence
+    "ses": ("doc:aws-ses-notification-contents",),
     "coremail": ("fixtures",),
     "tencent": ("fixtures", "shared:rhost-tencent", "shared:rhost-tencentqq"),
     "netease": ("fixtures",), "aliyun": ("fixtures",),

@@ -753,6 +753,9 @@ LISTED_WORDS = r"black ?list|block ?list|\brbl\b|\bdnsbl\b|listed (?:at|in|on|by
 BLOCK_WORDS = (r"(?:\bip|host|client|server|connection|you)\b.{0,40}(?:blocked|banned|refused)"
                r"|banned|reputation")
 VIRUS_WORDS = r"\bvirus|malware|infected|trojan"
+RESOLVER_FAILED_WORDS = (r"\bservfail\b|server failure|malformed (?:or unexpected )?"
+                         r"(?:name server |dns )?(?:reply|response|answer)"
+                         r"|name serv(?:er|ice) (?:error|failure)")
 LOOP_WORDS = r"(?:mail|routing) loop|looping|too many hops|hop count exceeded"
 EXPIRED_WORDS = (r"expired|gave up|giving up|too long in (?:the )?queue|(?:retry|delivery) "
                  r"(?:time|period|attempts?) (?:exceeded|expired)|failed \d+ attempts")
@@ -807,6 +810,9 @@ MEANINGS_BY_WORDS: tuple[Meaning, ...] = (
             r"|over (?:the |their |its )?quota|exceed\w* (?:the |their |its )?(?:mailbox )?"
             r"(?:quota|allowed size)", "doc:RFC3463"),
     Meaning("hostunknown", (), HOST_WORDS, "doc:RFC3463"),
+    # the resolver failed (RFC 1035 RCODE 2 "Server failure", a malformed answer), which says
+    # nothing about whether the domain exists: after HOST_WORDS ("Host not found" wins)
+    Meaning("networkerror", (), RESOLVER_FAILED_WORDS, "doc:RFC1035"),
     Meaning("userunknown", (), USER_WORDS, "doc:RFC5321"),
     Meaning("norelaying", (), RELAY_WORDS, "doc:RFC5321"),
     Meaning("networkerror", (), LOOP_WORDS, "doc:RFC3463"),
@@ -911,12 +917,16 @@ def command_of(text: str) -> str | None:
     return last
 
 
-# "收件人不存在" in a Chinese letter that carries no SMTP code: the provider says the address
-# does not exist, and nothing suggests a content filter (Sisimai's "filtered" reading of bare
-# "user unknown" words is for MTAs that would have given a code).
+# "收件人不存在" in a Chinese letter that carries no SMTP code (or the same words in English or
+# French: "L'adresse ... n'existe pas"): the provider says the address does not exist, and
+# nothing suggests a content filter (Sisimai's "filtered" reading of bare "user unknown"
+# words is for MTAs that would have given a code).
 _ZH_NO_SUCH = re.compile(r"(?:用户|收件人|收信人|邮箱|帐号|账号|帐户|账户|地址)[^\n，。,]{0,6}"
                          r"(?:不存在|未找到|无效)|查无此"
-                         r"|(?:recipient|user|mailbox|address) (?:does not|doesn't) exist", re.I)
+                         r"|(?:recipient|user|mailbox|address) (?:does not|doesn't) exist"
+                         r"|(?:adresse|destinataire|utilisateur)\b[^\n.]{0,60}n'existe pas"
+                         # qmail-local's sentence, which it sends as #5.1.1 (qmail-local(8))
+                         r"|no mailbox here by that name", re.I)
 
 GAVE_UP = frozenset({"systemerror", "onhold"})
 ADDRESS_REASONS = frozenset({"userunknown", "hostunknown", "filtered", "onhold", "suspend"})
@@ -963,10 +973,11 @@ def explain(text: str) -> list[tuple[str, str]]:
 
 
 def is_hard(reason: str, status: str | None = None) -> bool:
-    """Sisimai's rule: hard only when the *address* is bad; ``notaccept`` is soft if 4xx."""
-    if reason == "notaccept":
-        return not (status or "").startswith("4")
-    return reason in HARD_REASONS
+    """Sisimai's rule: hard only when the *address* is bad; never with a 4.X.X status (RFC 3463
+    section 3.1: "persistent transient failure", the sender may retry)."""
+    if (status or "").startswith("4"):
+        return False
+    return reason in HARD_REASONS or reason == "notaccept"
 
 
 # What staff should do, by reason (reports show it beside the outcome). Address problems ask
