@@ -89,3 +89,35 @@ def test_ses_notification_read_from_its_documented_fields_with_families_off(
     assert verdict.detector == "ses"
     assert [(r.address, r.reason, r.hard) for r in verdict.recipients] == [
         ("gone@example.org", "userunknown", True)]
+
+
+REDIRECTED = b"""From: Mail Delivery System <Mailer-Daemon@mx.example.org>
+To: sender@example.jp
+Subject: Mail delivery failed: returning message to sender
+X-Failed-Recipients: alias@example.jp
+
+This message was created automatically by mail delivery software.
+
+A message that you sent could not be delivered to one or more of its
+recipients. This is a permanent error. The following address(es) failed:
+
+  target@example.or.jp
+    SMTP error from remote mail server after RCPT TO:<target@example.or.jp>:
+    host mx.example.or.jp [192.0.2.20]: 550 5.1.1 User unknown
+"""
+
+
+def test_failed_header_and_letter_naming_different_addresses_keeps_both() -> None:
+    # a redirected delivery: the header names one address, the letter the one tried
+    with rules.disabled({"shared:lhost-exim"}):
+        verdict = classify(REDIRECTED)
+    assert verdict.kind is Kind.BOUNCE
+    assert [r.address for r in verdict.recipients] == ["alias@example.jp", "target@example.or.jp"]
+
+
+def test_failed_header_agreeing_with_the_letter_adds_nothing() -> None:
+    raw = REDIRECTED.replace(b"X-Failed-Recipients: alias@example.jp",
+                             b"X-Failed-Recipients: target@example.or.jp")
+    with rules.disabled({"shared:lhost-exim"}):
+        verdict = classify(raw)
+    assert [r.address for r in verdict.recipients] == ["target@example.or.jp"]
