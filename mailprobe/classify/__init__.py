@@ -86,7 +86,8 @@ DETECTOR_SOURCES: dict[str, tuple[str, ...]] = {
     "ses": ("doc:aws-ses-notification-contents",),
     "coremail": ("fixtures",),
     "tencent": ("fixtures", "shared:rhost-tencent", "shared:rhost-tencentqq"),
-    "netease": ("fixtures",), "aliyun": ("fixtures",),
+    # NetEase's published table of its own codes (DT:SPM, HL:..., MI:...): provenance.DOC_URLS
+    "netease": ("doc:netease-bounce-codes", "fixtures"), "aliyun": ("fixtures",),
     "gmail": ("shared:lhost-gmail", "shared:lhost-googlegroups", "shared:lhost-googleworkspace"),
     "exchange": ("shared:lhost-exchange2003", "shared:lhost-exchange2007",
                  "shared:lhost-office365", "shared:rhost-microsoft"),
