@@ -43,6 +43,8 @@ CITED: dict[str, tuple[str, ...]] = {
     # issue 9 round 4: one-file rules justified by a public description (DOC_URLS) or a
     # second independent sample in another group (docs/classify.md, "One-file rules")
     "phrase:gmail/failedstarttls:does not support (?:starttls|tls)": ("doc:RFC3207",),
+    "phrase:norelaying:unable to relay": ("doc:RFC5321",),  # the words of RELAY_WORDS
+    "phrase:userunknown:said: 550 5\\.1\\.1": ("doc:RFC3463",),  # X.1.1, 12 files in 7 groups
     "phrase:coremail/networkerror:rcpt handle timeout": ("doc:emailhost-bounce-prompts",),
     "phrase:coremail/userunknown:user not found": ("doc:coremail-support-bounce-prompts",),
     "phrase:tencent/userunknown:mailbox not found": ("doc:qqmail-bounce-help",),

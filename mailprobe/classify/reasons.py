@@ -224,7 +224,7 @@ REASON_TABLE: tuple[Entry, ...] = (
         r"envelope sender", r"sender verify", r"return path", r"sender.{0,20}blacklist",
         r"your (?:email|e-mail) address .{0,40}(?:blocked|rejected|banned)",
         r"address .{0,30}has been blocked", r"from address", r"sender .{0,30}not permitted",
-        r"unknown sender", r"from: domain",
+        r"unknown sender",
         r"purported responsible address",
     )),
     Entry("blocked", "our sending host or IP is blocked (block lists, reputation of the client)",
@@ -753,6 +753,9 @@ LISTED_WORDS = r"black ?list|block ?list|\brbl\b|\bdnsbl\b|listed (?:at|in|on|by
 BLOCK_WORDS = (r"(?:\bip|host|client|server|connection|you)\b.{0,40}(?:blocked|banned|refused)"
                r"|banned|reputation")
 VIRUS_WORDS = r"\bvirus|malware|infected|trojan"
+SENDER_DOMAIN_WORDS = (r"(?:\bfrom:?|sender(?:'s)?|sender address rejected:?|envelope from"
+                       r"|mail from:?) (?:address )?domain (?:is |name )?"
+                       r"(?:invalid|unknown|not found|does ?n[o']t exist|not exist)")
 RESOLVER_FAILED_WORDS = (r"\bservfail\b|server failure|malformed (?:or unexpected )?"
                          r"(?:name server |dns )?(?:reply|response|answer)"
                          r"|name serv(?:er|ice) (?:error|failure)")
@@ -792,6 +795,10 @@ MEANINGS_FIRST: tuple[Meaning, ...] = (
     Meaning("notaccept", (), r"null mx|(?:doesn't|does not) (?:receive|accept) e?-?mail"
             r"|accepts? no e?-?mail", "doc:RFC7505"),
     Meaning("hostunknown", (), r"\bdns error\b|\bnxdomain\b|domain name not found", "doc:RFC1035"),
+    # the *sender's* domain (the From: header, MAIL FROM) said to be invalid or unknown: the
+    # message is refused for its sender (RFC 5321 3.3, the reverse-path), the recipient's
+    # address is not in question (Postfix: "Sender address rejected: Domain not found")
+    Meaning("rejected", (), SENDER_DOMAIN_WORDS, "doc:RFC5321"),
 )
 # Codes so specific that they name the reason whatever the words (RFC 7372: X.7.13 user account
 # disabled, X.7.20-26 DKIM/SPF/reverse DNS; RFC 7505: X.7.27 null MX). Not X.7.17/18: qmail

@@ -121,3 +121,19 @@ def test_failed_header_agreeing_with_the_letter_adds_nothing() -> None:
     with rules.disabled({"shared:lhost-exim"}):
         verdict = classify(raw)
     assert [r.address for r in verdict.recipients] == ["target@example.or.jp"]
+
+
+@pytest.mark.parametrize("diagnostic", [
+    "550 5.1.8 <a@b.example>: Sender address rejected: Domain not found",
+    "550 5.2.0 <x@example.org> From: Domain is invalid. Please provide a valid From:",
+])
+def test_the_senders_domain_refused_is_rejected_never_a_dead_address(
+        families_off: None, diagnostic: str) -> None:
+    status = diagnostic.split()[1]
+    assert reason_for(diagnostic, status) == "rejected"
+    assert not is_hard("rejected", status)
+
+
+def test_the_recipients_domain_not_found_stays_hostunknown(families_off: None) -> None:
+    text = "550 5.1.2 <a@nx.example>: Recipient address rejected: Domain not found"
+    assert reason_for(text, "5.1.2") == "hostunknown"
