@@ -74,6 +74,8 @@ def test_chinese_bounce_letter_found_by_the_generic_path_out_of_its_family() -> 
     assert verdict.detector == "generic"
     assert [(r.address, r.reason, r.hard) for r in verdict.recipients] == [
         ("guzefei@cectelecom.com", "userunknown", True)]
+    # the original's headers after "以下是要发送的邮件信息" are not the diagnostic
+    assert "Subject:" not in verdict.recipients[0].diagnostic
 
 
 SES_NOTE = (b"From: SES <no-reply@sns.amazonaws.com>\nTo: a@example.jp\nSubject: AWS Notification"
