@@ -79,11 +79,15 @@ DETECTORS: tuple[Detector, ...] = (
 DETECTOR_SOURCES: dict[str, tuple[str, ...]] = {
     # arf reads RFC 5965's structure (a message/feedback-report part, Feedback-Type) and nothing
     # else: the RFC, not the family it was tried on, is what it rests on
-    "arf": ("doc:RFC5965",), "ses": ("doc:aws-ses-notification-contents",
-                                     "shared:lhost-amazonses"),
+    "arf": ("doc:RFC5965",),
+    # ses reads only the field names AWS documents for a bounce notification (notificationType,
+    # bounce.bouncedRecipients[].emailAddress/status/diagnosticCode: "Amazon SES notification
+    # contents", docs.aws.amazon.com/ses/latest/dg/notification-contents.html), no sentence
+    "ses": ("doc:aws-ses-notification-contents",),
     "coremail": ("fixtures",),
     "tencent": ("fixtures", "shared:rhost-tencent", "shared:rhost-tencentqq"),
-    "netease": ("fixtures",), "aliyun": ("fixtures",),
+    # NetEase's published table of its own codes (DT:SPM, HL:..., MI:...): provenance.DOC_URLS
+    "netease": ("doc:netease-bounce-codes", "fixtures"), "aliyun": ("fixtures",),
     "gmail": ("shared:lhost-gmail", "shared:lhost-googlegroups", "shared:lhost-googleworkspace"),
     "exchange": ("shared:lhost-exchange2003", "shared:lhost-exchange2007",
                  "shared:lhost-office365", "shared:rhost-microsoft"),

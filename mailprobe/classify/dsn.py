@@ -84,8 +84,13 @@ def letter_found(msg: Mail) -> list[Found]:
     if failed:
         by_addr = {f.address: f for f in found}
         text = squeeze(letter)[:1000]
-        return [by_addr.get(a) or Found(a, find_status(text), text, "failed", find_reply(text))
-                for a in dict.fromkeys(failed)]
+        header = [by_addr.get(a) or Found(a, find_status(text), text, "failed", find_reply(text))
+                  for a in dict.fromkeys(failed)]
+        # The header and the letter name different addresses when delivery was redirected
+        # (an alias or forward: Exim names the address it tried, "generated from" the one
+        # sent to): both are the failed recipient, so both are kept.
+        return header + ([f for f in found if f.status or f.reply]
+                         if found and not set(failed) & set(by_addr) else [])
     return found or original_recipients(msg, letter, original)
 
 

@@ -40,6 +40,7 @@ BOUNCE_SUBJECT = re.compile(
     r"|warning: could not|returned to sender|mail failure|delayed mail|delivery delay"
     r"|delivery warning"
     r"|error notification|エラー|系统退信|退信|投递失败|未送达|退回|发送失败|the email is returned"
+    r"|回弹|弹回"  # "bounce" in Chinese mail systems' subjects (Winmail: 错误回弹信)
     r"|unzustellbar|non remis|no entregado|non recapitabile",
     re.I,
 )
@@ -48,6 +49,7 @@ FAILURE_WORDS = re.compile(
     r"|permanent(?:ly)? (?:error|fatal|failure)|failed|failure|unable to deliver"
     r"|not delivered|rejected|returned|bounced|delivery to the following|error|aborted"
     r"|did not reach|could not|unknown|not (?:exist|found)|no such|退信|失败|无法投递|退回"
+    r"|(?:不能|未能|无法)(?:成功的?|成功地)?(?:递送|投递|送达)"
     r"|postponed|delayed|deferred"
     r"|送信できません|エラー",
     re.I,

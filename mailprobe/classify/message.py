@@ -56,6 +56,9 @@ ORIGINAL_MARKERS = re.compile(
     r"|the headers? of your message"
     r"|content-type: message/rfc822"
     r"|原(?:始)?邮件(?!信息)"  # Coremail's "原邮件信息" block is a summary: the letter goes on
+    # Winmail's "--- 以下是要发送的邮件信息": the original's headers follow (the failed
+    # address and its reason stand above it)
+    r"|以下是(?:要|您)?发送的邮件(?:信息|内容)"
     r")",
     re.I | re.M,
 )

@@ -159,7 +159,7 @@ REASON_TABLE: tuple[Entry, ...] = (
           (
         r"mail domain mentioned in email address is unknown",
         r"recipient domain must exist", r"domain must exist", r"unrouteable address",
-        r"host (?:or domain name )?(?:not found|unknown)", r"unknown host",
+        r"host (?:or domain name )?(?:not found|unknown)",
         r"domain (?:not found|unknown|does not exist)",
         r"no such (?:domain|host)", r"unrouteable (?:mail )?domain", r"name or service not known",
         r"host not found", r"unknown domain",
@@ -199,7 +199,7 @@ REASON_TABLE: tuple[Entry, ...] = (
         r"undeliverable address", r"doesn't have a yahoo", r"mailbox (?:does not|doesn't) exist",
         r"said: 550 5\.1\.1", r"the email account that you tried to reach does not exist",
         r"(?:用户|收件人|收信人|邮箱|帐号|账号|地址)(?:名|邮箱|地址|帐号|账号)?(?:不存在|未找到|无效|有误)",
-        r"查无此(?:人|用户)", r"n'existe pas", r"existiert nicht", r"no existe",
+        r"查无此(?:人|用户)", r"existiert nicht", r"no existe",
         r"unbekannte[rn]? (?:empfänger|benutzer|adresse)",
         r"user not found", r"mailbox not found",
     )),
@@ -224,7 +224,7 @@ REASON_TABLE: tuple[Entry, ...] = (
         r"envelope sender", r"sender verify", r"return path", r"sender.{0,20}blacklist",
         r"your (?:email|e-mail) address .{0,40}(?:blocked|rejected|banned)",
         r"address .{0,30}has been blocked", r"from address", r"sender .{0,30}not permitted",
-        r"unknown sender", r"valid from\b", r"from: domain",
+        r"unknown sender",
         r"purported responsible address",
     )),
     Entry("blocked", "our sending host or IP is blocked (block lists, reputation of the client)",
@@ -235,7 +235,7 @@ REASON_TABLE: tuple[Entry, ...] = (
         r".{0,60}(?:blocked|rejected|refused|denied|banned|not allowed)",
         r"(?:access|connection) (?:denied|refused|rejected)", r"blocked (?:using|by|because|for)",
         r"banned", r"poor reputation",
-        r"not allowed to send", r"your ip", r"service refused",
+        r"not allowed to send", r"your ip",
         r"ip address .{0,40}(?:block|reject)",
         r"has been blocked", r"refused to talk to me", r"mail server .{0,30}not accepted",
         r"client host blocked", r"dynamic ip", r"residential", r"dialup|dial-up",
@@ -304,7 +304,7 @@ REASON_TABLE: tuple[Entry, ...] = (
         r"unable to connect", r"no route to host", r"network (?:is )?unreachable",
         r"lost connection", r"dns (?:query )?(?:error|failure|lookup)",
         r"temporary (?:dns |lookup |name resolution )failure",
-        r"routing loop", r"mail loop", r"message looping", r"too many hops", r"loops back",
+        r"routing loop", r"mail loop", r"loops back",
         r"mail for .{0,60}loops",
         r"host unreachable", r"connect to .{0,80}(?:refused|timed out)", r"broken pipe",
         r"无法连接", r"name serv(?:er|ice) (?:error|reply)", r"host name lookup failure",
@@ -313,7 +313,7 @@ REASON_TABLE: tuple[Entry, ...] = (
           (r"command (?:died|failed)", r"exit (?:status|code)",
                      r"program .{0,30}(?:failed|error)", r"unknown mailer error")),
     Entry("systemerror", "the receiving system had an internal error",
-          (r"internal (?:server )?error", r"server error",
+          (r"internal (?:server )?error",
                      r"local error", r"temporary (?:local )?(?:problem|error)",
                      r"resources? (?:temporarily )?unavailable", r"configuration error",
                      r"service (?:currently )?(?:not available|unavailable)", r"try again later",
@@ -347,7 +347,7 @@ VENDOR_TABLE: tuple[Entry, ...] = (
     Entry("authfailure", "Tencent: SPF/DMARC/DKIM check failed", (
         r"spf check failed", r"dmarc check failed", r"dkim check failed"), "tencent"),
     Entry("suspend", "Tencent: the mailbox is deactivated or frozen", (
-        r"is a deactivated mailbox", r"mailbox is frozen", r"mailbox unavailable"), "tencent"),
+        r"mailbox is frozen", r"mailbox unavailable"), "tencent"),
     Entry("ratelimited", "Tencent: frequency limits", (
         r"ip frequency limited", r"domain frequency limited", r"sender frequency limited",
         r"connection frequency limited", r"frequency limited",
@@ -753,6 +753,12 @@ LISTED_WORDS = r"black ?list|block ?list|\brbl\b|\bdnsbl\b|listed (?:at|in|on|by
 BLOCK_WORDS = (r"(?:\bip|host|client|server|connection|you)\b.{0,40}(?:blocked|banned|refused)"
                r"|banned|reputation")
 VIRUS_WORDS = r"\bvirus|malware|infected|trojan"
+SENDER_DOMAIN_WORDS = (r"(?:\bfrom:?|sender(?:'s)?|sender address rejected:?|envelope from"
+                       r"|mail from:?) (?:address )?domain (?:is |name )?"
+                       r"(?:invalid|unknown|not found|does ?n[o']t exist|not exist)")
+RESOLVER_FAILED_WORDS = (r"\bservfail\b|server failure|malformed (?:or unexpected )?"
+                         r"(?:name server |dns )?(?:reply|response|answer)"
+                         r"|name serv(?:er|ice) (?:error|failure)")
 LOOP_WORDS = r"(?:mail|routing) loop|looping|too many hops|hop count exceeded"
 EXPIRED_WORDS = (r"expired|gave up|giving up|too long in (?:the )?queue|(?:retry|delivery) "
                  r"(?:time|period|attempts?) (?:exceeded|expired)|failed \d+ attempts")
@@ -789,6 +795,10 @@ MEANINGS_FIRST: tuple[Meaning, ...] = (
     Meaning("notaccept", (), r"null mx|(?:doesn't|does not) (?:receive|accept) e?-?mail"
             r"|accepts? no e?-?mail", "doc:RFC7505"),
     Meaning("hostunknown", (), r"\bdns error\b|\bnxdomain\b|domain name not found", "doc:RFC1035"),
+    # the *sender's* domain (the From: header, MAIL FROM) said to be invalid or unknown: the
+    # message is refused for its sender (RFC 5321 3.3, the reverse-path), the recipient's
+    # address is not in question (Postfix: "Sender address rejected: Domain not found")
+    Meaning("rejected", (), SENDER_DOMAIN_WORDS, "doc:RFC5321"),
 )
 # Codes so specific that they name the reason whatever the words (RFC 7372: X.7.13 user account
 # disabled, X.7.20-26 DKIM/SPF/reverse DNS; RFC 7505: X.7.27 null MX). Not X.7.17/18: qmail
@@ -804,9 +814,12 @@ MEANINGS_BY_WORDS: tuple[Meaning, ...] = (
             r"(?:sieve|mail ?filter|recipient'?s? (?:mail )?filter)", "doc:RFC5429"),
     Meaning("suspend", (), rf"{_WHO} (?:is |has been |was )?(?:{SUSPEND_WORDS})", "doc:RFC3463"),
     Meaning("mailboxfull", (), r"(?:mail ?box|inbox|mail ?folder) (?:is |was )?full|full mail ?box"
-            r"|over (?:the |their |its )?quota|exceed\w* (?:the |their |its )?(?:mailbox )?"
+            r"|over (?:the |their |its |disk )?quota|exceed\w* (?:the |their |its )?(?:mailbox )?"
             r"(?:quota|allowed size)", "doc:RFC3463"),
     Meaning("hostunknown", (), HOST_WORDS, "doc:RFC3463"),
+    # the resolver failed (RFC 1035 RCODE 2 "Server failure", a malformed answer), which says
+    # nothing about whether the domain exists: after HOST_WORDS ("Host not found" wins)
+    Meaning("networkerror", (), RESOLVER_FAILED_WORDS, "doc:RFC1035"),
     Meaning("userunknown", (), USER_WORDS, "doc:RFC5321"),
     Meaning("norelaying", (), RELAY_WORDS, "doc:RFC5321"),
     Meaning("networkerror", (), LOOP_WORDS, "doc:RFC3463"),
@@ -911,12 +924,16 @@ def command_of(text: str) -> str | None:
     return last
 
 
-# "收件人不存在" in a Chinese letter that carries no SMTP code: the provider says the address
-# does not exist, and nothing suggests a content filter (Sisimai's "filtered" reading of bare
-# "user unknown" words is for MTAs that would have given a code).
+# "收件人不存在" in a Chinese letter that carries no SMTP code (or the same words in English or
+# French: "L'adresse ... n'existe pas"): the provider says the address does not exist, and
+# nothing suggests a content filter (Sisimai's "filtered" reading of bare "user unknown"
+# words is for MTAs that would have given a code).
 _ZH_NO_SUCH = re.compile(r"(?:用户|收件人|收信人|邮箱|帐号|账号|帐户|账户|地址)[^\n，。,]{0,6}"
                          r"(?:不存在|未找到|无效)|查无此"
-                         r"|(?:recipient|user|mailbox|address) (?:does not|doesn't) exist", re.I)
+                         r"|(?:recipient|user|mailbox|address) (?:does not|doesn't) exist"
+                         r"|(?:adresse|destinataire|utilisateur)\b[^\n.]{0,60}n'existe pas"
+                         # qmail-local's sentence, which it sends as #5.1.1 (qmail-local(8))
+                         r"|no mailbox here by that name", re.I)
 
 GAVE_UP = frozenset({"systemerror", "onhold"})
 ADDRESS_REASONS = frozenset({"userunknown", "hostunknown", "filtered", "onhold", "suspend"})
@@ -963,10 +980,11 @@ def explain(text: str) -> list[tuple[str, str]]:
 
 
 def is_hard(reason: str, status: str | None = None) -> bool:
-    """Sisimai's rule: hard only when the *address* is bad; ``notaccept`` is soft if 4xx."""
-    if reason == "notaccept":
-        return not (status or "").startswith("4")
-    return reason in HARD_REASONS
+    """Sisimai's rule: hard only when the *address* is bad; never with a 4.X.X status (RFC 3463
+    section 3.1: "persistent transient failure", the sender may retry)."""
+    if (status or "").startswith("4"):
+        return False
+    return reason in HARD_REASONS or reason == "notaccept"
 
 
 # What staff should do, by reason (reports show it beside the outcome). Address problems ask
