@@ -137,6 +137,8 @@ def _forwards_a_message(msg: Message) -> bool:
 
 
 def _is_bulk(msg: Message) -> bool:
+    if _NOREPLY.match(from_address(msg)):
+        return True  # a no-reply robot, whichever list passed it on
     if header_str(msg, "Precedence").lower() == "list" and msg.get("List-Id") is not None:
         return False  # a discussion list passes on what a person wrote (RFC 2919 List-Id)
     if any(msg.get(name) is not None for name in P.BULK_HEADERS):

@@ -149,7 +149,11 @@ ACK_RECEIPT: tuple[str, ...] = (
     r"来信收悉",
     r"(?:已|已经)成功提交",
     r"(?:we|i) have received your (?:e-?mail|message|enquiry|inquiry|letter)",
-    r"thank you for (?:your )?(?:e-?mail|message|contacting)",
+    r"thank(?:s| you)(?: so much| very much)? for (?:getting in touch|contacting"
+    r"|your (?:e-?mail|message|request|enquiry|inquiry|submission))",
+    # Italian, French, Spanish receipts ("abbiamo ricevuto la vostra segnalazione")
+    r"abbiamo ricevuto (?:la vostra|la tua|il vostro|il tuo|la sua|il suo)",
+    r"nous avons (?:bien )?re[çc]u votre", r"hemos recibido (?:su|tu)",
     r"your (?:e-?mail|message) has been received",
     r"(?:we |i )?acknowledge receipt of your",
     r"(?:this is to )?confirm (?:that )?(?:we|i) have received your",
@@ -173,6 +177,8 @@ ACK_PROMISE: tuple[str, ...] = (
     r"as soon as possible",
     r"(?:werden|wird) (?:uns |sich )?(?:[^.\n]{0,30})?(?:melden|beantworten|bearbeiten)",
     r"(?:schnellstmöglich|umgehend|so schnell wie möglich)",
+    r"(?:vi|ti|la|le) contatter[àa]", r"al più presto",
+    r"dans les (?:plus )?brefs délais", r"lo antes posible|a la brevedad",
     r"(?:aktenzeichen|vorgangsnummer|ticketnummer)",
     r"reference (?:number|no\.?)",
     r"ticket (?:number|no\.?|#)",
