@@ -53,6 +53,17 @@ def submit_form(site: GovSite, text: str) -> str:
     return found.group(1)
 
 
+
+def one_form_submitted(cli, tmp_path: Path,  # type: ignore[no-untyped-def]
+                       gov_site: GovSite) -> tuple[dict[str, str], str]:
+    """One unit whose 领导信箱 is the site's form: launched, and the form submitted on the site."""
+    cli("units", "import", registry(
+        tmp_path, f"D01,教育局,city_department,,{gov_site.base}/ldxx"))
+    cli("campaign", "create", "r1")
+    launch(cli, "r1")
+    (row,) = json.loads(cli("web", "worksheet", "r1", "--json"))
+    return row, submit_form(gov_site, row["text"])
+
 def test_form_probe_round_trip_through_the_query_page(cli, tmp_path: Path,
                                                       gov_site: GovSite) -> None:
     gov_site.answer_after_polls = 1  # the site answers after one "办理中" read
@@ -93,12 +104,7 @@ def test_form_probe_round_trip_through_the_query_page(cli, tmp_path: Path,
 def test_query_page_without_a_time_of_day_ends_latency_at_1730(cli, tmp_path: Path,
                                                               gov_site: GovSite) -> None:
     site_config(tmp_path, gov_site, "%Y-%m-%d")
-    cli("units", "import", registry(
-        tmp_path, f"D01,教育局,city_department,,{gov_site.base}/ldxx"))
-    cli("campaign", "create", "r1")
-    launch(cli, "r1")
-    (row,) = json.loads(cli("web", "worksheet", "r1", "--json"))
-    query_code = submit_form(gov_site, row["text"])
+    row, query_code = one_form_submitted(cli, tmp_path, gov_site)
     cli("web", "submitted", row["code"], "--at", "2026-03-02T09:00", "--query-code", query_code)
     gov_site.answer(query_code, "请拨打12345咨询。", "2026-03-03")
     assert json.loads(cli("web", "poll", "--json"))["answered"][0]["basis"] == "published_date"
@@ -214,12 +220,7 @@ def test_worksheet_xlsx_holds_the_text_to_paste(cli, tmp_path: Path) -> None:
 def test_run_reads_the_query_pages_of_submitted_forms(cli, tmp_path: Path,
                                                       gov_site: GovSite) -> None:
     site_config(tmp_path, gov_site)
-    cli("units", "import", registry(
-        tmp_path, f"D01,教育局,city_department,,{gov_site.base}/ldxx"))
-    cli("campaign", "create", "r1")
-    launch(cli, "r1")
-    (row,) = json.loads(cli("web", "worksheet", "r1", "--json"))
-    query_code = submit_form(gov_site, row["text"])
+    row, query_code = one_form_submitted(cli, tmp_path, gov_site)
     cli("web", "submitted", row["code"], "--at", "2026-03-02T10:00", "--query-code", query_code)
     assert json.loads(cli("run", "--json"))["web_answered"] == 0
     gov_site.answer(query_code, gov_site.auto_answer, "2026-03-03 09:00")
