@@ -53,7 +53,6 @@ def submit_form(site: GovSite, text: str) -> str:
     return found.group(1)
 
 
-
 def one_form_submitted(cli, tmp_path: Path,  # type: ignore[no-untyped-def]
                        gov_site: GovSite) -> tuple[dict[str, str], str]:
     """One unit whose 领导信箱 is the site's form: launched, and the form submitted on the site."""
