@@ -109,12 +109,23 @@ def find_evidence(msg: Message, split: Split) -> Evidence | None:
         found = None  # Outlook and ticket systems also set it on what a person wrote
     if found or (found := _allowed(_subject_evidence(msg))):
         return found
-    found = body_evidence(split.new, is_quoting=bool(split.quoted))
+    found = body_evidence(split.new, is_quoting=bool(split.quoted)) or _subject_receipt(msg, split)
     if found and _footer_of_an_answer(msg, split, found) and rules.fire("auto:footer-of-answer"):
         return None
     if found and _typed_acknowledgement(msg, found) and rules.fire("auto:typed-acknowledgement"):
         return None
     return _allowed(found)
+
+
+def _subject_receipt(msg: Message, split: Split) -> Evidence | None:
+    """A web form's or help desk's receipt often says "Thank you for your request" in the
+    subject and only the promise in the body: read them together, unless the subject is a
+    reply's ("Re: ..."), where the words may be a person's."""
+    subject = header_str(msg, "Subject")
+    if not subject or _REPLY_PREFIX.match(subject):
+        return None
+    found = body_evidence(subject + "\n" + split.new, is_quoting=bool(split.quoted))
+    return found if found and _is_receipt_promise(found) else None
 
 
 def _typed_acknowledgement(msg: Message, found: Evidence) -> bool:

@@ -147,3 +147,18 @@ def test_fresh_message_with_positive_evidence_is_a_human_reply(subject: str, tex
     v = classify(letter("clerk@wjw.changde.gov.cn", subject, text))
     assert v.kind is Kind.HUMAN_REPLY
     assert v.evidence.startswith(evidence), v.evidence
+
+
+def test_receipt_in_the_subject_and_promise_in_the_body_is_an_acknowledgement() -> None:
+    # Web forms and help desks: "Thank you for your request" as the subject, only the promise
+    # in the body.
+    v = classify(letter("hello@events.example.com", "Thank you for your request",
+                        "One of our team will be in touch soon.\n\nThe Events Team"))
+    assert v.kind is Kind.AUTO_REPLY
+
+
+def test_a_reply_subject_with_receipt_words_is_still_read_as_a_person_wrote_it() -> None:
+    v = classify(letter("li.ming@example.gov.cn", "Re: Thank you for your request",
+                        "Thanks, we will be in touch soon about the documents you need.",
+                        in_reply_to="<mp.0a1b2c3d4e@probe.example.org>"))
+    assert v.kind is Kind.HUMAN_REPLY
