@@ -143,9 +143,7 @@ def _is_bulk(msg: Message) -> bool:
         return False  # a discussion list passes on what a person wrote (RFC 2919 List-Id)
     if any(msg.get(name) is not None for name in P.BULK_HEADERS):
         return True
-    if header_str(msg, "Precedence").lower() in P.BULK_PRECEDENCE:
-        return True
-    return bool(_NOREPLY.match(from_address(msg)))
+    return header_str(msg, "Precedence").lower() in P.BULK_PRECEDENCE
 
 
 def reply_marker_in_headers(msg: Message) -> bool:
