@@ -79,6 +79,13 @@ class Tally:
     hard_right: int = 0
     status: int = 0
     status_right: int = 0
+    # The same three, on labels a source states (a judged field, ours, left out).
+    reason_stated: int = 0
+    reason_stated_right: int = 0
+    hard_stated: int = 0
+    hard_stated_right: int = 0
+    status_stated: int = 0
+    status_stated_right: int = 0
     wrong: list[str] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
@@ -98,8 +105,16 @@ def corpus_items(root: Path = CORPUS) -> list[Item]:
             if line.strip():
                 label = json.loads(line)
                 items.append(Item(f"corpus:{source.name}", source / label["file"], label["kind"],
-                                  tuple(label.get("recipients") or ())))
+                                  tuple(with_judged(label))))
     return items
+
+
+def with_judged(label: dict[str, Any]) -> list[dict[str, Any]]:
+    """The label's recipients, each with ``judged``: the fields that are our reading, not the
+    source's (all of them when the whole label is judged)."""
+    judged = (["reason", "hard", "status"] if label.get("judged")
+              else list(label.get("judged_fields") or ()))
+    return [{**r, "judged": judged} for r in label.get("recipients") or ()]
 
 
 def shared_root() -> Path | None:
@@ -187,9 +202,11 @@ def judge_bounce(item: Item, verdict: Verdict, tally: Tally) -> None:
         for key in ("reason", "hard", "status"):
             if want.get(key) is None:
                 continue
-            setattr(tally, key, getattr(tally, key) + 1)
             right = got is not None and getattr(got, key) == want[key]
-            setattr(tally, f"{key}_right", getattr(tally, f"{key}_right") + right)
+            names = [key] if key in want.get("judged", ()) else [key, f"{key}_stated"]
+            for name in names:
+                setattr(tally, name, getattr(tally, name) + 1)
+                setattr(tally, f"{name}_right", getattr(tally, f"{name}_right") + right)
             if key == "reason" and not right:
                 tally.wrong.append(f"{item.name}: reason {want[key]} -> "
                                    f"{got.reason if got else 'no recipient'}")
@@ -242,6 +259,10 @@ def figures(t: Tally) -> dict[str, Any]:
         "hard_soft": pct(t.hard_right, t.hard),
         "recipient_recall": pct(t.rcpt_found, t.rcpt),
         "status": pct(t.status_right, t.status),
+        "reason_stated": pct(t.reason_stated_right, t.reason_stated),
+        "hard_soft_stated": pct(t.hard_stated_right, t.hard_stated),
+        "status_stated": pct(t.status_stated_right, t.status_stated),
+        "judged_reasons": t.reason - t.reason_stated,
     }
 
 
@@ -271,6 +292,20 @@ LEGEND = (
     "human replies called bounce/delay, auto-reply; o>h = not_a_reply (newsletters, "
     "notifications, receipts) called human; abst% = unknown or unparseable among all files; "
     "reason/hard/rcpt/status on bounce and delay recipients.")
+
+
+def stated_lines(inside: dict[str, Tally], loso: dict[str, Tally] | None) -> str:
+    """The ALL rows again on labels the sources state: judged reason/hard/status left out."""
+    lines = ["\nstated labels only (our judged reason/hard/status fields left out; "
+             "in-sample / leave-one-source-out):"]
+    for group in ("ALL corpus", "ALL shared", "ALL real"):
+        a, b = figures(inside[group]), figures(loso[group]) if loso is not None else None
+        parts = [f"{label} {cell(a[key])} / {cell(b[key]) if b else 'n/a'}" for key, label in
+                 (("reason_stated", "reason%"), ("hard_soft_stated", "hard%"),
+                  ("status_stated", "status%"))]
+        lines.append(f"  {group:<12} {', '.join(parts)}  (judged reasons left out: "
+                     f"{a['judged_reasons']})")
+    return "\n".join(lines)
 
 
 def cell(value: Any) -> str:
@@ -355,6 +390,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(doc, ensure_ascii=False, indent=1))
         return 0
     print(table(inside, loso))
+    print(stated_lines(inside, loso))
     print(LEGEND)
     print("fixtures = generated messages (tests/fixtures/replies): shown, never evidence; "
           "not in ALL real.")
