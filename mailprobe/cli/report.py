@@ -49,6 +49,7 @@ def score(
     json_out: JsonFlag = False,
 ) -> None:
     """Score and rank the units of a campaign (provisional while its window is open)."""
+    from mailprobe.report.json import score_document
     from mailprobe.service import reports
 
     with handled():
@@ -56,7 +57,7 @@ def score(
         moment = parse_when(as_of, cal.tz) if as_of else None
         result = reports.score(settings(), name, cal, as_of=moment)
     if json_out:
-        emit(result.to_dict())
+        emit(score_document(result))
         return
     if result.is_provisional:
         out.print("[yellow]PROVISIONAL[/yellow]: the reply window is still open")
