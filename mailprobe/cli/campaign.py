@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from mailprobe.cli.common import (
+    CampaignName,
     DryRun,
     JsonFlag,
     emit,
@@ -79,7 +80,7 @@ def campaign_create(
 
 @campaign_app.command("launch")
 def campaign_launch(
-    name: Annotated[str, typer.Argument(help="Campaign name.")],
+    name: CampaignName,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     allow_overlap: Annotated[
         bool,
@@ -137,7 +138,7 @@ def _launch_summary(plan: Any) -> str:
 
 @campaign_app.command("cancel")
 def campaign_cancel(
-    name: Annotated[str, typer.Argument(help="Campaign name.")],
+    name: CampaignName,
     reason: Annotated[str, typer.Option(help="Why (kept with the campaign).")] = "",
     json_out: JsonFlag = False,
 ) -> None:
@@ -158,7 +159,7 @@ def campaign_cancel(
 
 @campaign_app.command("delete")
 def campaign_delete(
-    name: Annotated[str, typer.Argument(help="Campaign name.")], json_out: JsonFlag = False
+    name: CampaignName, json_out: JsonFlag = False
 ) -> None:
     """Delete a draft campaign (drafts only; the name becomes free again)."""
     from mailprobe.service.lifecycle import delete
@@ -173,7 +174,7 @@ def campaign_delete(
 
 @campaign_app.command("preview")
 def campaign_preview(
-    name: Annotated[str, typer.Argument(help="Campaign name.")],
+    name: CampaignName,
     unit: Annotated[str | None, typer.Option(help="Only this unit id.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many messages.")] = 3,
     json_out: JsonFlag = False,
@@ -199,7 +200,7 @@ def campaign_preview(
 
 @campaign_app.command("send")
 def campaign_send(
-    name: Annotated[str, typer.Argument(help="Campaign name.")],
+    name: CampaignName,
     dry_run: DryRun = False,
     limit: Annotated[int | None, typer.Option(help="Send at most N probes now.")] = None,
     json_out: JsonFlag = False,
@@ -236,7 +237,7 @@ def campaign_send(
 
 @campaign_app.command("status")
 def campaign_status(
-    name: Annotated[str, typer.Argument(help="Campaign name.")], json_out: JsonFlag = False
+    name: CampaignName, json_out: JsonFlag = False
 ) -> None:
     """Counts of probes per send state, and of replies matched so far."""
     from mailprobe.service.campaigns import status

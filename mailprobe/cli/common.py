@@ -47,6 +47,7 @@ def _remember_json(value: bool) -> bool:
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document to stdout.",
                                         callback=_remember_json)]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Check everything, change nothing.")]
+CampaignName = Annotated[str, typer.Argument(help="Campaign name.")]
 ConfigOpt = Annotated[
     Path | None,
     typer.Option("--config", "-c", help="Path of mailprobe.toml.", envvar="MAILPROBE_CONFIG"),

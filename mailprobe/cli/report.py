@@ -11,6 +11,7 @@ import typer
 
 from mailprobe.cli.common import (
     AsOf,
+    CampaignName,
     JsonFlag,
     calendar,
     emit,
@@ -44,7 +45,7 @@ def worktime(
 
 
 def score(
-    name: Annotated[str, typer.Argument(help="Campaign name.")],
+    name: CampaignName,
     as_of: AsOf = None,
     json_out: JsonFlag = False,
 ) -> None:
@@ -100,7 +101,7 @@ def _listed(ids: tuple[str, ...], shown: int = 10) -> str:
 
 
 def report(
-    name: Annotated[str, typer.Argument(help="Campaign name.")],
+    name: CampaignName,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="csv, xlsx, html, json or notice.")
     ] = "csv",
@@ -158,7 +159,7 @@ def report(
 
 
 def export_cmd(
-    name: Annotated[str, typer.Argument(help="Campaign name.")],
+    name: CampaignName,
     fmt: Annotated[str, typer.Option("--format", "-f", help="csv or parquet.")] = "csv",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write (export.<format>).")

@@ -11,6 +11,7 @@ import typer
 
 from mailprobe.cli.common import (
     Actor,
+    CampaignName,
     JsonFlag,
     Reason,
     calendar,
@@ -39,7 +40,7 @@ def _web_time(text: str | None) -> datetime:
 
 @web_app.command("worksheet")
 def web_worksheet(
-    name: Annotated[str, typer.Argument(help="Campaign name.")],
+    name: CampaignName,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="XLSX file for the staff.")
     ] = None,
