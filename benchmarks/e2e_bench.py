@@ -48,7 +48,8 @@ from mailprobe.ingest import iter_messages  # noqa: E402
 from mailprobe.pipeline import process_messages, store_found  # noqa: E402
 from mailprobe.report import write_report  # noqa: E402
 from mailprobe.score import load_calendar  # noqa: E402
-from mailprobe.store import queries  # noqa: E402
+from mailprobe.store.campaigns import close_campaign, get_campaign, state_counts  # noqa: E402
+from mailprobe.store.probes import probe_rows  # noqa: E402
 from tests.servers.postgres import pg_schema  # noqa: E402
 
 
@@ -113,9 +114,9 @@ def campaign(out_dir: Path, units: int, seed: int, kind: str, traced: bool) -> N
             run = demo.prepare(out_dir, seed, n_county=n_county,
                                n_department=units - n_county, database_url=url)
             with run.database() as session:
-                row = queries.get_campaign(session, run.campaign)
+                row = get_campaign(session, run.campaign)
                 info["units"] = len(run.world.units)
-                info["probes"] = sum(queries.state_counts(session, row.id).values())
+                info["probes"] = sum(state_counts(session, row.id).values())
         with stages.stage("send", lambda: ", ".join(f"{n:,} {state}" for state, n
                                                    in run.counts.items() if n)):
             server = demo.send_probes(run)
@@ -124,8 +125,8 @@ def campaign(out_dir: Path, units: int, seed: int, kind: str, traced: bool) -> N
                                                   seed)
         del server
         with run.database() as session:
-            row = queries.get_campaign(session, run.campaign)
-            accepted = [p.accepted_at for p in queries.probe_rows(session, row.id)
+            row = get_campaign(session, run.campaign)
+            accepted = [p.accepted_at for p in probe_rows(session, row.id)
                         if p.accepted_at is not None]
         run.clock.now = calendar.add_working_days(max(accepted), 25)
         with stages.stage("store", lambda: f"{info['stored']:,} new"):
@@ -139,7 +140,7 @@ def campaign(out_dir: Path, units: int, seed: int, kind: str, traced: bool) -> N
             info["result"] = score_stored(run.database, run.campaign, run.settings, calendar,
                                           run.clock())
             with run.database() as session, session.begin():
-                queries.close_campaign(session, run.campaign, run.clock())
+                close_campaign(session, run.campaign, run.clock())
         for fmt, name in demo.REPORTS:
             path = out_dir / name
             with stages.stage(f"report:{fmt}", lambda p=path: _size(p)):  # type: ignore[misc]

@@ -301,7 +301,7 @@ def incremental(db: ThrowAwayDb, settings: ImapSettings, uidvalidity: int, total
     from sqlalchemy import delete
 
     from mailprobe.pipeline import _account, poll_once
-    from mailprobe.store import queries
+    from mailprobe.store.messages import set_folder_mark
     from mailprobe.store.schema import MessageRow
 
     account = _account(settings)
@@ -309,8 +309,8 @@ def incremental(db: ThrowAwayDb, settings: ImapSettings, uidvalidity: int, total
     for _ in range(repeats):
         with db.factory() as session, session.begin():
             session.execute(delete(MessageRow))
-            queries.set_folder_mark(session, account, "INBOX", uidvalidity, total - new,
-                                    datetime.now(UTC))
+            set_folder_mark(session, account, "INBOX", uidvalidity, total - new,
+                            datetime.now(UTC))
         began = time.perf_counter()
         summary = poll_once(db.factory, settings, lambda: datetime.now(UTC))
         times.append(time.perf_counter() - began)

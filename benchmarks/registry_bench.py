@@ -6,7 +6,7 @@ For each format, ``registry.load_registry`` (read, validate every address, build
 units) is timed without tracing, then run again under tracemalloc for its peak. A file of
 random bytes of the same size as the CSV is loaded too (one row error expected). With
 ``--store`` the units are also imported into a fresh SQLite database
-(``queries.import_units``), as ``mailprobe units import`` does. Prints figures only.
+(``import_units``), as ``mailprobe units import`` does. Prints figures only.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ import openpyxl
 import yaml
 
 from mailprobe.registry import COLUMNS, RegistryResult, load_registry
-from mailprobe.store import queries
 from mailprobe.store.session import open_database
+from mailprobe.store.units import import_units
 
 
 def rows(n: int) -> list[list[str]]:
@@ -84,7 +84,7 @@ def main() -> int:
             factory = open_database(f"sqlite:///{folder / 'bench.db'}")
             start = time.perf_counter()
             with factory() as session, session.begin():
-                queries.import_units(session, loaded.units, "units.csv", datetime.now(UTC))
+                import_units(session, loaded.units, "units.csv", datetime.now(UTC))
             seconds = time.perf_counter() - start
             print(f"  store (SQLite) {seconds:6.2f} s  {len(loaded.units) / seconds:9,.0f} units/s")
     return 0

@@ -49,8 +49,10 @@ if str(ROOT) not in sys.path:  # tests.servers is not an installed package
 from mailprobe import campaign  # noqa: E402
 from mailprobe.config import ProbeSettings, Settings, SmtpSettings  # noqa: E402
 from mailprobe.model import Mailbox, Unit  # noqa: E402
-from mailprobe.store import Database, queries  # noqa: E402
+from mailprobe.store import Database  # noqa: E402
+from mailprobe.store.campaigns import create_campaign, launch_campaign, state_counts  # noqa: E402
 from mailprobe.store.session import open_database  # noqa: E402
+from mailprobe.store.units import import_units  # noqa: E402
 from mailprobe.token import message_id, new_token  # noqa: E402
 from tests.servers.postgres import pg_schema  # noqa: E402
 from tests.servers.process import free_port, port_open, stop, wait_until  # noqa: E402
@@ -100,10 +102,10 @@ def make_units(n: int) -> list[Unit]:
 
 def new_campaign(factory: Database, name: str, now: datetime) -> None:
     with factory() as s, s.begin():
-        queries.create_campaign(s, name, ["consult_office_hours"], ["public"], 20, now,
-                                new_token, lambda t: message_id(t, "example.org"))
-        queries.launch_campaign(s, name, now, "example.org",
-                                lambda t: message_id(t, "example.org"))
+        create_campaign(s, name, ["consult_office_hours"], ["public"], 20, now,
+                        new_token, lambda t: message_id(t, "example.org"))
+        launch_campaign(s, name, now, "example.org",
+                        lambda t: message_id(t, "example.org"))
 
 
 async def bare_loop(port: int, messages: list[tuple[str, str, bytes]], connections: int) -> None:
@@ -148,7 +150,7 @@ def one_repeat(factory: Database, settings: Settings, port: int, name: str,
     if profile is not None:
         profile.disable()
     with factory() as s:
-        counts = {k: v for k, v in queries.state_counts(s, campaign_id).items() if v}
+        counts = {k: v for k, v in state_counts(s, campaign_id).items() if v}
     return bare_s, mailprobe_s, render_s, counts
 
 
@@ -168,7 +170,7 @@ def main() -> None:
     with smtp_sink() as port, database(args.db) as url:
         factory = open_database(url)
         with factory() as s, s.begin():
-            queries.import_units(s, make_units(args.probes), "bench", datetime.now(UTC))
+            import_units(s, make_units(args.probes), "bench", datetime.now(UTC))
         settings = Settings(
             smtp=SmtpSettings(host="127.0.0.1", port=port, tls="none", timeout=30,
                               local_hostname=LOCAL_HOSTNAME, concurrency=args.connections,

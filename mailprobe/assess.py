@@ -38,9 +38,12 @@ from mailprobe.score.types import (
     OverrideEntry,
     ProbeFacts,
 )
-from mailprobe.store import Database, Session, queries
+from mailprobe.store import Database, Session
 from mailprobe.store import review as stored
-from mailprobe.store.queries import Campaign
+from mailprobe.store.campaigns import Campaign, get_campaign
+from mailprobe.store.overrides import overrides
+from mailprobe.store.probes import Probe, ProbeRecord, campaign_mailboxes
+from mailprobe.store.runs import save_score
 from mailprobe.token import code, is_token
 
 _STATUS = re.compile(r"\b([245]\.\d{1,3}\.\d{1,3})\b")
@@ -79,7 +82,7 @@ def campaign_input(session: Session, campaign: Campaign, rubric: Rubric,
                    deadlines: dict[str, Any] | None = None) -> CampaignInput:
     """Everything scoring needs about ``campaign``, staff decisions and review applied; with
     ``as_of``, only what was known at that moment (later messages, decisions, sends left out)."""
-    log = [e for e in queries.overrides(session) if as_of is None or e.at <= as_of]
+    log = [e for e in overrides(session) if as_of is None or e.at <= as_of]
     decisions = Decisions.from_log(log)
     matched = [m for m in stored.matched_messages(session, campaign_id=campaign.id)
                if as_of is None or m.received_at <= as_of]
@@ -90,7 +93,7 @@ def campaign_input(session: Session, campaign: Campaign, rubric: Rubric,
     messages = [_message_facts(m, decisions, review) for m in matched]
     probes: list[ProbeFacts] = []
     excluded: list[ExcludedUnit] = []
-    for record in queries.campaign_mailboxes(session, campaign):
+    for record in campaign_mailboxes(session, campaign):
         if record.unit_id in decisions.excluded:
             if not any(e.unit_id == record.unit_id for e in excluded):
                 excluded.append(ExcludedUnit(record.unit_id, record.unit_name,
@@ -179,7 +182,7 @@ def _unmatched_in_window(session: Session, probes: list[ProbeFacts]) -> int:
     return stored.unmatched_received(session, min(sent), max(sent) + CORRELATION_HORIZON)
 
 
-def _probe_facts(campaign: str, record: queries.ProbeRecord,
+def _probe_facts(campaign: str, record: ProbeRecord,
                  by_probe: dict[int, list[_Seen]], decisions: Decisions,
                  review: _Review) -> ProbeFacts:
     probe = record.probe
@@ -204,7 +207,7 @@ def _probe_facts(campaign: str, record: queries.ProbeRecord,
         latency_at_first_seen=bool(humans) and humans[0].web_basis == "first_seen")
 
 
-def _sent_after(probe: queries.Probe, as_of: datetime) -> bool:
+def _sent_after(probe: Probe, as_of: datetime) -> bool:
     """True if ``probe`` had not been sent (or refused) yet at ``as_of``."""
     if probe.state == "pending":
         return False
@@ -228,13 +231,13 @@ def score_stored(factory: Database, name: str, settings: Settings, calendar: Wor
     ``as_of``, as it stood at that moment (reproducible, not kept)."""
     rubric = rubric_from_settings(settings.scoring)
     with factory() as session, session.begin():
-        campaign = queries.get_campaign(session, name)
+        campaign = get_campaign(session, name)
         inp = campaign_input(session, campaign, rubric, settings.campaign.categories, as_of,
                              settings.scoring.get("deadlines"))
         result = score_campaign(inp, as_of or now, calendar)
         if save and as_of is None:
-            queries.save_score(session, campaign.id, now, result.is_provisional,
-                               result.rubric, {"units": [
-                                   {"unit_id": u.unit_id, "score": u.score, "rank": u.rank,
-                                    "category": u.category} for u in result.units]})
+            save_score(session, campaign.id, now, result.is_provisional,
+                       result.rubric, {"units": [
+                           {"unit_id": u.unit_id, "score": u.score, "rank": u.rank,
+                            "category": u.category} for u in result.units]})
     return result

@@ -23,8 +23,16 @@ from mailprobe.model import CampaignState, SendOutcome, SendState
 from mailprobe.preflight import check_sender
 from mailprobe.render import RenderedProbe, render_probe
 from mailprobe.send import SmtpClient
-from mailprobe.store import Database, Session, queries
-from mailprobe.store.queries import ProbeTarget
+from mailprobe.store import Database, Session
+from mailprobe.store.campaigns import Campaign, get_campaign, state_counts
+from mailprobe.store.ledger import (
+    OutcomeRecord,
+    due_probe_ids,
+    mark_sending,
+    record_outcomes,
+    recover_interrupted,
+)
+from mailprobe.store.probes import ProbeTarget, probe_attempts, probe_targets
 
 Clock = Callable[[], datetime]
 Progress = Callable[[int], None]
@@ -72,14 +80,14 @@ def prepare(factory: Database, name: str, settings: Settings, clock: Clock,
     probe per unit goes in a pass; its unit's other probes wait (``not_before``, set when
     it is claimed)."""
     with factory() as session, session.begin():
-        campaign = queries.get_campaign(session, name)
+        campaign = get_campaign(session, name)
         if not (dry_run and campaign.state == CampaignState.DRAFT):
             require_launched(campaign)
-        recovered = queries.recover_interrupted(session, campaign.id, clock())
+        recovered = recover_interrupted(session, campaign.id, clock())
         spacing = timedelta(minutes=campaign.unit_spacing_minutes) or None
-        ids = queries.due_probe_ids(session, campaign.id, clock(), settings.smtp.max_attempts,
-                                    None if spacing and not dry_run else limit)
-        targets = queries.probe_targets(session, campaign.id, ids)
+        ids = due_probe_ids(session, campaign.id, clock(), settings.smtp.max_attempts,
+                            None if spacing and not dry_run else limit)
+        targets = probe_targets(session, campaign.id, ids)
     due = len(targets)
     siblings: dict[int, tuple[int, ...]] = {}
     if spacing and not dry_run:  # a dry run renders every due probe
@@ -97,7 +105,7 @@ def prepare(factory: Database, name: str, settings: Settings, clock: Clock,
     return Prepared(campaign.id, work, recovered, spacing, spaced, campaign.state)
 
 
-def require_launched(campaign: queries.Campaign) -> None:
+def require_launched(campaign: Campaign) -> None:
     if campaign.state == CampaignState.DRAFT:
         raise InputError(f'campaign "{campaign.name}" is a draft: nothing is sent before '
                          f"`mailprobe campaign launch {campaign.name}`")
@@ -142,7 +150,7 @@ def send_campaign(factory: Database, name: str, settings: Settings, clock: Clock
         check_sender(settings)
         deliver(factory, prepared.work, settings, clock, summary, progress, prepared.spacing)
     with factory() as session:
-        summary.counts = queries.state_counts(session, prepared.campaign_id)
+        summary.counts = state_counts(session, prepared.campaign_id)
     return summary
 
 
@@ -256,15 +264,15 @@ def _commit(factory: Database, done: list[tuple[Outgoing, SendOutcome]],
             if outcome.state in (SendState.DEFERRED, SendState.UNCERTAIN):
                 summary.failed.append({"address": item.target.address, "state": outcome.state,
                                        "reply": outcome.reply[:200]})
-            records.append(queries.OutcomeRecord(item.target.probe_id, outcome, retry_at,
-                                                 item.rendered.subject))
-        queries.record_outcomes(session, records, now)
+            records.append(OutcomeRecord(item.target.probe_id, outcome, retry_at,
+                                         item.rendered.subject))
+        record_outcomes(session, records, now)
         if not chunk:
             return []
         # Commit SENDING before the SMTP call: after a crash we report, never resend.
         hold = {item.target.probe_id: item.siblings for item in chunk if item.siblings}
-        claimed = queries.mark_sending(session, [item.target.probe_id for item in chunk], now,
-                                       hold, now + spacing if spacing else None)
+        claimed = mark_sending(session, [item.target.probe_id for item in chunk], now,
+                               hold, now + spacing if spacing else None)
     mine = [item for item in chunk if item.target.probe_id in claimed]
     if len(mine) < len(chunk):
         summary.taken_elsewhere += len(chunk) - len(mine)
@@ -274,6 +282,6 @@ def _commit(factory: Database, done: list[tuple[Outgoing, SendOutcome]],
 
 
 def _backoff(settings: Settings, session: Session, probe_id: int) -> timedelta:
-    attempts = queries.probe_attempts(session, probe_id)
+    attempts = probe_attempts(session, probe_id)
     return timedelta(seconds=settings.smtp.retry_base_seconds * 2 ** max(0, attempts - 1))
 

@@ -14,7 +14,10 @@ from datetime import datetime
 
 from mailprobe.config import Settings
 from mailprobe.mx import DomainCheck, DomainState, check_domains
-from mailprobe.store import Database, queries
+from mailprobe.store import Database
+from mailprobe.store.campaigns import get_campaign
+from mailprobe.store.ledger import mark_unusable, pending_addresses
+from mailprobe.store.units import list_units
 
 
 @dataclass(frozen=True)
@@ -34,8 +37,8 @@ def mark_dead_domains(factory: Database, campaign: str, settings: Settings,
     """Check every destination domain of the campaign's unsent probes; mark the dead ones'
     probes `unusable`. A domain whose lookup failed (SERVFAIL, time-out) stays sendable."""
     with factory() as session:
-        campaign_id = queries.get_campaign(session, campaign).id
-        pending = queries.pending_addresses(session, campaign_id)
+        campaign_id = get_campaign(session, campaign).id
+        pending = pending_addresses(session, campaign_id)
     by_domain: dict[str, list[int]] = defaultdict(list)
     for probe_id, address in pending:
         by_domain[domain_of(address)].append(probe_id)
@@ -43,7 +46,7 @@ def mark_dead_domains(factory: Database, campaign: str, settings: Settings,
     dead = [c for c in checks if c.state == DomainState.DEAD]
     causes = {pid: f"DNS: {c.domain}: {c.detail}" for c in dead for pid in by_domain[c.domain]}
     with factory() as session, session.begin():
-        moved = queries.mark_unusable(session, causes, now)
+        moved = mark_unusable(session, causes, now)
     return DomainsSummary(len(checks), dead,
                           [c for c in checks if c.state == DomainState.UNKNOWN], moved)
 
@@ -51,6 +54,6 @@ def mark_dead_domains(factory: Database, campaign: str, settings: Settings,
 def registry_domain_checks(factory: Database, settings: Settings) -> list[DomainCheck]:
     """One check per domain that the registry's mailboxes use."""
     with factory() as session:
-        units = queries.list_units(session)
+        units = list_units(session)
     addresses = [m.address for u in units for m in u.mailboxes if m.address]
     return check_domains((domain_of(a) for a in addresses), settings.dns)

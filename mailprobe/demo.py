@@ -31,8 +31,11 @@ from mailprobe.registry import load_registry
 from mailprobe.render import list_templates
 from mailprobe.report import write_report
 from mailprobe.score import CampaignScore, WorkCalendar, load_calendar
-from mailprobe.store import Database, queries
+from mailprobe.store import Database
+from mailprobe.store.campaigns import close_campaign, create_campaign, get_campaign, launch_campaign
+from mailprobe.store.probes import probe_rows
 from mailprobe.store.session import open_database
+from mailprobe.store.units import import_units
 from mailprobe.token import message_id, new_token
 
 DEMO_FROM = "consult@mailprobe-demo.test"
@@ -121,11 +124,11 @@ def prepare(out_dir: Path, seed: int, *, n_county: int = 13, n_department: int =
     name = f"demo-{START:%Y%m%d}"
     templates = [t for t in list_templates() if t.startswith("consult")] or list_templates()
     with database() as session, session.begin():
-        queries.import_units(session, registry.units, "units.csv", clock())
-        queries.create_campaign(session, name, templates, ["public", "leader"], 20, clock(),
-                                new_token, lambda t: message_id(t, "mailprobe-demo.test"))
-        queries.launch_campaign(session, name, clock(), "mailprobe-demo.test",
-                                lambda t: message_id(t, "mailprobe-demo.test"))
+        import_units(session, registry.units, "units.csv", clock())
+        create_campaign(session, name, templates, ["public", "leader"], 20, clock(),
+                        new_token, lambda t: message_id(t, "mailprobe-demo.test"))
+        launch_campaign(session, name, clock(), "mailprobe-demo.test",
+                        lambda t: message_id(t, "mailprobe-demo.test"))
     return DemoRun(out_dir, name, database, settings, clock, world)
 
 
@@ -178,8 +181,8 @@ def write_answers(run: DemoRun, server: UnitsMailServer,
 
 def _accepted_times(run: DemoRun) -> dict[str, datetime]:
     with run.database() as session:
-        campaign = queries.get_campaign(session, run.campaign)
-        return {p.address.lower(): p.accepted_at for p in queries.probe_rows(session, campaign.id)
+        campaign = get_campaign(session, run.campaign)
+        return {p.address.lower(): p.accepted_at for p in probe_rows(session, campaign.id)
                 if p.accepted_at is not None}
 
 
@@ -223,15 +226,15 @@ def run_demo(out_dir: Path, seed: int,
     answered = write_answers(run, server, add_working_hours(calendar), seed)
     say(f"the units answered with {answered} messages; ingesting {out_dir / 'Maildir'}")
     with run.database() as session:
-        campaign = queries.get_campaign(session, run.campaign)
-        accepted = [p.accepted_at for p in queries.probe_rows(session, campaign.id)
+        campaign = get_campaign(session, run.campaign)
+        accepted = [p.accepted_at for p in probe_rows(session, campaign.id)
                     if p.accepted_at is not None]
     # Jump the simulated clock past the 20-day window and the latest simulated answer.
     run.clock.now = calendar.add_working_days(max(accepted), 25)
     ingest_answers(run)
     result = score_stored(run.database, run.campaign, run.settings, calendar, run.clock())
     with run.database() as session, session.begin():
-        queries.close_campaign(session, run.campaign, run.clock())
+        close_campaign(session, run.campaign, run.clock())
     written = [str(write_report(result, fmt, out_dir / name)) for fmt, name in REPORTS]
     written.append(str(out_dir / "notice.docx"))  # written beside notice.md
     return _summary(run, result, written)

@@ -137,7 +137,7 @@ class SendState(StrEnum):
     CANCELLED = "cancelled"  # the campaign was cancelled before this probe was sent
 
 
-# Probe states a send may claim (queries.mark_sending); any other state is never sent.
+# Probe states a send may claim (store.ledger.mark_sending); any other state is never sent.
 DUE_STATES: tuple[str, ...] = (SendState.PENDING, SendState.DEFERRED)
 
 

@@ -22,8 +22,20 @@ from mailprobe.decisions import Decisions, decided_match, effective_verdict
 from mailprobe.errors import AuthError, ServerUnreachable
 from mailprobe.ingest import FoundMessage
 from mailprobe.model import Kind, Recipient, Ref, RefKind, Verdict
-from mailprobe.store import Database, Session, queries
+from mailprobe.store import Database, Session
 from mailprobe.store import review as stored
+from mailprobe.store.messages import (
+    NewMessage,
+    folder_mark,
+    message_raws,
+    save_matches,
+    save_verdicts,
+    set_folder_mark,
+    store_messages,
+    unclassified_message_ids,
+)
+from mailprobe.store.overrides import overrides
+from mailprobe.store.probes import probe_id_by_token, probe_keys
 
 if TYPE_CHECKING:
     from mailprobe.poll import FetchBatch
@@ -60,10 +72,10 @@ def _store_batch(factory: Database, batch: list[FoundMessage],
     if not batch:
         return 0, 0
     now = clock()
-    found = [queries.NewMessage(m.raw, f"file:{m.source}", m.received_at or now, now)
+    found = [NewMessage(m.raw, f"file:{m.source}", m.received_at or now, now)
              for m in batch]
     with factory() as session, session.begin():
-        new = sum(is_new for _, is_new in queries.store_messages(session, found))
+        new = sum(is_new for _, is_new in store_messages(session, found))
     return new, len(batch) - new
 
 
@@ -92,11 +104,11 @@ class Matcher:
 
     @classmethod
     def load(cls, session: Session, shared_domains: Iterable[str]) -> Matcher:
-        index = ProbeIndex.build(queries.probe_keys(session, CORRELATION_HORIZON),
+        index = ProbeIndex.build(probe_keys(session, CORRELATION_HORIZON),
                                  shared_domains)
-        decisions = Decisions.from_log(queries.overrides(session))
+        decisions = Decisions.from_log(overrides(session))
         linked = {link.token: probe_id for link in decisions.links.values() if link.token
-                  for probe_id in [queries.probe_id_by_token(session, link.token)]
+                  for probe_id in [probe_id_by_token(session, link.token)]
                   if probe_id is not None}
         return cls(index, decisions, linked)
 
@@ -111,7 +123,7 @@ def process_messages(factory: Database, clock: Clock, message_ids: list[int] | N
     """Classify and correlate ``message_ids`` (default: those without a verdict yet)."""
     summary = ProcessSummary()
     with factory() as session:
-        ids = queries.unclassified_message_ids(session) if message_ids is None else message_ids
+        ids = unclassified_message_ids(session) if message_ids is None else message_ids
         matcher = Matcher.load(session, shared_domains)
     for start in range(0, len(ids), 200):
         with factory() as session, session.begin():
@@ -126,7 +138,7 @@ def rematch_messages(factory: Database, clock: Clock, message_ids: list[int],
         matcher = Matcher.load(session, shared_domains)
         matches = [(pk, matcher.match(pk, verdict_from_detail(detail), received_at))
                    for pk, detail, received_at in stored.current_details(session, message_ids)]
-        queries.save_matches(session, matches, clock())
+        save_matches(session, matches, clock())
     return [m for _, m in matches]
 
 
@@ -134,7 +146,7 @@ def _process_chunk(session: Session, ids: list[int], matcher: Matcher, now: date
                    summary: ProcessSummary) -> None:
     verdicts = []
     matches = []
-    for pk, raw, received_at in queries.message_raws(session, ids):
+    for pk, raw, received_at in message_raws(session, ids):
         verdict = classify(raw)
         match = matcher.match(pk, verdict, received_at)
         verdicts.append((pk, verdict, verdict_detail(verdict)))
@@ -145,8 +157,8 @@ def _process_chunk(session: Session, ids: list[int], matcher: Matcher, now: date
             summary.review += 1
         elif match.probe_id is not None:
             summary.matched += 1
-    queries.save_verdicts(session, verdicts, now)
-    queries.save_matches(session, matches, now)
+    save_verdicts(session, verdicts, now)
+    save_matches(session, matches, now)
 
 
 @dataclass
@@ -171,7 +183,7 @@ def poll_once(factory: Database, settings: ImapSettings, clock: Clock) -> PollSu
                 summary.skipped_folders.append(folder)
                 continue
             with factory() as session:
-                mark = queries.folder_mark(session, account, folder)
+                mark = folder_mark(session, account, folder)
             start = FolderMark(*mark) if mark else None
             for batch in poller.fetch_new(folder, start, settings.batch):
                 _store_fetched(factory, account, batch, clock, summary)
@@ -185,15 +197,15 @@ def _account(settings: ImapSettings) -> str:
 def _store_fetched(factory: Database, account: str, batch: FetchBatch,
                    clock: Clock, summary: PollSummary) -> None:
     source = f"imap:{account}/{batch.folder}"
-    fetched = [queries.NewMessage(m.raw, source, m.internaldate, clock(), batch.folder,
-                                  batch.uidvalidity, m.uid) for m in batch.messages]
+    fetched = [NewMessage(m.raw, source, m.internaldate, clock(), batch.folder,
+                          batch.uidvalidity, m.uid) for m in batch.messages]
     # One transaction: the batch's raw bytes and the mark that covers them (no mail lost).
     with factory() as session, session.begin():
-        for _, is_new in queries.store_messages(session, fetched):
+        for _, is_new in store_messages(session, fetched):
             summary.new += is_new
             summary.duplicates += not is_new
-        queries.set_folder_mark(session, account, batch.folder, batch.mark.uidvalidity,
-                                batch.mark.last_uid, clock())
+        set_folder_mark(session, account, batch.folder, batch.mark.uidvalidity,
+                        batch.mark.last_uid, clock())
     summary.fetched += len(batch.messages)
     summary.folders[batch.folder] = summary.folders.get(batch.folder, 0) + len(batch.messages)
 
@@ -219,7 +231,7 @@ def watch_loop(factory: Database, settings: ImapSettings, clock: Clock, *,
                 on_cycle(polled, processed)
             backoff = 1.0
             with factory() as session:
-                mark = queries.folder_mark(session, _account(settings), settings.folders[0])
+                mark = folder_mark(session, _account(settings), settings.folders[0])
             with ImapPoller(settings) as poller:
                 poller.idle_wait(settings.folders[0], _remaining(deadline, settings.idle_seconds),
                                  known_uid=mark[1] if mark else None)

@@ -20,7 +20,8 @@ from mailprobe.errors import ExitCode, MailprobeError
 from mailprobe.model import CampaignState
 from mailprobe.pipeline import poll_once, process_messages
 from mailprobe.score import WorkCalendar
-from mailprobe.store import Database, queries
+from mailprobe.store import Database
+from mailprobe.store.campaigns import close_campaign, list_campaigns
 
 Clock = Callable[[], datetime]
 
@@ -57,7 +58,7 @@ def run_due(factory: Database, settings: Settings, calendar: WorkCalendar,
     """Do one scheduler pass; the caller holds the run lock."""
     summary = RunSummary()
     with factory() as session:
-        open_names = [c.name for c in queries.list_campaigns(session)
+        open_names = [c.name for c in list_campaigns(session)
                       if c.state == CampaignState.LAUNCHED]
     for name in open_names:
         _step(summary, f"send {name}", partial(_send, factory, name, settings, clock, summary))
@@ -111,6 +112,6 @@ def _score_and_close(factory: Database, name: str, settings: Settings,
     summary.scored[name] = result.is_provisional
     if not result.is_provisional:
         with factory() as session, session.begin():
-            queries.close_campaign(session, name, now)
+            close_campaign(session, name, now)
         summary.closed.append(name)
 

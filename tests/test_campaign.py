@@ -13,8 +13,12 @@ from mailprobe.campaign import send_campaign
 from mailprobe.config import CampaignSettings, ProbeSettings, Settings, SmtpSettings
 from mailprobe.errors import InputError, ServerUnreachable
 from mailprobe.model import Mailbox, Unit
-from mailprobe.store import Database, queries
+from mailprobe.store import Database
+from mailprobe.store.campaigns import create_campaign, get_campaign, launch_campaign, state_counts
+from mailprobe.store.ledger import due_probe_ids, mark_sending
+from mailprobe.store.probes import probe_rows
 from mailprobe.store.session import open_database
+from mailprobe.store.units import import_units
 from mailprobe.token import message_id, new_token
 from tests.servers.smtp_sink import DROP, SmtpSink
 
@@ -34,17 +38,17 @@ def settings_for(sink: SmtpSink, db_url: str, **smtp: object) -> Settings:
 def setup(db_url: str, clock, template: str = "consult_office_hours") -> Database:  # type: ignore[no-untyped-def]
     factory = open_database(db_url)
     with factory() as s, s.begin():
-        queries.import_units(s, UNITS, "test", clock())
-        queries.create_campaign(s, "c", [template], ["public", "leader"], 20, clock(),
-                                new_token, lambda t: message_id(t, "example.org"))
-        queries.launch_campaign(s, "c", clock(), "example.org",
-                                lambda t: message_id(t, "example.org"))
+        import_units(s, UNITS, "test", clock())
+        create_campaign(s, "c", [template], ["public", "leader"], 20, clock(),
+                        new_token, lambda t: message_id(t, "example.org"))
+        launch_campaign(s, "c", clock(), "example.org",
+                        lambda t: message_id(t, "example.org"))
     return factory
 
 
 def counts(factory: Database) -> dict[str, int]:
     with factory() as s:
-        return queries.state_counts(s, queries.get_campaign(s, "c").id)
+        return state_counts(s, get_campaign(s, "c").id)
 
 
 def test_send_delivers_each_probe_once_and_a_rerun_sends_nothing(smtp_sink, db_url, clock):  # type: ignore[no-untyped-def]
@@ -65,7 +69,7 @@ def test_probe_is_sent_with_the_message_id_the_ledger_holds_even_after_a_config_
     settings = replace(settings, probe=replace(settings.probe, from_="consult@other.example"))
     send_campaign(factory, "c", settings, clock)
     with factory() as s:
-        stored = {p.message_id for p in queries.probe_rows(s, queries.get_campaign(s, "c").id)}
+        stored = {p.message_id for p in probe_rows(s, get_campaign(s, "c").id)}
     assert {r.message_id for r in smtp_sink.received} == stored
     assert all(mid.endswith("@example.org>") for mid in stored)
 
@@ -111,7 +115,7 @@ def test_refused_recipient_is_rejected_and_judged_by_the_reason_rules(smtp_sink,
     smtp_sink.inject("rcpt", "550 5.1.1 <x>: Recipient address rejected: User unknown")
     send_campaign(factory, "c", settings_for(smtp_sink, db_url, concurrency=1), clock)
     with factory() as s:
-        [rejected] = [p for p in queries.probe_rows(s, queries.get_campaign(s, "c").id)
+        [rejected] = [p for p in probe_rows(s, get_campaign(s, "c").id)
                       if p.state == "rejected"]
     bounce = rejection_bounce(rejected.reply_text, rejected.reply_code)
     assert (bounce.reason, bounce.hard, bounce.status) == ("userunknown", True, "5.1.1")
@@ -156,8 +160,8 @@ def test_unreachable_server_raises_and_claims_nothing(db_url, clock):  # type: i
 def test_interrupted_probes_are_reported_uncertain_on_the_next_run(smtp_sink, db_url, clock):  # type: ignore[no-untyped-def]
     factory = setup(db_url, clock)
     with factory() as s, s.begin():
-        ids = queries.due_probe_ids(s, queries.get_campaign(s, "c").id, clock(), 5, 2)
-        queries.mark_sending(s, ids, clock())  # as a killed sender leaves them
+        ids = due_probe_ids(s, get_campaign(s, "c").id, clock(), 5, 2)
+        mark_sending(s, ids, clock())  # as a killed sender leaves them
     clock.advance(seconds=timedelta(minutes=1).total_seconds())
     summary = send_campaign(factory, "c", settings_for(smtp_sink, db_url), clock)
     assert summary.recovered_uncertain == 2 and len(smtp_sink.received) == 4

@@ -18,8 +18,11 @@ from pathlib import Path
 import pytest
 
 from mailprobe.model import Mailbox, Unit
-from mailprobe.store import Database, queries
+from mailprobe.store import Database
+from mailprobe.store.campaigns import create_campaign, get_campaign, launch_campaign
+from mailprobe.store.probes import probe_rows
 from mailprobe.store.session import open_database
+from mailprobe.store.units import import_units
 from mailprobe.token import message_id, new_token
 from tests.servers.process import wait_until
 from tests.servers.smtp_sink import SmtpSink
@@ -37,11 +40,11 @@ def make_campaign(db_url: str, clock, name: str = "crash", probes: int = PROBES,
                   (Mailbox("public", f"gk{n}@u{n % domains}.gov.cn"),)) for n in range(probes)]
     factory = open_database(db_url)
     with factory() as s, s.begin():
-        queries.import_units(s, units, "test", clock())
-        queries.create_campaign(s, name, ["consult_office_hours"], ["public"], 20, clock(),
-                                new_token, lambda t: message_id(t, "example.org"))
-        queries.launch_campaign(s, name, clock(), "example.org",
-                                lambda t: message_id(t, "example.org"))
+        import_units(s, units, "test", clock())
+        create_campaign(s, name, ["consult_office_hours"], ["public"], 20, clock(),
+                        new_token, lambda t: message_id(t, "example.org"))
+        launch_campaign(s, name, clock(), "example.org",
+                        lambda t: message_id(t, "example.org"))
     return factory
 
 
@@ -92,7 +95,7 @@ def normal(mid: str | None) -> str:
 def ledger(factory: Database) -> dict[str, str]:
     """Message-ID -> state of every probe of the campaign."""
     with factory() as s:
-        rows = queries.probe_rows(s, queries.get_campaign(s, "crash").id)
+        rows = probe_rows(s, get_campaign(s, "crash").id)
     return {normal(p.message_id): p.state for p in rows}
 
 

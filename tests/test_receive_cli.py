@@ -195,6 +195,22 @@ def test_score_as_of_a_moment_leaves_out_what_came_later(cli, smtp_sink, tmp_pat
     assert unsent["stats"]["sent"] == 0
 
 
+def test_score_json_gives_each_rate_as_the_report_json_rate_object(  # type: ignore[no-untyped-def]
+        cli, smtp_sink, tmp_path):
+    cli("ingest", str(sent_campaign(cli, smtp_sink, tmp_path)))  # answers arrive in 2 hours
+    later = (datetime.now(UTC) + timedelta(hours=3)).isoformat()
+    scored = json.loads(cli("score", "r1", "--as-of", later, "--json"))
+    cli("report", "r1", "--format", "json", "--as-of", later, "-o", str(tmp_path / "r.json"))
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    stats = scored["stats"]
+    assert stats["human_reply_rate_sent"] == {
+        "value": round(stats["human_replies"] / stats["sent"], 3), "base": "sent",
+        "numerator": stats["human_replies"], "denominator": stats["sent"]}
+    assert scored["units"][0]["reply_rate"]["base"] == "charged"
+    for part in ("stats", "category_stats", "units", "deadlines"):
+        assert scored[part] == report[part], part
+
+
 def test_report_as_of_is_stamped_with_that_moment(cli, smtp_sink, tmp_path):  # type: ignore[no-untyped-def]
     cli("ingest", str(sent_campaign(cli, smtp_sink, tmp_path)))
     out = tmp_path / "r.json"

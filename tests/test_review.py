@@ -14,9 +14,13 @@ from mailprobe.model import Mailbox, SendOutcome, SendState, Unit
 from mailprobe.pipeline import process_messages
 from mailprobe.review import decide, decision_log, explain, resolve, review_items
 from mailprobe.score import Rubric
-from mailprobe.store import Database, queries
+from mailprobe.store import Database
 from mailprobe.store import review as stored
+from mailprobe.store.campaigns import create_campaign, get_campaign
+from mailprobe.store.ledger import OutcomeRecord, due_probe_ids, record_outcomes
+from mailprobe.store.messages import all_message_ids, store_message
 from mailprobe.store.session import open_database
+from mailprobe.store.units import import_units
 
 SENT = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 LATER = SENT + timedelta(days=1)
@@ -60,25 +64,25 @@ def world(db_url: str) -> tuple[Database, dict[str, int]]:
                                   ("U3", "pub@d.gov.cn"))]
     tokens = iter(TOKENS.values())
     with factory() as s, s.begin():
-        queries.import_units(s, units, "r.csv", SENT)
-        campaign = queries.create_campaign(s, "r1", ["t1"], ["public"], 20, SENT,
-                                           lambda: next(tokens),
-                                           lambda t: f"<mp.{t}@example.org>")
+        import_units(s, units, "r.csv", SENT)
+        campaign = create_campaign(s, "r1", ["t1"], ["public"], 20, SENT,
+                                   lambda: next(tokens),
+                                   lambda t: f"<mp.{t}@example.org>")
         accepted = SendOutcome(SendState.ACCEPTED, 250, "2.0.0 Ok", "Q1", SENT)
-        ids = queries.due_probe_ids(s, campaign.id, SENT, 5, None)
-        queries.record_outcomes(s, [queries.OutcomeRecord(i, accepted, None, SUBJECT)
-                                    for i in ids], SENT)
-        numbers = {name: queries.store_message(s, raw, "t", LATER, LATER)[0]
+        ids = due_probe_ids(s, campaign.id, SENT, 5, None)
+        record_outcomes(s, [OutcomeRecord(i, accepted, None, SUBJECT)
+                            for i in ids], SENT)
+        numbers = {name: store_message(s, raw, "t", LATER, LATER)[0]
                    for name, raw in (("stranger", STRANGER), ("colleague", COLLEAGUE),
-                                     ("typed", TYPED_CODE), ("reply", REPLY),
-                                     ("bounce", BOUNCE))}
+                             ("typed", TYPED_CODE), ("reply", REPLY),
+                             ("bounce", BOUNCE))}
     process_messages(factory, clock)
     return factory, numbers
 
 
 def facts(factory: Database) -> dict[str, object]:
     with factory() as s:
-        inp = campaign_input(s, queries.get_campaign(s, "r1"), Rubric(), ("city_department",))
+        inp = campaign_input(s, get_campaign(s, "r1"), Rubric(), ("city_department",))
     return {p.unit_id: p for p in inp.probes} | {"unmatched": inp.unmatched_review}
 
 
@@ -138,7 +142,7 @@ def test_decisions_survive_reclassification(world) -> None:  # type: ignore[no-u
     decide(factory, clock, "kind", str(n["stranger"]), "not_a_reply", actor="王芳",
            reason="与本次测评无关")
     with factory() as s:
-        everything = queries.all_message_ids(s)
+        everything = all_message_ids(s)
     process_messages(factory, clock, everything)  # what `mailprobe reclassify` runs
     waiting = {i.message for i in review_items(factory)}
     assert n["colleague"] not in waiting and n["stranger"] not in waiting
@@ -227,7 +231,7 @@ def test_upgrade_judges_existing_sender_matches_by_the_new_rules(db_url: str) ->
 def test_report_messages_say_why_they_wait_and_name_no_probe(world) -> None:  # type: ignore[no-untyped-def]
     factory, n = world
     with factory() as s:
-        inp = campaign_input(s, queries.get_campaign(s, "r1"), Rubric(), ("city_department",))
+        inp = campaign_input(s, get_campaign(s, "r1"), Rubric(), ("city_department",))
     shown = {m.message_id: (m.probe_id is None, m.confidence, m.review) for m in inp.messages}
     assert shown[n["reply"]] == (True, "high", "conflict")
     assert shown[n["colleague"]] == (True, "low", "low_confidence")

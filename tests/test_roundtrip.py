@@ -16,8 +16,12 @@ from mailprobe.config import ImapSettings, ProbeSettings, Settings, SmtpSettings
 from mailprobe.model import Mailbox, Unit
 from mailprobe.pipeline import poll_once, process_messages
 from mailprobe.score import load_calendar
-from mailprobe.store import Database, queries
+from mailprobe.store import Database
+from mailprobe.store.campaigns import create_campaign, get_campaign, launch_campaign
+from mailprobe.store.messages import all_message_ids, messages_with_verdicts
+from mailprobe.store.probes import probe_rows
 from mailprobe.store.session import open_database
+from mailprobe.store.units import import_units
 from mailprobe.token import message_id, new_token
 from tests.servers.process import wait_until
 
@@ -53,11 +57,11 @@ def world(dovecot, postfix, tmp_path, monkeypatch):  # type: ignore[no-untyped-d
 def start_campaign(settings: Settings, units: list[Unit], clock) -> Database:  # type: ignore[no-untyped-def]
     factory = open_database(settings.database.url)
     with factory() as s, s.begin():
-        queries.import_units(s, units, "test", clock())
-        queries.create_campaign(s, "rt", ["consult_office_hours"], ["public"], 20, clock(),
-                                new_token, lambda t: message_id(t, "probe.test"))
-        queries.launch_campaign(s, "rt", clock(), "probe.test",
-                                lambda t: message_id(t, "probe.test"))
+        import_units(s, units, "test", clock())
+        create_campaign(s, "rt", ["consult_office_hours"], ["public"], 20, clock(),
+                        new_token, lambda t: message_id(t, "probe.test"))
+        launch_campaign(s, "rt", clock(), "probe.test",
+                        lambda t: message_id(t, "probe.test"))
     return factory
 
 
@@ -101,7 +105,7 @@ def test_bounce_vacation_and_human_reply_come_back_classified_and_matched(  # ty
     processed = process_messages(factory, clock)
     assert (polled.new, processed.matched, processed.review) == (3, 3, 0)
     with factory() as s:
-        found = {v.kind: (v, m) for _, v, m in queries.messages_with_verdicts(s)}
+        found = {v.kind: (v, m) for _, v, m in messages_with_verdicts(s)}
     assert set(found) == {"bounce", "auto_reply", "human_reply"}
     bounce, bounce_match = found["bounce"]
     assert (bounce.reason, bounce.status, bounce.is_hard) == ("userunknown", "5.1.1", True)
@@ -141,7 +145,7 @@ def test_message_arriving_between_polls_is_taken_exactly_once(world, dovecot, cl
     dovecot.append(ours, "INBOX", b"From: a@unit.test\nSubject: two\n\n2\n")
     assert poll_once(factory, settings.imap, clock).new == 1
     with factory() as s:
-        assert len(queries.all_message_ids(s)) == 2
+        assert len(all_message_ids(s)) == 2
 
 
 def test_acceptance_time_starts_latency(world, clock):  # type: ignore[no-untyped-def]
@@ -150,7 +154,7 @@ def test_acceptance_time_starts_latency(world, clock):  # type: ignore[no-untype
     clock.now = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)
     send_campaign(factory, "rt", settings, clock)
     with factory() as s:
-        [probe] = queries.probe_rows(s, queries.get_campaign(s, "rt").id)
+        [probe] = probe_rows(s, get_campaign(s, "rt").id)
     assert probe.state == "accepted" and probe.queue_id
     assert probe.accepted_at is not None and probe.accepted_at >= datetime(2026, 3, 3, 2, 0,
                                                                            tzinfo=UTC)

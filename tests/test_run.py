@@ -13,8 +13,9 @@ from mailprobe.config import ImapSettings, ProbeSettings, Settings, SmtpSettings
 from mailprobe.model import Mailbox, Unit
 from mailprobe.run import run_due
 from mailprobe.score import load_calendar
-from mailprobe.store import queries
+from mailprobe.store.campaigns import create_campaign, get_campaign, launch_campaign
 from mailprobe.store.session import open_database
+from mailprobe.store.units import import_units
 from mailprobe.token import message_id, new_token
 from tests.servers.process import free_port
 
@@ -32,11 +33,11 @@ def make_settings(sink, db_url: str, imap: ImapSettings | None = None) -> Settin
 def make_campaign(db_url: str, clock) -> object:  # type: ignore[no-untyped-def]
     factory = open_database(db_url)
     with factory() as s, s.begin():
-        queries.import_units(s, UNITS, "t", clock())
-        queries.create_campaign(s, "c", ["consult_office_hours"], ["public"], 3, clock(),
-                                new_token, lambda t: message_id(t, "example.org"))
-        queries.launch_campaign(s, "c", clock(), "example.org",
-                                lambda t: message_id(t, "example.org"))
+        import_units(s, UNITS, "t", clock())
+        create_campaign(s, "c", ["consult_office_hours"], ["public"], 3, clock(),
+                        new_token, lambda t: message_id(t, "example.org"))
+        launch_campaign(s, "c", clock(), "example.org",
+                        lambda t: message_id(t, "example.org"))
     return factory
 
 
@@ -50,7 +51,7 @@ def test_run_sends_scores_provisionally_then_closes_after_the_window(smtp_sink, 
     second = run_due(factory, settings, calendar, clock)  # type: ignore[arg-type]
     assert second.closed == ["c"] and second.scored == {"c": False}
     with factory() as s:  # type: ignore[attr-defined]
-        assert queries.get_campaign(s, "c").state == "closed"
+        assert get_campaign(s, "c").state == "closed"
     assert len(smtp_sink.received) == 2
     third = run_due(factory, settings, calendar, clock)  # type: ignore[arg-type]
     assert third.sent == {} and third.scored == {}

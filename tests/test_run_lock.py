@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from mailprobe.store import queries
+from mailprobe.store.campaigns import get_campaign, state_counts
+from mailprobe.store.runs import acquire_lock
 from tests.servers.process import stop, wait_until
 from tests.servers.smtp_sink import FaultHandler, SmtpSink
 from tests.test_crash import mailprobe_env, make_campaign
@@ -85,10 +86,10 @@ def test_overlapping_runs_one_works_the_other_exits_0_and_nothing_is_sent_twice(
     ids = [r.message_id for r in gated_sink.received]
     assert len(ids) == len(set(ids)) == PROBES
     with factory() as s, s.begin():
-        counts = queries.state_counts(s, queries.get_campaign(s, "overlap").id)
+        counts = state_counts(s, get_campaign(s, "overlap").id)
         assert counts["accepted"] == PROBES, counts
         # the winner released the lock: the next run gets it at once
-        queries.acquire_lock(s, "run", "test", datetime.now(UTC), timedelta(minutes=1))
+        acquire_lock(s, "run", "test", datetime.now(UTC), timedelta(minutes=1))
 
 
 def test_a_lock_holder_is_gone_only_when_its_process_on_this_host_has_ended() -> None:

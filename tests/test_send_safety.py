@@ -18,9 +18,20 @@ from mailprobe.model import Mailbox, Unit
 from mailprobe.score import load_calendar
 from mailprobe.service import runs
 from mailprobe.service.lock import run_lock
-from mailprobe.store import Database, queries
+from mailprobe.store import Database
+from mailprobe.store.campaigns import (
+    cancel_campaign,
+    create_campaign,
+    get_campaign,
+    launch_campaign,
+    state_counts,
+)
+from mailprobe.store.ledger import due_probe_ids, mark_sending
+from mailprobe.store.probes import probe_rows, probe_targets
+from mailprobe.store.runs import acquire_lock, renew_lock
 from mailprobe.store.schema import RunLockRow
 from mailprobe.store.session import alembic_config, make_engine, open_database
+from mailprobe.store.units import import_units
 from mailprobe.token import message_id, new_token
 from tests.servers.process import wait_until
 
@@ -41,32 +52,32 @@ def settings_for(sink, db_url: str) -> Settings:  # type: ignore[no-untyped-def]
 def launched(db_url: str, clock, spacing: int = 0, name: str = "c") -> Database:  # type: ignore[no-untyped-def]
     factory = open_database(db_url)
     with factory() as s, s.begin():
-        queries.import_units(s, UNITS, "t", clock())
-        queries.create_campaign(s, name, ["consult_office_hours", "elderly_subsidy"],
-                                ["public", "leader"], 20, clock(), new_token,
-                                lambda t: message_id(t, "probe.gov.cn"), seed=1,
-                                unit_spacing_minutes=spacing)
-        queries.launch_campaign(s, name, clock(), "probe.gov.cn",
-                                lambda t: message_id(t, "probe.gov.cn"))
+        import_units(s, UNITS, "t", clock())
+        create_campaign(s, name, ["consult_office_hours", "elderly_subsidy"],
+                        ["public", "leader"], 20, clock(), new_token,
+                        lambda t: message_id(t, "probe.gov.cn"), seed=1,
+                        unit_spacing_minutes=spacing)
+        launch_campaign(s, name, clock(), "probe.gov.cn",
+                        lambda t: message_id(t, "probe.gov.cn"))
     return factory
 
 
 def counts(factory: Database, name: str = "c") -> dict[str, int]:
     with factory() as s:
-        return queries.state_counts(s, queries.get_campaign(s, name).id)
+        return state_counts(s, get_campaign(s, name).id)
 
 
 def test_two_claimers_of_one_row_one_wins(db_url: str, clock) -> None:  # type: ignore[no-untyped-def]
     factory = launched(db_url, clock)
     with factory() as s:
-        [first, *_] = queries.due_probe_ids(s, queries.get_campaign(s, "c").id, NOW, 5, None)
+        [first, *_] = due_probe_ids(s, get_campaign(s, "c").id, NOW, 5, None)
     start = threading.Barrier(2, timeout=30)
     won: list[set[int]] = []
 
     def claim() -> None:
         with factory() as s, s.begin():
             start.wait()
-            won.append(queries.mark_sending(s, [first], NOW))
+            won.append(mark_sending(s, [first], NOW))
 
     claimers = [threading.Thread(target=claim) for _ in range(2)]
     for thread in claimers:
@@ -82,7 +93,7 @@ def test_a_claim_after_a_cancel_sends_nothing(smtp_sink, db_url: str, clock) -> 
     settings = settings_for(smtp_sink, db_url)
     prepared = prepare(factory, "c", settings, clock, None)  # read while still launched
     with factory() as s, s.begin():
-        assert queries.cancel_campaign(s, "c", clock(), "stop") == len(UNITS) * 2
+        assert cancel_campaign(s, "c", clock(), "stop") == len(UNITS) * 2
     summary = SendSummary("c")
     deliver(factory, prepared.work, settings, clock, summary)
     assert smtp_sink.received == []
@@ -100,8 +111,8 @@ def test_sends_to_one_unit_are_spaced(smtp_sink, db_url: str, clock) -> None:  #
     clock.advance(minutes=1)
     assert send_campaign(factory, "c", settings, clock).counts["accepted"] == len(UNITS) * 2
     with factory() as s:
-        targets = queries.probe_targets(s, queries.get_campaign(s, "c").id)
-        rows = {p.id: p for p in queries.probe_rows(s, queries.get_campaign(s, "c").id)}
+        targets = probe_targets(s, get_campaign(s, "c").id)
+        rows = {p.id: p for p in probe_rows(s, get_campaign(s, "c").id)}
     by_unit: dict[str, list[datetime]] = {}
     for target in targets:
         accepted_at = rows[target.probe_id].accepted_at
@@ -116,18 +127,18 @@ def test_a_lease_is_taken_over_only_after_it_expires_and_renewing_extends_it(
     factory = open_database(db_url)
     lease = timedelta(minutes=5)
     with factory() as s, s.begin():
-        queries.acquire_lock(s, "run", "elsewhere:1", NOW, lease)
+        acquire_lock(s, "run", "elsewhere:1", NOW, lease)
     with pytest.raises(Busy), factory() as s, s.begin():
-        queries.acquire_lock(s, "run", "elsewhere:2", NOW + timedelta(minutes=4), lease)
+        acquire_lock(s, "run", "elsewhere:2", NOW + timedelta(minutes=4), lease)
     with factory() as s, s.begin():
-        assert queries.renew_lock(s, "run", "elsewhere:1", NOW + timedelta(minutes=4), lease)
+        assert renew_lock(s, "run", "elsewhere:1", NOW + timedelta(minutes=4), lease)
     with pytest.raises(Busy), factory() as s, s.begin():
-        queries.acquire_lock(s, "run", "elsewhere:2", NOW + timedelta(minutes=8), lease)
+        acquire_lock(s, "run", "elsewhere:2", NOW + timedelta(minutes=8), lease)
     with factory() as s, s.begin():
-        queries.acquire_lock(s, "run", "elsewhere:2", NOW + timedelta(minutes=10), lease)
+        acquire_lock(s, "run", "elsewhere:2", NOW + timedelta(minutes=10), lease)
     with factory() as s, s.begin():  # the old holder lost it: its renewal says so
-        assert not queries.renew_lock(s, "run", "elsewhere:1", NOW + timedelta(minutes=10),
-                                      lease)
+        assert not renew_lock(s, "run", "elsewhere:1", NOW + timedelta(minutes=10),
+                              lease)
         assert s.get(RunLockRow, "run").holder == "elsewhere:2"  # type: ignore[union-attr]
 
 
@@ -144,8 +155,8 @@ def test_the_holder_renews_its_lease_while_it_works(db_url: str) -> None:
         taken = renewed_at()
         wait_until(lambda: renewed_at() != taken, "the lease to be renewed", 30)
         with pytest.raises(Busy), factory() as s, s.begin():
-            queries.acquire_lock(s, "run", "worker:2", datetime.now(UTC),
-                                 timedelta(minutes=5))
+            acquire_lock(s, "run", "worker:2", datetime.now(UTC),
+                         timedelta(minutes=5))
     assert renewed_at() is None  # released at the end
 
 
@@ -182,7 +193,7 @@ def test_upgrade_makes_sent_campaigns_launched_and_the_others_drafts(db_url: str
                  "t": NOW})
     factory = open_database(db_url)
     with factory() as s:
-        sent, unsent = queries.get_campaign(s, "sent"), queries.get_campaign(s, "unsent")
+        sent, unsent = get_campaign(s, "sent"), get_campaign(s, "unsent")
     assert (sent.state, sent.message_id_domain, sent.launched_at) == (
         "launched", "old.gov.cn", NOW)
     assert (unsent.state, unsent.launched_at) == ("draft", None)

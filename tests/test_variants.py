@@ -9,8 +9,10 @@ from datetime import UTC, datetime
 import pytest
 
 from mailprobe.model import Mailbox, Unit
-from mailprobe.store import queries
+from mailprobe.store.campaigns import create_campaign, get_campaign, template_counts
+from mailprobe.store.probes import probe_targets
 from mailprobe.store.session import open_database
+from mailprobe.store.units import import_units
 from mailprobe.token import message_id, new_token
 from mailprobe.variants import Slot, assign_templates
 
@@ -73,18 +75,18 @@ def test_a_stored_campaign_is_dealt_again_identically_from_its_recorded_seed(
              for n in range(20)]
     factory = open_database(db_url)
     with factory() as s, s.begin():
-        queries.import_units(s, units, "t", now)
+        import_units(s, units, "t", now)
         for name, seed in (("first", 5), ("again", 5), ("other", 6)):
-            queries.create_campaign(s, name, ["consult_office_hours", "elderly_subsidy"],
-                                    ["public", "leader"], 20, now, new_token,
-                                    lambda t: message_id(t, "gov.cn"), seed=seed)
+            create_campaign(s, name, ["consult_office_hours", "elderly_subsidy"],
+                            ["public", "leader"], 20, now, new_token,
+                            lambda t: message_id(t, "gov.cn"), seed=seed)
     with factory() as s:
         def deal(name: str) -> dict[tuple[str, str], str]:
-            campaign = queries.get_campaign(s, name)
+            campaign = get_campaign(s, name)
             assert campaign.seed is not None
             return {(t.unit.unit_id, t.mailbox_type): t.template
-                    for t in queries.probe_targets(s, campaign.id)}
+                    for t in probe_targets(s, campaign.id)}
         assert deal("first") == deal("again") != deal("other")
-        counts = queries.template_counts(s, queries.get_campaign(s, "first").id)
+        counts = template_counts(s, get_campaign(s, "first").id)
     assert counts == {("public", "consult_office_hours"): 10, ("public", "elderly_subsidy"): 10,
                       ("leader", "consult_office_hours"): 10, ("leader", "elderly_subsidy"): 10}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mailprobe.store import queries
+from mailprobe.store.messages import all_message_ids
 from mailprobe.store.session import open_database
 from tests.servers.process import wait_until
 
@@ -27,7 +27,7 @@ def test_watch_survives_a_server_restart_and_loses_nothing(dovecot, tmp_path: Pa
 
     def stored() -> int:
         with factory() as s:
-            return len(queries.all_message_ids(s))
+            return len(all_message_ids(s))
 
     dovecot.append(ours, "INBOX", b"From: a@unit.test\nSubject: before\n\n1\n")
     watcher = subprocess.Popen([sys.executable, "-m", "mailprobe", "poll", "--watch",

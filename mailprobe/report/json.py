@@ -12,12 +12,18 @@ from mailprobe.score.rank import Comparison
 from mailprobe.score.result import CampaignScore
 
 
-def report_document(score: CampaignScore, lang: str = "zh",
-                    compare: Comparison | None = None) -> dict[str, Any]:
-    """The JSON report as a dict: the score tree plus status line and optional comparison."""
+def score_document(score: CampaignScore) -> dict[str, Any]:
+    """The score tree with every rate as schema 2's rate object (what `score --json` prints)."""
     doc = score.to_dict()
     schema2_rates(doc, [score.stats, *score.category_stats], list(score.units),
                   score.deadlines)
+    return doc
+
+
+def report_document(score: CampaignScore, lang: str = "zh",
+                    compare: Comparison | None = None) -> dict[str, Any]:
+    """The JSON report as a dict: the score tree plus status line and optional comparison."""
+    doc = score_document(score)
     doc["as_of"] = doc["generated_at"]
     doc["timezone"] = report_tz(score).key
     doc["status"] = status_line(score, lang)

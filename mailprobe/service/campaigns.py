@@ -18,7 +18,15 @@ from mailprobe.preflight import check_sender
 from mailprobe.render import list_templates
 from mailprobe.service import Clock, open_db, utcnow
 from mailprobe.service.lock import run_lock
-from mailprobe.store import queries
+from mailprobe.store.campaigns import (
+    create_campaign,
+    get_campaign,
+    list_campaigns,
+    reply_counts,
+    state_counts,
+    template_counts,
+)
+from mailprobe.store.probes import probe_addresses, probe_targets
 from mailprobe.variants import new_seed
 
 
@@ -64,14 +72,14 @@ def create(settings: Settings, name: str, templates: list[str] | None, mailboxes
     spacing = max(0, settings.campaign.unit_spacing_minutes)
     factory = open_db(settings)
     with factory() as session, session.begin():
-        campaign = queries.create_campaign(
+        campaign = create_campaign(
             session, name, chosen, mailboxes, window_days, clock(), tokens.new_token,
             lambda t: tokens.message_id(t, domain), seed=seed, unit_spacing_minutes=spacing,
             deadline_days=deadline_days)
     dns = mark_dead_domains(factory, name, settings, clock()) if settings.dns.check else None
     with factory() as session:
-        counts = queries.state_counts(session, campaign.id)
-        dealt = queries.template_counts(session, campaign.id)
+        counts = state_counts(session, campaign.id)
+        dealt = template_counts(session, campaign.id)
     by_template: dict[str, dict[str, int]] = {}
     for (mtype, template), n in sorted(dealt.items()):
         by_template.setdefault(mtype, {})[template] = n
@@ -87,8 +95,8 @@ def create(settings: Settings, name: str, templates: list[str] | None, mailboxes
 def preview(settings: Settings, name: str, unit: str | None, limit: int) -> list[dict[str, Any]]:
     """Rendered probes and what a reply or bounce will be matched on."""
     with open_db(settings)() as session:
-        campaign = queries.get_campaign(session, name)
-        targets = queries.probe_targets(session, campaign.id, unit_id=unit)[:limit]
+        campaign = get_campaign(session, name)
+        targets = probe_targets(session, campaign.id, unit_id=unit)[:limit]
     if not targets:
         raise InputError(f'campaign "{name}" has no probe' + (f" for unit {unit}" if unit else ""))
     items: list[dict[str, Any]] = []
@@ -120,12 +128,12 @@ def send(settings: Settings, name: str, *, limit: int | None = None, dry_run: bo
     factory = open_db(settings)
     if not dry_run:  # a dry run checks a draft before launch, too
         with factory() as session:
-            require_launched(queries.get_campaign(session, name))
+            require_launched(get_campaign(session, name))
         check_sender(settings)
     with run_lock(factory, "run", clock):
         with factory() as session:
-            campaign = queries.get_campaign(session, name)
-            counts = queries.state_counts(session, campaign.id)
+            campaign = get_campaign(session, name)
+            counts = state_counts(session, campaign.id)
         due = counts.get("pending", 0) + counts.get("deferred", 0)
         step = progress(min(due, limit or due)) if progress else None
         return send_campaign(factory, name, settings, clock, limit=limit, dry_run=dry_run,
@@ -153,10 +161,10 @@ class Status:
 def status(settings: Settings, name: str) -> Status:
     """Probes per send state and matched messages per kind."""
     with open_db(settings)() as session:
-        campaign = queries.get_campaign(session, name)
-        counts = queries.state_counts(session, campaign.id)
-        replies = queries.reply_counts(session, campaign.id)
-        uncertain = queries.probe_addresses(session, campaign.id, "uncertain")
+        campaign = get_campaign(session, name)
+        counts = state_counts(session, campaign.id)
+        replies = reply_counts(session, campaign.id)
+        uncertain = probe_addresses(session, campaign.id, "uncertain")
     return Status(name, campaign.window_days, campaign.state, campaign.created_at.isoformat(),
                   _iso(campaign.launched_at), _iso(campaign.closed_at),
                   _iso(campaign.cancelled_at), campaign.cancel_reason, campaign.seed,
@@ -182,7 +190,7 @@ class Listed:
 
 def list_all(settings: Settings) -> list[Listed]:
     with open_db(settings)() as session:
-        campaigns = queries.list_campaigns(session)
-        sizes = {c.id: sum(queries.state_counts(session, c.id).values()) for c in campaigns}
+        campaigns = list_campaigns(session)
+        sizes = {c.id: sum(state_counts(session, c.id).values()) for c in campaigns}
     return [Listed(c.name, c.template, c.mailbox_types, c.window_days, c.created_at.isoformat(),
                    c.closed_at is not None, c.state, sizes[c.id]) for c in campaigns]

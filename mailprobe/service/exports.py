@@ -11,7 +11,8 @@ from mailprobe.errors import InputError
 from mailprobe.export import FORMATS, export_rows, write_csv, write_parquet
 from mailprobe.score import WorkCalendar
 from mailprobe.service import open_db
-from mailprobe.store import queries
+from mailprobe.store.campaigns import get_campaign
+from mailprobe.store.probes import probe_rows
 
 
 def export_campaign(settings: Settings, name: str, calendar: WorkCalendar, now: datetime,
@@ -22,9 +23,9 @@ def export_campaign(settings: Settings, name: str, calendar: WorkCalendar, now: 
     factory = open_db(settings)
     score = score_stored(factory, name, settings, calendar, now, save=False)
     with factory() as session:
-        campaign = queries.get_campaign(session, name)
-        details = {p.id: (p.template, p.reply_text) for p in queries.probe_rows(session,
-                                                                               campaign.id)}
+        campaign = get_campaign(session, name)
+        details = {p.id: (p.template, p.reply_text) for p in probe_rows(session,
+                                                                       campaign.id)}
     rows = export_rows(score, details, calendar, now)
     writer = write_csv if fmt == "csv" else write_parquet
     return writer(rows, path), len(rows)

@@ -11,8 +11,19 @@ from mailprobe.errors import InputError
 from mailprobe.model import CampaignState
 from mailprobe.preflight import check_sender
 from mailprobe.service import Clock, open_db, utcnow
-from mailprobe.store import Session, queries
-from mailprobe.store.queries import Overlap
+from mailprobe.store import Session
+from mailprobe.store.campaigns import (
+    Campaign,
+    Overlap,
+    cancel_campaign,
+    delete_draft,
+    get_campaign,
+    launch_campaign,
+    overlapping_mailboxes,
+    state_counts,
+    template_counts,
+)
+from mailprobe.store.probes import probe_targets
 
 OVERLAPS_NAMED = 20  # the refusal names this many shared mailboxes, then counts the rest
 
@@ -55,7 +66,7 @@ def launch(settings: Settings, name: str, *, allow_overlap: bool = False,
     domain = from_domain(settings.probe)
     factory = open_db(settings)
     with factory() as session:
-        campaign = queries.get_campaign(session, name)
+        campaign = get_campaign(session, name)
         if campaign.state != CampaignState.DRAFT:
             raise InputError(f'campaign "{name}" is {campaign.state}, not a draft; only a '
                              "draft can be launched")
@@ -66,24 +77,24 @@ def launch(settings: Settings, name: str, *, allow_overlap: bool = False,
         raise NotConfirmed(f'campaign "{name}" not launched (not confirmed); it stays a draft')
     now = clock()
     with factory() as session, session.begin():
-        queries.launch_campaign(session, name, now, domain,
-                                lambda token: tokens.message_id(token, domain))
+        launch_campaign(session, name, now, domain,
+                        lambda token: tokens.message_id(token, domain))
     return Launched(plan, now.isoformat())
 
 
-def _plan(session: Session, campaign: queries.Campaign, settings: Settings,
+def _plan(session: Session, campaign: Campaign, settings: Settings,
           domain: str) -> LaunchPlan:
-    counts = queries.state_counts(session, campaign.id)
+    counts = state_counts(session, campaign.id)
     templates: dict[str, dict[str, int]] = {}
-    for (mtype, template), n in sorted(queries.template_counts(session, campaign.id).items()):
+    for (mtype, template), n in sorted(template_counts(session, campaign.id).items()):
         templates.setdefault(mtype, {})[template] = n
-    units = len({t.unit.unit_id for t in queries.probe_targets(session, campaign.id)})
+    units = len({t.unit.unit_id for t in probe_targets(session, campaign.id)})
     # Web forms are submitted by staff (docs/web.md): counted apart, never "sent".
     manual = counts.get("manual", 0)
     return LaunchPlan(campaign.name, sum(counts.values()) - manual, units,
                       campaign.mailbox_types.split(","), templates, campaign.window_days,
                       settings.probe.from_, domain, campaign.unit_spacing_minutes,
-                      queries.overlapping_mailboxes(session, campaign.id), manual)
+                      overlapping_mailboxes(session, campaign.id), manual)
 
 
 def _overlap_refusal(name: str, overlaps: list[Overlap]) -> str:
@@ -110,8 +121,8 @@ def cancel(settings: Settings, name: str, reason: str, clock: Clock = utcnow) ->
     if not reason.strip():
         raise InputError("--reason is required: the ledger keeps why a campaign was cancelled")
     with open_db(settings)() as session, session.begin():
-        stopped = queries.cancel_campaign(session, name, clock(), reason.strip())
-        counts = queries.state_counts(session, queries.get_campaign(session, name).id)
+        stopped = cancel_campaign(session, name, clock(), reason.strip())
+        counts = state_counts(session, get_campaign(session, name).id)
     return Cancelled(name, reason.strip(), stopped, counts)
 
 
@@ -124,4 +135,4 @@ class Deleted:
 def delete(settings: Settings, name: str) -> Deleted:
     """Delete a draft (drafts are not edited in place: delete and create again)."""
     with open_db(settings)() as session, session.begin():
-        return Deleted(name, queries.delete_draft(session, name))
+        return Deleted(name, delete_draft(session, name))

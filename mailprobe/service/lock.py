@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from mailprobe.service import Clock, Database, utcnow
-from mailprobe.store import queries
+from mailprobe.store.runs import acquire_lock, release_lock, renew_lock
 
 LEASE = timedelta(minutes=5)
 RENEW_EVERY = timedelta(minutes=1)
@@ -33,8 +33,8 @@ def run_lock(factory: Database, name: str = "run", clock: Clock = utcnow, *,
     """Hold the named lock for the block, renewing the lease; another holder raises Busy."""
     holder = holder or this_holder()
     with factory() as session, session.begin():
-        queries.acquire_lock(session, name, holder, clock(), lease,
-                             holder_is_gone=holder_is_gone)
+        acquire_lock(session, name, holder, clock(), lease,
+                     holder_is_gone=holder_is_gone)
     stop = threading.Event()
     renewer = threading.Thread(target=_renew_until, daemon=True, name=f"lease-{name}",
                                args=(factory, name, holder, clock, lease, renew_every, stop))
@@ -45,7 +45,7 @@ def run_lock(factory: Database, name: str = "run", clock: Clock = utcnow, *,
         stop.set()
         renewer.join()
         with factory() as session, session.begin():
-            queries.release_lock(session, name, holder)
+            release_lock(session, name, holder)
 
 
 def _renew_until(factory: Database, name: str, holder: str, clock: Clock, lease: timedelta,
@@ -53,7 +53,7 @@ def _renew_until(factory: Database, name: str, holder: str, clock: Clock, lease:
     while not stop.wait(every.total_seconds()):
         try:
             with factory() as session, session.begin():
-                if not queries.renew_lock(session, name, holder, clock(), lease):
+                if not renew_lock(session, name, holder, clock(), lease):
                     # Taken over after expiry; mark_sending still never claims a probe twice.
                     log.error("the %s lock is no longer held by %s", name, holder)
                     return

@@ -10,8 +10,8 @@ from mailprobe.run import RunSummary, run_due
 from mailprobe.score import WorkCalendar
 from mailprobe.service import Clock, open_db, utcnow
 from mailprobe.service.lock import run_lock, this_holder
-from mailprobe.store import queries
-from mailprobe.store.queries import RunRecord
+from mailprobe.store import runs as run_store
+from mailprobe.store.runs import RunRecord
 
 __all__ = ["RunRecord", "recent_runs", "run"]
 
@@ -23,7 +23,7 @@ def run(settings: Settings, calendar: WorkCalendar, clock: Clock = utcnow) -> Ru
         started = clock()
         summary = run_due(factory, settings, calendar, clock)
         with factory() as session, session.begin():
-            queries.record_run(session, _record(summary, started, clock()))
+            run_store.record_run(session, _record(summary, started, clock()))
     return summary
 
 
@@ -38,4 +38,4 @@ def _record(summary: RunSummary, started: datetime, ended: datetime) -> RunRecor
 def recent_runs(settings: Settings, limit: int = 20) -> list[RunRecord]:
     """The last runs, newest first."""
     with open_db(settings)() as session:
-        return queries.recent_runs(session, limit)
+        return run_store.recent_runs(session, limit)

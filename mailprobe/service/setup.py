@@ -10,7 +10,7 @@ from mailprobe.model import Unit
 from mailprobe.registry import load_registry
 from mailprobe.resources import config_template
 from mailprobe.service import Clock, open_db, safe_db_url, utcnow
-from mailprobe.store import queries
+from mailprobe.store import units as unit_store
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class UnitsImport:
     units: int
     dry_run: bool
     errors: list[str] = field(default_factory=list)  # one bad row rejects the whole file
-    summary: queries.ImportSummary | None = None
+    summary: unit_store.ImportSummary | None = None
     warnings: list[str] = field(default_factory=list)  # rows imported that staff should check
 
 
@@ -51,11 +51,11 @@ def import_units(path: Path, settings: Settings, *, dry_run: bool = False,
     summary = None
     if not dry_run:
         with open_db(settings)() as session, session.begin():
-            summary = queries.import_units(session, result.units, str(path), clock())
+            summary = unit_store.import_units(session, result.units, str(path), clock())
     return UnitsImport(str(path), len(result.units), dry_run, summary=summary,
                        warnings=result.warnings)
 
 
 def list_units(settings: Settings) -> list[Unit]:
     with open_db(settings)() as session:
-        return queries.list_units(session)
+        return unit_store.list_units(session)

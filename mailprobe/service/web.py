@@ -24,8 +24,19 @@ from mailprobe.config import Settings
 from mailprobe.errors import InputError
 from mailprobe.model import CampaignState, SendState
 from mailprobe.service import open_db
-from mailprobe.store import Database, Session, queries
-from mailprobe.store.queries import WebAnswer, WebProbe
+from mailprobe.store import Database, Session
+from mailprobe.store.campaigns import get_campaign
+from mailprobe.store.overrides import add_override
+from mailprobe.store.probes import probe_targets
+from mailprobe.store.web import (
+    WebAnswer,
+    WebProbe,
+    form_mailboxes,
+    pollable_web_probes,
+    set_probe_state,
+    store_web_answer,
+    web_probe,
+)
 from mailprobe.webfetch import PoliteFetcher
 from mailprobe.webparse import read_answer, site_for, web_settings
 
@@ -49,8 +60,8 @@ class WorksheetRow:
 def worksheet(settings: Settings, name: str, now: datetime) -> list[WorksheetRow]:
     """The campaign's web-form probes still waiting for staff (state manual)."""
     with open_db(settings)() as session:
-        campaign = queries.get_campaign(session, name)
-        targets = [t for t in queries.probe_targets(session, campaign.id)
+        campaign = get_campaign(session, name)
+        targets = [t for t in probe_targets(session, campaign.id)
                    if t.channel == "form" and t.state == SendState.MANUAL]
     rows = []
     for target in targets:
@@ -88,7 +99,7 @@ def write_worksheet(rows: list[WorksheetRow], path: Path) -> Path:
 
 def _find(session: Session, code_or_token: str) -> WebProbe:
     found = tokens.tokens_in_codes(code_or_token) or [code_or_token.strip().lower()]
-    probe = queries.web_probe(session, found[0])
+    probe = web_probe(session, found[0])
     if probe is None:
         raise InputError(f"no probe with code or token {code_or_token}; see `mailprobe web "
                          "worksheet NAME`")
@@ -121,11 +132,11 @@ def record_submitted(settings: Settings, code: str, at: datetime, query_code: st
         raise InputError(f"--at {at.isoformat()} is in the future; give the submission time")
     with open_db(settings)() as session, session.begin():
         probe = _form_probe(session, code, (SendState.MANUAL,), "submitted")
-        queries.set_probe_state(session, probe.probe_id, SendState.SUBMITTED, now,
-                                started_at=at, query_code=query_code)
-        queries.add_override(session, now, actor, "web_submitted", probe.token,
-                             at.isoformat(), f"query code {query_code or '-'}")
-        return queries.web_probe(session, probe.token) or probe
+        set_probe_state(session, probe.probe_id, SendState.SUBMITTED, now,
+                        started_at=at, query_code=query_code)
+        add_override(session, now, actor, "web_submitted", probe.token,
+                     at.isoformat(), f"query code {query_code or '-'}")
+        return web_probe(session, probe.token) or probe
 
 
 def record_failed(settings: Settings, code: str, reason: str, actor: str,
@@ -135,10 +146,10 @@ def record_failed(settings: Settings, code: str, reason: str, actor: str,
         raise InputError("--reason is required: say what failed (404, CAPTCHA never loads, ...)")
     with open_db(settings)() as session, session.begin():
         probe = _form_probe(session, code, (SendState.MANUAL,), "failed")
-        queries.set_probe_state(session, probe.probe_id, SendState.UNUSABLE, now,
-                                reply_text=f"web form unusable: {reason}")
-        queries.add_override(session, now, actor, "web_failed", probe.token, "unusable", reason)
-        return queries.web_probe(session, probe.token) or probe
+        set_probe_state(session, probe.probe_id, SendState.UNUSABLE, now,
+                        reply_text=f"web form unusable: {reason}")
+        add_override(session, now, actor, "web_failed", probe.token, "unusable", reason)
+        return web_probe(session, probe.token) or probe
 
 
 def record_answered(settings: Settings, code: str, at: datetime, text: str, source: str,
@@ -161,9 +172,9 @@ def record_answered(settings: Settings, code: str, at: datetime, text: str, sour
             "staff", f"recorded by {actor} from {source}; {why}", substantive,
             {"channel": "web", "url": probe.url, "recorded_by": actor, "source": source,
              "text": text, "basis": "staff", "answered_at": at.isoformat()})
-        message = queries.store_web_answer(session, answer, now)
-        queries.add_override(session, now, actor, "web_answered", probe.token,
-                             at.isoformat(), f"message {message}")
+        message = store_web_answer(session, answer, now)
+        add_override(session, now, actor, "web_answered", probe.token,
+                     at.isoformat(), f"message {message}")
         return message
 
 
@@ -185,7 +196,7 @@ def poll_answers(settings: Settings, tz: ZoneInfo, clock: Clock,
     conf = web_settings(settings.web)
     factory = factory or open_db(settings)
     with factory() as session:
-        probes = queries.pollable_web_probes(session)
+        probes = pollable_web_probes(session)
     summary = WebPollSummary()
     kwargs = {"sleep": sleep} if sleep is not None else {}
     with PoliteFetcher(conf, clock, **kwargs) as fetcher:
@@ -215,7 +226,7 @@ def poll_answers(settings: Settings, tz: ZoneInfo, clock: Clock,
                  "text": found.text, "published": found.published, "basis": found.basis,
                  "answered_at": found.answered_at.isoformat()})
             with factory() as session, session.begin():
-                message = queries.store_web_answer(session, answer, clock())
+                message = store_web_answer(session, answer, clock())
             summary.answered.append({"code": code, "message": str(message),
                                      "basis": found.basis})
     return summary
@@ -238,7 +249,7 @@ def check_forms(settings: Settings, clock: Clock,
     """Fetch each published form once; a network error or an HTTP error is unreachable."""
     conf = web_settings(settings.web)
     with open_db(settings)() as session:
-        forms = queries.form_mailboxes(session)
+        forms = form_mailboxes(session)
     results = []
     kwargs = {"sleep": sleep} if sleep is not None else {}
     with PoliteFetcher(conf, clock, **kwargs) as fetcher:

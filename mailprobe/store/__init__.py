@@ -1,4 +1,9 @@
-"""The database layer; the rest of mailprobe sees only these names and store.queries."""
+"""The database layer, one module per subject: units, campaigns, probes, ledger (send
+states), messages (raw mail, verdicts, matches), overrides, runs (lock, run log, scores), web
+(form channels), review (what staff decide on); schema and session underneath.
+
+The rest of mailprobe sees these names and the subject modules' functions and dataclasses;
+only ``messages.messages_with_verdicts``, which tests read, hands out ORM rows."""
 
 from sqlalchemy.orm import Session, sessionmaker
 
