@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from mailprobe.classify import rules
+from mailprobe.classify import reason_index, rules
 
 # Reasons that point at our sending side (reputation, authentication, rate): a unit is not
 # charged for them (docs/scoring.md, outcome `sender_side`).
@@ -422,8 +422,11 @@ EXCHANGE_CODES: dict[str, str] = {
 }
 
 
-def reason_from_codes(text: str) -> str | None:
-    """A reason named by a remote host's own error code in ``text`` (lower case), or None."""
+def reason_from_codes(text: str, hosts: str = "") -> str | None:
+    """A reason named by a remote host's own error code in ``text`` (lower case), or None.
+
+    ``hosts``: the remote host names the letter gives (``remote_hosts``), which scope the
+    codes of providers whose format is not distinctive by itself (GoDaddy's "IB605")."""
     if "ofr" in text or "lpn" in text or "ouk" in text:
         m = FRANCE_PTT.search(text)
         if m:
@@ -432,6 +435,90 @@ def reason_from_codes(text: str) -> str | None:
         m = EXCHANGE.search(text)
         if m:
             return EXCHANGE_CODES.get(m.group(1))
+    return reason_from_rhost_code(text, hosts)
+
+
+# Remote hosts' own tables (reason_index.RHOSTS, Sisimai's Rhost classes): a provider's error
+# code decides wherever it occurs (scoped by host where the code alone is not distinctive);
+# its sentences decide only when the failing host is the provider's.
+_RHOST_CODES = tuple((r, re.compile(r.code), re.compile(r.hosts) if r.hosts else None,
+                      f"rhost:{r.name}:code") for r in reason_index.RHOSTS if r.code)
+_RHOST_SENTENCES = tuple((r, re.compile(r.hosts), f"rhost:{r.name}:sentences")
+                         for r in reason_index.RHOSTS if r.sentences)
+# codes whose format alone names the provider ("AUP#CXBL", ".i.ua/err/2")
+_DISTINCTIVE = frozenset({"cox", "spectrum", "iua"})
+for _code_row in _RHOST_CODES:
+    rules.register(_code_row[3], (_code_row[0].basis,),
+                   covers=f"{_code_row[0].name}'s own error codes")
+for _sentence_row in _RHOST_SENTENCES:
+    rules.register(_sentence_row[2], (_sentence_row[0].basis,),
+                   covers=f"{_sentence_row[0].name}'s own sentences, from its hosts")
+
+
+def reason_from_rhost_code(text: str, hosts: str = "") -> str | None:
+    """The reason a provider's own error code in ``text`` names (Sisimai's Rhost tables)."""
+    for rhost, pattern, scope, rid in _RHOST_CODES:
+        if rhost.name not in _DISTINCTIVE and not (
+                scope is not None and (scope.search(hosts) or scope.search(text))):
+            continue
+        m = pattern.search(text)
+        if m and m.group(1) in rhost.codes and rules.fire(rid):
+            return rhost.codes[m.group(1)]
+    return None
+
+
+def reason_from_rhost(text: str, hosts: str) -> str | None:
+    """The reason a failing host's own sentence in ``text`` names, when ``hosts`` (the remote
+    host names, lower case) are that provider's."""
+    if not hosts:
+        return None
+    for rhost, scope, rid in _RHOST_SENTENCES:
+        if not scope.search(hosts):
+            continue
+        for reason, literals in rhost.sentences:
+            if any(literal in text for literal in literals) and rules.fire(rid):
+                return reason
+    return None
+
+
+_REMOTE = re.compile(r"(?:remote-mta:\s*dns;\s*|\bhost\s+|while talking to\s+)"
+                     r"\[?([a-z0-9][a-z0-9.-]*\.[a-z]{2,})", re.I)
+
+
+def remote_hosts(text: str) -> str:
+    """The remote host names a letter or DSN gives ("Remote-MTA: dns; mx.example.net", Postfix
+    "host mx.example.net[192.0.2.1] said", Sendmail "while talking to mx.example.net."), lower
+    case and space separated: what the provider tables are scoped by."""
+    return " ".join(dict.fromkeys(m.group(1).lower().rstrip(".") for m in _REMOTE.finditer(text)))
+
+
+# Sisimai's reason indexes (reason_index.INDEX): after our own table, before general words.
+# A literal row is an ``in`` test; a row with "..." (words in that order) a regex.
+def _index_rules() -> tuple[tuple[str, str, str, re.Pattern[str] | None], ...]:
+    out = []
+    for reason, name, literals in reason_index.INDEX:
+        basis = f"doc:sisimai-reason-{name.lower()}"
+        for literal in literals:
+            rid = f"index:{reason}:{literal}"
+            pattern = (re.compile(".*?".join(re.escape(p) for p in literal.split("...")))
+                       if "..." in literal else None)
+            rules.register(rid, (basis,), covers=f"Sisimai's {name} index")
+            out.append((reason, rid, literal, pattern))
+    return tuple(out)
+
+
+_INDEX = _index_rules()
+
+
+def reason_from_index(text: str, skip: frozenset[str] = frozenset()) -> str | None:
+    """The first reason whose Sisimai index sentence occurs in ``text``, or ``None``."""
+    text = _normal(text)
+    for reason, rid, literal, pattern in _INDEX:
+        if reason in skip:
+            continue
+        if (pattern.search(text) if pattern is not None else literal in text) and rules.fire(
+                rid):
+            return reason
     return None
 
 
@@ -867,11 +954,13 @@ def reason_by_words(text: str, rows: tuple[tuple[Meaning, re.Pattern[str], str],
     return None
 
 
-def reason_for(diagnostic: str, status: str | None = None, reply: str | None = None) -> str:
-    """Decide the reason: a remote host's code, a status the words agree with, phrases, general
-    words, then status, then reply code; ``onhold`` when nothing tells."""
+def reason_for(diagnostic: str, status: str | None = None, reply: str | None = None,
+               hosts: str = "") -> str:
+    """Decide the reason: a remote host's code or own sentence, a status the words agree with,
+    phrases, Sisimai's indexes, general words, then status, then reply code; ``onhold`` when
+    nothing tells. ``hosts``: the remote host names (``remote_hosts``)."""
     normal = _normal(diagnostic)  # _normal is idempotent: the helpers' own call is cheap
-    coded = reason_from_codes(normal)
+    coded = reason_from_codes(normal, hosts) or reason_from_rhost(normal, hosts)
     if coded is not None:
         return coded
     detail = (status or "").partition(".")[2]
@@ -879,7 +968,7 @@ def reason_for(diagnostic: str, status: str | None = None, reply: str | None = N
         return STATUS_REASONS[detail]
     return (reason_by_words(normal, _MEANING_FIRST)
             or reason_by_status_and_words(normal, status) or reason_from_text(normal)
-            or reason_by_words(normal) or reason_from_status(status)
+            or reason_from_index(normal) or reason_by_words(normal) or reason_from_status(status)
             or REPLY_REASONS.get(reply or "") or "onhold")
 
 
