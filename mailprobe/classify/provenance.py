@@ -40,6 +40,8 @@ CITED: dict[str, tuple[str, ...]] = {
     "phrase:networkerror:message looping": ("corpus:mailman2-bounces",),
     "phrase:networkerror:could not initiate smtp conversation": ("corpus:cws-bounce",),
     "phrase:networkerror:connection (?:was )?dropped": ("corpus:cws-bounce",),
+    "phrase:networkerror:host name lookup failure": ("doc:sisimai-reason-networkerror",),
+    "phrase:networkerror:network error": ("doc:sisimai-reason-networkerror",),
     # issue 9 round 4: one-file rules justified by a public description (DOC_URLS) or a
     # second independent sample in another group (docs/classify.md, "One-file rules")
     "phrase:gmail/failedstarttls:does not support (?:starttls|tls)": ("doc:RFC3207",),

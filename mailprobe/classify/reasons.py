@@ -285,7 +285,12 @@ REASON_TABLE: tuple[Entry, ...] = (
           (r"(?:system|disk|storage|mail system|server) (?:is )?full",
                     r"insufficient system (?:storage|resources)", r"out of (?:disk )?space")),
     Entry("networkerror", "the connection to the recipient's server failed (before give-up words)",
-          (r"could not initiate smtp conversation", r"connection (?:was )?dropped")),
+          (r"could not initiate smtp conversation", r"connection (?:was )?dropped",
+           # the cause of a give-up, named before the give-up words ("Deferred: Name server:
+           # host name lookup failure ... could not be delivered for 8 hours"): Sisimai
+           # lib/Sisimai/Reason/NetworkError.pm index, and its Reason.pm example
+           # "Network error on destination MXs"
+           r"host name lookup failure", r"network error")),
     Entry("expired", "delivery gave up after retrying (time-out in the queue)",
           (
         r"(?:retry|delivery) time(?:out)? (?:exceeded|expired)", r"timed? ?out", r"time(?:d)? out",
@@ -307,7 +312,7 @@ REASON_TABLE: tuple[Entry, ...] = (
         r"routing loop", r"mail loop", r"loops back",
         r"mail for .{0,60}loops",
         r"host unreachable", r"connect to .{0,80}(?:refused|timed out)", r"broken pipe",
-        r"无法连接", r"name serv(?:er|ice) (?:error|reply)", r"host name lookup failure",
+        r"无法连接", r"name serv(?:er|ice) (?:error|reply)",
     )),
     Entry("mailererror", "a local delivery program failed",
           (r"command (?:died|failed)", r"exit (?:status|code)",
@@ -500,7 +505,8 @@ def _index_rules() -> tuple[tuple[str, str, str, re.Pattern[str] | None], ...]:
         basis = f"doc:sisimai-reason-{name.lower()}"
         for literal in literals:
             rid = f"index:{reason}:{literal}"
-            pattern = (re.compile(".*?".join(re.escape(p) for p in literal.split("...")))
+            # words in order, close together (a letter is longer than one reply line)
+            pattern = (re.compile(".{0,80}?".join(re.escape(p) for p in literal.split("...")))
                        if "..." in literal else None)
             rules.register(rid, (basis,), covers=f"Sisimai's {name} index")
             out.append((reason, rid, literal, pattern))
@@ -818,7 +824,8 @@ USER_WORDS = (rf"{_WHO}(?:\s+\S+){{0,3}}? (?:is |was |does |has been )?{_ABSENT}
               rf"|(?:unknown|invalid|no such|bad|non-?existent) {_WHO}"
               r"|(?:用户|收件人|收信人|邮箱|帐号|账号|地址)[^，。,]{0,6}(?:不存在|未找到|无效)")
 # (an unreachable *host* is a network error, EHOSTUNREACH; an unreachable *domain* is not one)
-HOST_WORDS = (r"(?:domain|host|hostname|mx)(?: name)? (?:is )?(?:not found|unknown"
+HOST_WORDS = (r"bad destination system address"  # RFC 3463 X.1.2's own name
+              r"|(?:domain|host|hostname|mx)(?: name)? (?:is )?(?:not found|unknown"
               r"|does ?n[o']t exist|not exist|invalid)|domain (?:is )?(?:not reachable|unreachable)"
               r"|(?:unknown|no such|invalid|non-?existent) (?:mail )?(?:domain|host)"
               r"|nxdomain|unroutea?ble|no mx record|域名[^，。,]{0,6}不存在")
