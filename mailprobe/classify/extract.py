@@ -308,7 +308,8 @@ def recipient(f: Found, text: str = "", forced: str | None = None,
         command = reasons.command_of(near) or session
         reason = reasons.adjust(reason, near, status, f.action, f.dtype, command)
     return Recipient(address=f.address, status=status, reason=reason,
-                     hard=reasons.is_hard(reason, status), diagnostic=diagnostic[:1000],
+                     hard=reasons.is_hard(reason, status, final=True),
+                     diagnostic=diagnostic[:1000],
                      sender_side=reason in reasons.SENDER_SIDE)
 
 

@@ -781,7 +781,16 @@ def reason_from_text_slow(text: str, skip: frozenset[str] = frozenset()) -> str 
 
 # Whole codes whose class changes the reason: 5.4.4 "unable to route" is a domain that does
 # not exist; 4.4.4 a routing failure that may pass.
-EXACT_STATUS: dict[str, str] = {"5.4.4": "hostunknown"}
+EXACT_STATUS: dict[str, str] = {
+    "5.4.4": "hostunknown",
+    # where the class changes what a code means (Sisimai lib/Sisimai/SMTP/Status.pm table,
+    # after RFC 3463): 4.7.1/4.7.2 "delivery not authorized" said for a while is our sending
+    # host refused, 4.4.1 "no answer from host" retried until the queue gave up, 4.4.5
+    # "mail system congestion" a full system
+    "4.7.1": "blocked", "4.7.2": "blocked", "4.4.1": "expired", "4.4.5": "systemfull",
+    "4.5.3": "systemerror", "5.5.4": "systemerror", "5.5.5": "systemerror",
+    "5.1.9": "systemerror", "4.1.9": "systemerror",
+}
 
 
 def reason_from_status(status: str | None) -> str | None:
@@ -1075,12 +1084,19 @@ def explain(text: str) -> list[tuple[str, str]]:
     return [(reason, p) for reason, phrases in PHRASES for p in phrases if re.search(p, text)]
 
 
-def is_hard(reason: str, status: str | None = None) -> bool:
-    """Sisimai's rule: hard only when the *address* is bad; never with a 4.X.X status (RFC 3463
-    section 3.1: "persistent transient failure", the sender may retry)."""
-    if (status or "").startswith("4"):
-        return False
-    return reason in HARD_REASONS or reason == "notaccept"
+def is_hard(reason: str, status: str | None = None, final: bool = False) -> bool:
+    """Hard only when the *address* is bad (Sisimai lib/Sisimai/SMTP/Error.pm soft_or_hard:
+    userunknown, hostunknown, hasmoved; notaccept unless 4xx).
+
+    ``final``: the mail system gave up and returned the message (a bounce letter). Then the
+    reason decides whatever the class, as Sisimai decides: "4.1.1 user unknown" repeated
+    until the queue gave up is a bad address. Otherwise (a refusal at our own SMTP session, a
+    delay notice) a 4.X.X status is never hard (RFC 3463 section 3.1: "persistent transient
+    failure", the sender may retry)."""
+    temporary = (status or "").startswith("4")
+    if reason == "notaccept":
+        return not temporary
+    return reason in HARD_REASONS and (final or not temporary)
 
 
 # What staff should do, by reason (reports show it beside the outcome). Address problems ask
