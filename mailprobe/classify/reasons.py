@@ -650,6 +650,9 @@ def delay_reason(reason: str, text: str, status: str | None = None) -> str:
     if reason in ("expired", "onhold") and ((status or "").endswith(".4.7") or _EXPIRED.search(
             lowered)) and rules.fire("delay:time-expired"):
         return "expired"
+    if reason == "expired" and (status or "")[1:] in (".4.1", ".4.2") and rules.fire(
+            "delay:network-status"):
+        return "networkerror"  # still trying after "no answer from host", "bad connection"
     if reason in ("expired", "onhold") and rules.fire("delay:no-cause"):
         return "delayed"
     return reason
@@ -667,6 +670,9 @@ def _declare_phrases() -> None:
                    covers="收件人不存在 with no SMTP code is userunknown, not filtered")
     rules.register("delay:time-expired", ("doc:RFC3463",),
                    covers="a delay notice whose status (X.4.7) or words say its time expired")
+    rules.register("delay:network-status", ("doc:RFC3463",),
+                   covers="a delay notice whose status is X.4.1/X.4.2 (no answer, bad "
+                          "connection) and whose words name no cause")
     rules.register("delay:no-cause", ("doc:RFC3464",),
                    covers="a delay notice (Action: delayed) that names no cause")
 
