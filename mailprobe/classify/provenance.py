@@ -515,7 +515,7 @@ PHRASE_SOURCES: dict[str, tuple[str, ...]] = {
     'phrase:suspend:mailbox currently suspended': (),
     'phrase:suspend:mailbox has been disabled': (),
     'phrase:suspend:mailbox temporarily (?:disabled|unavailable)': (),
-    'phrase:suspend:no longer (?:in use|active|used|monitored|valid)': (),
+    'phrase:suspend:no longer (?:in use|active|used|monitored)': (),
     'phrase:suspend:not in use any ?more': (),
     'phrase:suspend:recipient (?:account|mailbox) is (?:unavailable|inactive)': (),
     'phrase:suspend:recipient suspend the service': (),

@@ -82,7 +82,9 @@ REASON_TABLE: tuple[Entry, ...] = (
         r"(?:disabled|suspended|inactive|deactivated|expired|locked)"
         r" (?:mail ?box|account|user|recipient)",
         r"is a deactivated mailbox", r"user (?:is )?(?:suspended|disabled|inactive)",
-        r"no longer (?:in use|active|used|monitored|valid)", r"not in use any ?more",
+        # (not "no longer valid": "this email address is wrong or no longer valid" is an
+        # unknown address, Sisimai lib/Sisimai/Reason/UserUnknown.pm index)
+        r"no longer (?:in use|active|used|monitored)", r"not in use any ?more",
         r"mailbox (?:is )?(?:no longer|not) (?:in use|active|used)", r"account has been blocked",
         r"this account is not available",
         r"recipient (?:account|mailbox) is (?:unavailable|inactive)",
@@ -488,6 +490,14 @@ def reason_from_rhost(text: str, hosts: str) -> str | None:
 
 _REMOTE = re.compile(r"(?:remote-mta:\s*dns;\s*|\bhost\s+|while talking to\s+)"
                      r"\[?([a-z0-9][a-z0-9.-]*\.[a-z]{2,})", re.I)
+
+
+_HOSTNAME = re.compile(r"(?<![@\w.-])((?:[a-z0-9-]+\.)+[a-z]{2,})(?![\w@-])")
+
+
+def host_names(text: str) -> str:
+    """Host names written in ``text`` (not the domains of addresses), lower case."""
+    return " ".join(dict.fromkeys(m.group(1) for m in _HOSTNAME.finditer(text.lower())))
 
 
 def remote_hosts(text: str) -> str:
@@ -918,6 +928,12 @@ DECISIVE_STATUS: frozenset[str] = frozenset(
 # table, before a status alone.
 MEANINGS_BY_WORDS: tuple[Meaning, ...] = (
     Meaning("ratelimited", (), RATE_WORDS, "doc:RFC5321"),  # 452 "Too many recipients"
+    # a mailing list or group refuses a post from a non-member: the sender is refused (Sisimai
+    # lib/Sisimai/Reason/Rejected.pm index "you are not allowed to post to this mailing list",
+    # "by non-member to a members-only list"; Lhost/GoogleGroups.pm, Lhost/FML.pm)
+    Meaning("rejected", (), r"not (?:have permission|allowed|permitted|authori[sz]ed) to post"
+            r"|not a member of (?:this|the) (?:mailing )?(?:list|group)|members-only (?:list|group)",
+            "doc:sisimai-reason-rejected"),
     # Sieve's reject action (RFC 5429): "Your message to <x> was automatically rejected"
     Meaning("filtered", (), r"(?:was|were|been) automatically rejected|rejected by (?:a |the )?"
             r"(?:sieve|mail ?filter|recipient'?s? (?:mail )?filter)", "doc:RFC5429"),
@@ -982,6 +998,7 @@ def reason_for(diagnostic: str, status: str | None = None, reply: str | None = N
     phrases, Sisimai's indexes, general words, then status, then reply code; ``onhold`` when
     nothing tells. ``hosts``: the remote host names (``remote_hosts``)."""
     normal = _normal(diagnostic)  # _normal is idempotent: the helpers' own call is cheap
+    hosts = f"{hosts} {host_names(normal)}" if "." in normal else hosts
     coded = reason_from_codes(normal, hosts) or reason_from_rhost(normal, hosts)
     if coded is not None:
         return coded
@@ -1010,6 +1027,9 @@ COMMANDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("like", re.compile(r"(does not like recipient|did not like our rcpt)")),
     ("was rejected", re.compile(r"(sender was rejected|my name was rejected)")),
     ("for text command", re.compile(r"for (text) command")),
+    # "SMTP error from remote server for RCPT TO command" (1&1/IONOS; Sisimai
+    # lib/Sisimai/Lhost/EinsUndEins.pm reads the command from the same sentence)
+    ("command", re.compile(r"\bfor (rcpt|mail|data)(?: to| from)? command")),
 )
 _COMMAND_NAMES = {"rcpt": "RCPT", "rcpt_to": "RCPT", "does not like recipient": "RCPT",
                   "did not like our rcpt": "RCPT",
