@@ -286,7 +286,8 @@ INDEX: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         # (not its "header error", "header are not accepted": Sisimai's own test suite reads
         # "5.7.9 Header error" as contenterror, and so does our table)
         "denied by policy", "email not accepted for policy reasons",
-        "email rejected due to security policies", "local policy violation", "message bounced due to organizational settings",
+        "email rejected due to security policies", "local policy violation",
+        "message bounced due to organizational settings",
         "message given low priority", "message not accepted for policy reasons",
         "messages with multiple addresses", "rejected for policy reasons", "protocol violation",
         "the email address used to send your message is not subscribed to this group",

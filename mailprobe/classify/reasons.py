@@ -932,7 +932,8 @@ MEANINGS_BY_WORDS: tuple[Meaning, ...] = (
     # lib/Sisimai/Reason/Rejected.pm index "you are not allowed to post to this mailing list",
     # "by non-member to a members-only list"; Lhost/GoogleGroups.pm, Lhost/FML.pm)
     Meaning("rejected", (), r"not (?:have permission|allowed|permitted|authori[sz]ed) to post"
-            r"|not a member of (?:this|the) (?:mailing )?(?:list|group)|members-only (?:list|group)",
+            r"|not a member of (?:this|the) (?:mailing )?(?:list|group)"
+            r"|members-only (?:list|group)",
             "doc:sisimai-reason-rejected"),
     # Sieve's reject action (RFC 5429): "Your message to <x> was automatically rejected"
     Meaning("filtered", (), r"(?:was|were|been) automatically rejected|rejected by (?:a |the )?"
