@@ -50,6 +50,7 @@ CITED: dict[str, tuple[str, ...]] = {
     "phrase:coremail/networkerror:rcpt handle timeout": ("doc:emailhost-bounce-prompts",),
     "phrase:coremail/userunknown:user not found": ("doc:coremail-support-bounce-prompts",),
     "phrase:tencent/userunknown:mailbox not found": ("doc:qqmail-bounce-help",),
+    "phrase:tencent/syntaxerror:bad address syntax": ("doc:sisimai-rhost-tencent",),
     "phrase:aliyun/userunknown:mailbox not found": ("doc:coremail-support-bounce-prompts",
                                                     "doc:qqmail-bounce-help"),
     "phrase:userunknown:existiert nicht": ("fixtures",),

@@ -373,6 +373,8 @@ VENDOR_TABLE: tuple[Entry, ...] = (
         r"mailbox not found", r"user not found", r"no such user"), "tencent"),
     Entry("emailtoolarge", "Tencent: the message is too large", (
         r"message too large", r"mail size exceeds"), "tencent"),
+    Entry("syntaxerror", "Tencent: the address is malformed (Sisimai Rhost/Tencent.pm, from "
+          "Tencent's help page 122/167)", (r"bad address syntax",), "tencent"),
     # Aliyun / HiChina mail.
     Entry("spamdetected", "Aliyun: content judged spam", (
         r"rejected by anti-spam", r"spam message", r"content rejected", r"垃圾邮件"), "aliyun"),
