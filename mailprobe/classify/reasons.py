@@ -841,6 +841,7 @@ class Meaning:
     statuses: tuple[str, ...]
     words: str
     source: str
+    also: tuple[str, ...] = ()  # the files' groups, where words were taken from them too
 
 
 _WHO = r"(?:user|recipient|mailbox|mail ?box|address|account|addressee|local ?part|e-?mail)"
@@ -936,7 +937,8 @@ MEANINGS_BY_WORDS: tuple[Meaning, ...] = (
     Meaning("rejected", (), r"not (?:have permission|allowed|permitted|authori[sz]ed) to post"
             r"|not a member of (?:this|the) (?:mailing )?(?:list|group)"
             r"|members-only (?:list|group)",
-            "doc:sisimai-reason-rejected"),
+            # "may not have permission to post": Google Groups' own words, read in its files
+            "doc:sisimai-reason-rejected", also=("shared:lhost-googlegroups",)),
     # Sieve's reject action (RFC 5429): "Your message to <x> was automatically rejected"
     Meaning("filtered", (), r"(?:was|were|been) automatically rejected|rejected by (?:a |the )?"
             r"(?:sieve|mail ?filter|recipient'?s? (?:mail )?filter)", "doc:RFC5429"),
@@ -968,7 +970,7 @@ _MEANING_FIRST = tuple((row, re.compile(row.words), f"meaning:first:{row.reason}
 rules.register("meaning:decisive-status", ("doc:RFC7372", "doc:RFC7505"),
                covers="an RFC 7372/7505 status names the reason whatever the words")
 for _row, _, _rid in (*_MEANING_STATUS, *_MEANING_WORDS, *_MEANING_FIRST):
-    rules.register(_rid, (_row.source,), covers=f"{_row.reason}: {_row.words[:60]}")
+    rules.register(_rid, (_row.source, *_row.also), covers=f"{_row.reason}: {_row.words[:60]}")
 
 
 def reason_by_status_and_words(text: str, status: str | None) -> str | None:
