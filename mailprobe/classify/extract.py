@@ -272,7 +272,8 @@ def bounce(name: str, msg: Mail, found: list[Found], *, text: str = "",
            kind: Kind = Kind.BOUNCE, evidence: str = "", reason: str | None = None) -> Verdict:
     """The verdict for ``found`` recipients; ``text`` backs up empty diagnostics."""
     session = reasons.command_of(msg.letter[:20000] + "\n" + msg.dsn[:5000]) if found else None
-    recipients = tuple(recipient(f, text, reason, session) for f in found if f.address)
+    hosts = reasons.remote_hosts(msg.dsn[:5000] + "\n" + msg.letter[:20000]) if found else ""
+    recipients = tuple(recipient(f, text, reason, session, hosts) for f in found if f.address)
     if kind is Kind.DELAY:
         contexts = [f.context for f in found if f.address]
         recipients = tuple(delayed(r, c) for r, c in zip(recipients, contexts, strict=True))
@@ -286,26 +287,29 @@ def delayed(r: Recipient, context: str) -> Recipient:
 
 
 def recipient(f: Found, text: str = "", forced: str | None = None,
-              session: str | None = None) -> Recipient:
+              session: str | None = None, hosts: str = "") -> Recipient:
     """Reason and hardness for one ``Found`` (reasons.py decides, not the detector).
 
     ``session``: the SMTP command the whole letter names, used when the words about this
-    address do not name one."""
+    address do not name one; ``hosts``: the remote hosts the letter names (provider tables)."""
     status = f.status
     diagnostic = f.diagnostic or squeeze(text)[:1000]
     if not f.diagnostic and status is None:
         status = find_status(diagnostic)
-    reason = forced or reasons.reason_for(diagnostic, status, f.reply)
+    hosts = " ".join(filter(None, (reasons.remote_hosts(f.diagnostic + " " + f.context), hosts)))
+    reason = forced or reasons.reason_for(diagnostic, status, f.reply, hosts)
     if reason == "onhold" and text and f.diagnostic:
         # nothing about this address tells why: the letter's own words may (the heading
         # "Delivery ... was aborted after 5 hours" above a bare address list)
-        reason = reasons.reason_from_text(squeeze(text)[:3000]) or reason
+        letter = squeeze(text)[:3000]
+        reason = reasons.reason_from_text(letter) or reasons.reason_from_index(letter) or reason
     if not forced:
         near = diagnostic + " " + f.context
         command = reasons.command_of(near) or session
         reason = reasons.adjust(reason, near, status, f.action, f.dtype, command)
     return Recipient(address=f.address, status=status, reason=reason,
-                     hard=reasons.is_hard(reason, status), diagnostic=diagnostic[:1000],
+                     hard=reasons.is_hard(reason, status, final=True),
+                     diagnostic=diagnostic[:1000],
                      sender_side=reason in reasons.SENDER_SIDE)
 
 

@@ -39,6 +39,8 @@ BOUNCE_SUBJECT = re.compile(
     r"|mail system error|message not delivered|bounced?\b|delivery error|permanent error"
     r"|warning: could not|returned to sender|mail failure|delayed mail|delivery delay"
     r"|delivery warning"
+    r"|error sending your (?:mail|message)"  # "There was an error sending your mail" (Sisimai
+    # lib/Sisimai/Lhost/X6.pm, the subject it recognises)
     r"|error notification|エラー|系统退信|退信|投递失败|未送达|退回|发送失败|the email is returned"
     r"|回弹|弹回"  # "bounce" in Chinese mail systems' subjects (Winmail: 错误回弹信)
     r"|unzustellbar|non remis|no entregado|non recapitabile",
@@ -59,7 +61,10 @@ FAILURE_WORDS = re.compile(
 # A delay notice: the mail system is still trying (RFC 3464 "delayed"), nothing final.
 DELAY_WORDS = re.compile(
     r"(?:has been|was) (?:postponed|delayed)|will (?:continue to|keep) (?:try|attempt|retry)"
-    r"|will be retried|not yet been delivered|still (?:trying|being retried)", re.I)
+    r"|will be retried|not yet been delivered|still (?:trying|being retried)"
+    # "Delivery attempts will continue to be made for 5 day(s)" (Sisimai
+    # lib/Sisimai/Reason/Expired.pm index: a notice that the queue keeps the message)
+    r"|attempts will continue", re.I)
 PERMANENT = re.compile(r"permanent|gave up|given up|giving up", re.I)
 
 

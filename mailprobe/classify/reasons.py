@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from mailprobe.classify import rules
+from mailprobe.classify import reason_index, rules
 
 # Reasons that point at our sending side (reputation, authentication, rate): a unit is not
 # charged for them (docs/scoring.md, outcome `sender_side`).
@@ -82,7 +82,9 @@ REASON_TABLE: tuple[Entry, ...] = (
         r"(?:disabled|suspended|inactive|deactivated|expired|locked)"
         r" (?:mail ?box|account|user|recipient)",
         r"is a deactivated mailbox", r"user (?:is )?(?:suspended|disabled|inactive)",
-        r"no longer (?:in use|active|used|monitored|valid)", r"not in use any ?more",
+        # (not "no longer valid": "this email address is wrong or no longer valid" is an
+        # unknown address, Sisimai lib/Sisimai/Reason/UserUnknown.pm index)
+        r"no longer (?:in use|active|used|monitored)", r"not in use any ?more",
         r"mailbox (?:is )?(?:no longer|not) (?:in use|active|used)", r"account has been blocked",
         r"this account is not available",
         r"recipient (?:account|mailbox) is (?:unavailable|inactive)",
@@ -285,7 +287,12 @@ REASON_TABLE: tuple[Entry, ...] = (
           (r"(?:system|disk|storage|mail system|server) (?:is )?full",
                     r"insufficient system (?:storage|resources)", r"out of (?:disk )?space")),
     Entry("networkerror", "the connection to the recipient's server failed (before give-up words)",
-          (r"could not initiate smtp conversation", r"connection (?:was )?dropped")),
+          (r"could not initiate smtp conversation", r"connection (?:was )?dropped",
+           # the cause of a give-up, named before the give-up words ("Deferred: Name server:
+           # host name lookup failure ... could not be delivered for 8 hours"): Sisimai
+           # lib/Sisimai/Reason/NetworkError.pm index, and its Reason.pm example
+           # "Network error on destination MXs"
+           r"host name lookup failure", r"network error")),
     Entry("expired", "delivery gave up after retrying (time-out in the queue)",
           (
         r"(?:retry|delivery) time(?:out)? (?:exceeded|expired)", r"timed? ?out", r"time(?:d)? out",
@@ -307,7 +314,7 @@ REASON_TABLE: tuple[Entry, ...] = (
         r"routing loop", r"mail loop", r"loops back",
         r"mail for .{0,60}loops",
         r"host unreachable", r"connect to .{0,80}(?:refused|timed out)", r"broken pipe",
-        r"无法连接", r"name serv(?:er|ice) (?:error|reply)", r"host name lookup failure",
+        r"无法连接", r"name serv(?:er|ice) (?:error|reply)",
     )),
     Entry("mailererror", "a local delivery program failed",
           (r"command (?:died|failed)", r"exit (?:status|code)",
@@ -366,6 +373,8 @@ VENDOR_TABLE: tuple[Entry, ...] = (
         r"mailbox not found", r"user not found", r"no such user"), "tencent"),
     Entry("emailtoolarge", "Tencent: the message is too large", (
         r"message too large", r"mail size exceeds"), "tencent"),
+    Entry("syntaxerror", "Tencent: the address is malformed (Sisimai Rhost/Tencent.pm, from "
+          "Tencent's help page 122/167)", (r"bad address syntax",), "tencent"),
     # Aliyun / HiChina mail.
     Entry("spamdetected", "Aliyun: content judged spam", (
         r"rejected by anti-spam", r"spam message", r"content rejected", r"垃圾邮件"), "aliyun"),
@@ -422,8 +431,11 @@ EXCHANGE_CODES: dict[str, str] = {
 }
 
 
-def reason_from_codes(text: str) -> str | None:
-    """A reason named by a remote host's own error code in ``text`` (lower case), or None."""
+def reason_from_codes(text: str, hosts: str = "") -> str | None:
+    """A reason named by a remote host's own error code in ``text`` (lower case), or None.
+
+    ``hosts``: the remote host names the letter gives (``remote_hosts``), which scope the
+    codes of providers whose format is not distinctive by itself (GoDaddy's "IB605")."""
     if "ofr" in text or "lpn" in text or "ouk" in text:
         m = FRANCE_PTT.search(text)
         if m:
@@ -432,6 +444,99 @@ def reason_from_codes(text: str) -> str | None:
         m = EXCHANGE.search(text)
         if m:
             return EXCHANGE_CODES.get(m.group(1))
+    return reason_from_rhost_code(text, hosts)
+
+
+# Remote hosts' own tables (reason_index.RHOSTS, Sisimai's Rhost classes): a provider's error
+# code decides wherever it occurs (scoped by host where the code alone is not distinctive);
+# its sentences decide only when the failing host is the provider's.
+_RHOST_CODES = tuple((r, re.compile(r.code), re.compile(r.hosts) if r.hosts else None,
+                      f"rhost:{r.name}:code") for r in reason_index.RHOSTS if r.code)
+_RHOST_SENTENCES = tuple((r, re.compile(r.hosts), f"rhost:{r.name}:sentences")
+                         for r in reason_index.RHOSTS if r.sentences)
+# codes whose format alone names the provider ("AUP#CXBL", ".i.ua/err/2")
+_DISTINCTIVE = frozenset({"cox", "spectrum", "iua"})
+for _code_row in _RHOST_CODES:
+    rules.register(_code_row[3], (_code_row[0].basis,),
+                   covers=f"{_code_row[0].name}'s own error codes")
+for _sentence_row in _RHOST_SENTENCES:
+    rules.register(_sentence_row[2], (_sentence_row[0].basis,),
+                   covers=f"{_sentence_row[0].name}'s own sentences, from its hosts")
+
+
+def reason_from_rhost_code(text: str, hosts: str = "") -> str | None:
+    """The reason a provider's own error code in ``text`` names (Sisimai's Rhost tables)."""
+    for rhost, pattern, scope, rid in _RHOST_CODES:
+        if rhost.name not in _DISTINCTIVE and not (
+                scope is not None and (scope.search(hosts) or scope.search(text))):
+            continue
+        m = pattern.search(text)
+        if m and m.group(1) in rhost.codes and rules.fire(rid):
+            return rhost.codes[m.group(1)]
+    return None
+
+
+def reason_from_rhost(text: str, hosts: str) -> str | None:
+    """The reason a failing host's own sentence in ``text`` names, when ``hosts`` (the remote
+    host names, lower case) are that provider's."""
+    if not hosts:
+        return None
+    for rhost, scope, rid in _RHOST_SENTENCES:
+        if not scope.search(hosts):
+            continue
+        for reason, literals in rhost.sentences:
+            if any(literal in text for literal in literals) and rules.fire(rid):
+                return reason
+    return None
+
+
+_REMOTE = re.compile(r"(?:remote-mta:\s*dns;\s*|\bhost\s+|while talking to\s+)"
+                     r"\[?([a-z0-9][a-z0-9.-]*\.[a-z]{2,})", re.I)
+
+
+_HOSTNAME = re.compile(r"(?<![@\w.-])((?:[a-z0-9-]+\.)+[a-z]{2,})(?![\w@-])")
+
+
+def host_names(text: str) -> str:
+    """Host names written in ``text`` (not the domains of addresses), lower case."""
+    return " ".join(dict.fromkeys(m.group(1) for m in _HOSTNAME.finditer(text.lower())))
+
+
+def remote_hosts(text: str) -> str:
+    """The remote host names a letter or DSN gives ("Remote-MTA: dns; mx.example.net", Postfix
+    "host mx.example.net[192.0.2.1] said", Sendmail "while talking to mx.example.net."), lower
+    case and space separated: what the provider tables are scoped by."""
+    return " ".join(dict.fromkeys(m.group(1).lower().rstrip(".") for m in _REMOTE.finditer(text)))
+
+
+# Sisimai's reason indexes (reason_index.INDEX): after our own table, before general words.
+# A literal row is an ``in`` test; a row with "..." (words in that order) a regex.
+def _index_rules() -> tuple[tuple[str, str, str, re.Pattern[str] | None], ...]:
+    out = []
+    for reason, name, literals in reason_index.INDEX:
+        basis = f"doc:sisimai-reason-{name.lower()}"
+        for literal in literals:
+            rid = f"index:{reason}:{literal}"
+            # words in order, close together (a letter is longer than one reply line)
+            pattern = (re.compile(".{0,80}?".join(re.escape(p) for p in literal.split("...")))
+                       if "..." in literal else None)
+            rules.register(rid, (basis,), covers=f"Sisimai's {name} index")
+            out.append((reason, rid, literal, pattern))
+    return tuple(out)
+
+
+_INDEX = _index_rules()
+
+
+def reason_from_index(text: str, skip: frozenset[str] = frozenset()) -> str | None:
+    """The first reason whose Sisimai index sentence occurs in ``text``, or ``None``."""
+    text = _normal(text)
+    for reason, rid, literal, pattern in _INDEX:
+        if reason in skip:
+            continue
+        if (pattern.search(text) if pattern is not None else literal in text) and rules.fire(
+                rid):
+            return reason
     return None
 
 
@@ -557,6 +662,9 @@ def delay_reason(reason: str, text: str, status: str | None = None) -> str:
     if reason in ("expired", "onhold") and ((status or "").endswith(".4.7") or _EXPIRED.search(
             lowered)) and rules.fire("delay:time-expired"):
         return "expired"
+    if reason == "expired" and (status or "")[1:] in (".4.1", ".4.2") and rules.fire(
+            "delay:network-status"):
+        return "networkerror"  # still trying after "no answer from host", "bad connection"
     if reason in ("expired", "onhold") and rules.fire("delay:no-cause"):
         return "delayed"
     return reason
@@ -574,6 +682,9 @@ def _declare_phrases() -> None:
                    covers="收件人不存在 with no SMTP code is userunknown, not filtered")
     rules.register("delay:time-expired", ("doc:RFC3463",),
                    covers="a delay notice whose status (X.4.7) or words say its time expired")
+    rules.register("delay:network-status", ("doc:RFC3463",),
+                   covers="a delay notice whose status is X.4.1/X.4.2 (no answer, bad "
+                          "connection) and whose words name no cause")
     rules.register("delay:no-cause", ("doc:RFC3464",),
                    covers="a delay notice (Action: delayed) that names no cause")
 
@@ -688,7 +799,16 @@ def reason_from_text_slow(text: str, skip: frozenset[str] = frozenset()) -> str 
 
 # Whole codes whose class changes the reason: 5.4.4 "unable to route" is a domain that does
 # not exist; 4.4.4 a routing failure that may pass.
-EXACT_STATUS: dict[str, str] = {"5.4.4": "hostunknown"}
+EXACT_STATUS: dict[str, str] = {
+    "5.4.4": "hostunknown",
+    # where the class changes what a code means (Sisimai lib/Sisimai/SMTP/Status.pm table,
+    # after RFC 3463): 4.7.1/4.7.2 "delivery not authorized" said for a while is our sending
+    # host refused, 4.4.1 "no answer from host" retried until the queue gave up, 4.4.5
+    # "mail system congestion" a full system
+    "4.7.1": "blocked", "4.7.2": "blocked", "4.4.1": "expired", "4.4.5": "systemfull",
+    "4.5.3": "systemerror", "5.5.4": "systemerror", "5.5.5": "systemerror",
+    "5.1.9": "systemerror", "4.1.9": "systemerror",
+}
 
 
 def reason_from_status(status: str | None) -> str | None:
@@ -721,6 +841,7 @@ class Meaning:
     statuses: tuple[str, ...]
     words: str
     source: str
+    also: tuple[str, ...] = ()  # the files' groups, where words were taken from them too
 
 
 _WHO = r"(?:user|recipient|mailbox|mail ?box|address|account|addressee|local ?part|e-?mail)"
@@ -731,7 +852,8 @@ USER_WORDS = (rf"{_WHO}(?:\s+\S+){{0,3}}? (?:is |was |does |has been )?{_ABSENT}
               rf"|(?:unknown|invalid|no such|bad|non-?existent) {_WHO}"
               r"|(?:用户|收件人|收信人|邮箱|帐号|账号|地址)[^，。,]{0,6}(?:不存在|未找到|无效)")
 # (an unreachable *host* is a network error, EHOSTUNREACH; an unreachable *domain* is not one)
-HOST_WORDS = (r"(?:domain|host|hostname|mx)(?: name)? (?:is )?(?:not found|unknown"
+HOST_WORDS = (r"bad destination system address"  # RFC 3463 X.1.2's own name
+              r"|(?:domain|host|hostname|mx)(?: name)? (?:is )?(?:not found|unknown"
               r"|does ?n[o']t exist|not exist|invalid)|domain (?:is )?(?:not reachable|unreachable)"
               r"|(?:unknown|no such|invalid|non-?existent) (?:mail )?(?:domain|host)"
               r"|nxdomain|unroutea?ble|no mx record|域名[^，。,]{0,6}不存在")
@@ -809,6 +931,14 @@ DECISIVE_STATUS: frozenset[str] = frozenset(
 # table, before a status alone.
 MEANINGS_BY_WORDS: tuple[Meaning, ...] = (
     Meaning("ratelimited", (), RATE_WORDS, "doc:RFC5321"),  # 452 "Too many recipients"
+    # a mailing list or group refuses a post from a non-member: the sender is refused (Sisimai
+    # lib/Sisimai/Reason/Rejected.pm index "you are not allowed to post to this mailing list",
+    # "by non-member to a members-only list"; Lhost/GoogleGroups.pm, Lhost/FML.pm)
+    Meaning("rejected", (), r"not (?:have permission|allowed|permitted|authori[sz]ed) to post"
+            r"|not a member of (?:this|the) (?:mailing )?(?:list|group)"
+            r"|members-only (?:list|group)",
+            # "may not have permission to post": Google Groups' own words, read in its files
+            "doc:sisimai-reason-rejected", also=("shared:lhost-googlegroups",)),
     # Sieve's reject action (RFC 5429): "Your message to <x> was automatically rejected"
     Meaning("filtered", (), r"(?:was|were|been) automatically rejected|rejected by (?:a |the )?"
             r"(?:sieve|mail ?filter|recipient'?s? (?:mail )?filter)", "doc:RFC5429"),
@@ -840,7 +970,7 @@ _MEANING_FIRST = tuple((row, re.compile(row.words), f"meaning:first:{row.reason}
 rules.register("meaning:decisive-status", ("doc:RFC7372", "doc:RFC7505"),
                covers="an RFC 7372/7505 status names the reason whatever the words")
 for _row, _, _rid in (*_MEANING_STATUS, *_MEANING_WORDS, *_MEANING_FIRST):
-    rules.register(_rid, (_row.source,), covers=f"{_row.reason}: {_row.words[:60]}")
+    rules.register(_rid, (_row.source, *_row.also), covers=f"{_row.reason}: {_row.words[:60]}")
 
 
 def reason_by_status_and_words(text: str, status: str | None) -> str | None:
@@ -867,11 +997,14 @@ def reason_by_words(text: str, rows: tuple[tuple[Meaning, re.Pattern[str], str],
     return None
 
 
-def reason_for(diagnostic: str, status: str | None = None, reply: str | None = None) -> str:
-    """Decide the reason: a remote host's code, a status the words agree with, phrases, general
-    words, then status, then reply code; ``onhold`` when nothing tells."""
+def reason_for(diagnostic: str, status: str | None = None, reply: str | None = None,
+               hosts: str = "") -> str:
+    """Decide the reason: a remote host's code or own sentence, a status the words agree with,
+    phrases, Sisimai's indexes, general words, then status, then reply code; ``onhold`` when
+    nothing tells. ``hosts``: the remote host names (``remote_hosts``)."""
     normal = _normal(diagnostic)  # _normal is idempotent: the helpers' own call is cheap
-    coded = reason_from_codes(normal)
+    hosts = f"{hosts} {host_names(normal)}" if "." in normal else hosts
+    coded = reason_from_codes(normal, hosts) or reason_from_rhost(normal, hosts)
     if coded is not None:
         return coded
     detail = (status or "").partition(".")[2]
@@ -879,7 +1012,7 @@ def reason_for(diagnostic: str, status: str | None = None, reply: str | None = N
         return STATUS_REASONS[detail]
     return (reason_by_words(normal, _MEANING_FIRST)
             or reason_by_status_and_words(normal, status) or reason_from_text(normal)
-            or reason_by_words(normal) or reason_from_status(status)
+            or reason_from_index(normal) or reason_by_words(normal) or reason_from_status(status)
             or REPLY_REASONS.get(reply or "") or "onhold")
 
 
@@ -899,6 +1032,9 @@ COMMANDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("like", re.compile(r"(does not like recipient|did not like our rcpt)")),
     ("was rejected", re.compile(r"(sender was rejected|my name was rejected)")),
     ("for text command", re.compile(r"for (text) command")),
+    # "SMTP error from remote server for RCPT TO command" (1&1/IONOS; Sisimai
+    # lib/Sisimai/Lhost/EinsUndEins.pm reads the command from the same sentence)
+    ("command", re.compile(r"\bfor (rcpt|mail|data)(?: to| from)? command")),
 )
 _COMMAND_NAMES = {"rcpt": "RCPT", "rcpt_to": "RCPT", "does not like recipient": "RCPT",
                   "did not like our rcpt": "RCPT",
@@ -979,12 +1115,19 @@ def explain(text: str) -> list[tuple[str, str]]:
     return [(reason, p) for reason, phrases in PHRASES for p in phrases if re.search(p, text)]
 
 
-def is_hard(reason: str, status: str | None = None) -> bool:
-    """Sisimai's rule: hard only when the *address* is bad; never with a 4.X.X status (RFC 3463
-    section 3.1: "persistent transient failure", the sender may retry)."""
-    if (status or "").startswith("4"):
-        return False
-    return reason in HARD_REASONS or reason == "notaccept"
+def is_hard(reason: str, status: str | None = None, final: bool = False) -> bool:
+    """Hard only when the *address* is bad (Sisimai lib/Sisimai/SMTP/Error.pm soft_or_hard:
+    userunknown, hostunknown, hasmoved; notaccept unless 4xx).
+
+    ``final``: the mail system gave up and returned the message (a bounce letter). Then the
+    reason decides whatever the class, as Sisimai decides: "4.1.1 user unknown" repeated
+    until the queue gave up is a bad address. Otherwise (a refusal at our own SMTP session, a
+    delay notice) a 4.X.X status is never hard (RFC 3463 section 3.1: "persistent transient
+    failure", the sender may retry)."""
+    temporary = (status or "").startswith("4")
+    if reason == "notaccept":
+        return not temporary
+    return reason in HARD_REASONS and (final or not temporary)
 
 
 # What staff should do, by reason (reports show it beside the outcome). Address problems ask

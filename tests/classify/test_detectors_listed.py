@@ -9,9 +9,8 @@ import mailprobe.classify as package
 from mailprobe.classify import DETECTORS
 
 # Helpers: no NAME/detect; each says in its docstring what it serves.
-HELPERS = {"message", "mimeparse", "reasons", "refs", "extract", "phrases_reply", "quotes",
-           "rules", "provenance", "weigh",
-           "textparts"}
+HELPERS = {"message", "mimeparse", "reasons", "reason_index", "refs", "extract",
+           "phrases_reply", "quotes", "rules", "provenance", "weigh", "textparts"}
 
 
 def modules() -> set[str]:

@@ -25,9 +25,37 @@ def families_off() -> Iterator[None]:
 
 
 @pytest.mark.parametrize("reason", ["userunknown", "hostunknown", "hasmoved", "notaccept"])
-def test_a_4xx_status_is_never_hard(reason: str) -> None:
+def test_a_4xx_status_is_never_hard_while_the_sender_may_retry(reason: str) -> None:
     assert is_hard(reason, "5.1.1" if reason != "notaccept" else "5.1.10")
     assert not is_hard(reason, "4.1.1")
+
+
+@pytest.mark.parametrize("reason", ["userunknown", "hostunknown", "hasmoved"])
+def test_a_returned_message_with_a_bad_address_is_hard_whatever_the_class(reason: str) -> None:
+    # Sisimai's soft_or_hard: the reason decides once the mail system gave up
+    assert is_hard(reason, "4.1.1", final=True)
+
+
+def test_null_mx_in_a_returned_message_follows_its_class() -> None:
+    assert is_hard("notaccept", "5.1.10", final=True)
+    assert not is_hard("notaccept", "4.0.0", final=True)
+
+
+def test_a_gave_up_letter_with_a_4xx_user_unknown_is_hard_and_a_delay_notice_is_not() -> None:
+    failed = (b"From: MAILER-DAEMON@mx.example.net\nTo: probe@example.cn\n"
+              b"Subject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n"
+              b'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n'
+              b"--b\nContent-Type: text/plain\n\nDelivery failed.\n\n"
+              b"--b\nContent-Type: message/delivery-status\n\n"
+              b"Reporting-MTA: dns; mx.example.net\n\n"
+              b"Final-Recipient: rfc822; nobody@example.org\nAction: {action}\n"
+              b"Status: 4.1.1\nDiagnostic-Code: smtp; 450 4.1.1 <nobody@example.org>: "
+              b"Recipient address rejected: User unknown in local recipient table\n\n--b--\n")
+    bounce = classify(failed.replace(b"{action}", b"failed"))
+    delay = classify(failed.replace(b"{action}", b"delayed"))
+    assert (bounce.kind, bounce.recipients[0].reason, bounce.recipients[0].hard) == (
+        Kind.BOUNCE, "userunknown", True)
+    assert (delay.kind, delay.recipients[0].hard) == (Kind.DELAY, False)
 
 
 def test_soft_reasons_stay_soft_whatever_the_status() -> None:
