@@ -35,6 +35,8 @@ CITED: dict[str, tuple[str, ...]] = {
     "phrase:blocked:my name was rejected": ("doc:qmail-remote",),
     "phrase:rejected:domain of sender address ": ("doc:sendmail-cf-README",),
     "phrase:expired:failed \\d+ attempts": ("corpus:mailman2-bounces",),
+    "phrase:userunknown:(?:adresse|destinataire|utilisateur)\\b[^\\n.]{0,60}n'existe pas":
+        ("corpus:mailman2-bounces",),
     "phrase:mailboxfull:exceed(?:s|ed|ing)? (?:the |their |its |his |her |your )?(?:mailbox |disk |storage )?quota":
         ("corpus:mailman2-bounces",),
     "phrase:networkerror:message looping": ("corpus:mailman2-bounces",),

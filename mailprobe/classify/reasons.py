@@ -204,6 +204,8 @@ REASON_TABLE: tuple[Entry, ...] = (
         r"查无此(?:人|用户)", r"existiert nicht", r"no existe",
         r"unbekannte[rn]? (?:empfänger|benutzer|adresse)",
         r"user not found", r"mailbox not found",
+        # French, as the English "address does not exist".
+        r"(?:adresse|destinataire|utilisateur)\b[^\n.]{0,60}n'existe pas",
     )),
     Entry("filtered", "a filter or the recipient refused the message (address accepted)",
           (
