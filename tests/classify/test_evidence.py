@@ -241,7 +241,7 @@ def test_multipart_without_its_boundary_lines_is_read_as_text() -> None:
     ("550 5.1.1 Die Adresse existiert nicht", "userunknown"),
     ("550 5.1.1 El buzón no existe", "userunknown"),
     ("550 5.1.1 Unbekannter Empfänger", "userunknown"),
-    ("550 5.1.1 L'adresse de messagerie référencée ci-dessus n'existe pas", "userunknown"),
+    ("550 L'adresse de messagerie référencée ci-dessus n'existe pas", "userunknown"),
     ("552 5.2.2 This person's account is exceeding their quota", "mailboxfull"),
 ])
 def test_reasons_in_other_words(words: str, reason: str) -> None:
