@@ -123,6 +123,33 @@ def test_code_match_is_high_whatever_the_sender() -> None:
         1, "code", "high", None)
 
 
+def test_probe_forwarded_to_us_by_a_stranger_is_low_confidence() -> None:
+    for subject in ("转发：咨询（MP-AAAAA-AAAAA）", "Fwd: 咨询", "FW：咨询", "[外部] 转发: 咨询"):
+        verdict = Verdict(Kind.HUMAN_REPLY, "human", sender="someone@qq.com", subject=subject,
+                          refs=(Ref(RefKind.CODE, "aaaaaaaaaa"),
+                                Ref(RefKind.IN_REPLY_TO, "<mp.aaaaaaaaaa@example.org>")))
+        match = correlate(verdict, LATER, FREE)
+        assert (match.probe_id, match.confidence, match.review, match.credited) == (
+            1, "low", "low_confidence", None), subject
+
+
+def test_reply_to_a_forward_and_a_forward_from_the_probed_address_stay_high() -> None:
+    reply = Verdict(Kind.HUMAN_REPLY, "human", sender="clerk@qq.com", subject="回复：转发：咨询",
+                    refs=(Ref(RefKind.CODE, "aaaaaaaaaa"),))
+    own = Verdict(Kind.HUMAN_REPLY, "human", sender="XFJ_office@163.com", subject="转发：咨询",
+                  refs=(Ref(RefKind.CODE, "aaaaaaaaaa"),))
+    for verdict in (reply, own):
+        assert correlate(verdict, LATER, FREE).confidence == "high"
+
+
+def test_forward_at_the_unit_domain_quoting_the_subject_is_low_confidence() -> None:
+    probe = ProbeKey(2, "bbbbbbbbbb", "mp.bbbbbbbbbb@example.org", "pub@c.gov.cn", SENT,
+                     SENT + timedelta(days=40), "关于办事时间的咨询")
+    verdict = Verdict(Kind.HUMAN_REPLY, "human", sender="clerk@c.gov.cn",
+                      subject="转发：关于办事时间的咨询")
+    assert correlate(verdict, LATER, ProbeIndex.build([probe])).review == "low_confidence"
+
+
 def test_message_of_unknown_kind_tied_by_token_waits_for_review() -> None:
     verdict = Verdict(Kind.UNKNOWN, "none", refs=(Ref(RefKind.IN_REPLY_TO, "aaaaaaaaaa"),))
     match = correlate(verdict, LATER, FREE)

@@ -24,6 +24,7 @@ from mailprobe.classify import (
     generic,
     gmail,
     human,
+    mdn,
     netease,
     postfix,
     qmail,
@@ -53,6 +54,7 @@ Detector = Callable[[Mail], Verdict | None]
 DETECTORS: tuple[Detector, ...] = (
     arf.detect,  # message/feedback-report: never a bounce
     ses.detect,  # SES JSON notifications (body is JSON, not a letter)
+    mdn.detect,  # read receipts (RFC 8098): an auto-reply, never a bounce or a person
     coremail.detect,  # 系统退信 letters: reason from 退信原因, Status 5.0.0 is useless
     tencent.detect,  # QQ/Exmail text quoted in our MTA's DSN: Tencent's phrases decide
     netease.detect,  # NetEase DT:SPM / MI:STC codes quoted in a DSN
@@ -84,6 +86,8 @@ DETECTOR_SOURCES: dict[str, tuple[str, ...]] = {
     # bounce.bouncedRecipients[].emailAddress/status/diagnosticCode: "Amazon SES notification
     # contents", docs.aws.amazon.com/ses/latest/dg/notification-contents.html), no sentence
     "ses": ("doc:aws-ses-notification-contents",),
+    # mdn reads RFC 8098's structure (a message/disposition-notification part, Disposition)
+    "mdn": ("doc:RFC8098",),
     "coremail": ("fixtures",),
     "tencent": ("fixtures", "shared:rhost-tencent", "shared:rhost-tencentqq"),
     # NetEase's published table of its own codes (DT:SPM, HL:..., MI:...): provenance.DOC_URLS

@@ -33,7 +33,7 @@ KINDS_ZH = {
     "feedback_report": "投诉反馈报告", "unknown": "无法判定", "unparseable": "无法解析",
 }
 SUBKINDS_ZH = {"acknowledgement": "受理回执", "out_of_office": "外出自动回复",
-               "delivered": "投递成功通知"}
+               "delivered": "投递成功通知", "read_receipt": "已读回执"}
 CORRELATION_ZH = {
     "return_path": "退信地址中的令牌", "returned_original": "退回原文中的令牌",
     "in_reply_to": "回复引用了探测邮件", "code": "查询码", "sender+window": "发件人与时间窗口",

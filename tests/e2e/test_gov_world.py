@@ -8,11 +8,24 @@ hand, HTML only, GB18030, forwarded to another department, case and petition sys
 strangers write from the same free-mail domains. mailprobe then polls, classifies, matches
 and scores, and every message is checked for its kind and the probe it is credited to (or
 the review reason) — above all, that no stranger is credited to any unit.
+
+``blind_forms`` adds what a world written by someone else is likely to hold and the first
+cases do not: Outlook's "-----原始邮件-----", QQ Mail and 163/Coremail HTML-only replies
+(&nbsp;, <br>, blockquote), Gmail's "于…写道：", Thunderbird's "在 …星期二…写道：", Foxmail's
+"发件人：" block; replies with only "回复：/答复：/Re：<probe subject>"; codes typed in full width
+or split inside a group; a GBK body labelled gb2312; a case system's answer without
+Auto-Submitted; "收到，已转相关科室办理。"; replies that mention 退回 or 自动回复; QQ/Exmail and
+"（自动回复）" auto-replies without RFC 3834 headers; an acknowledgement with 受理编号; a
+"此邮箱已停用" notice without headers; a read receipt (MDN); Sieve vacation with :from and
+:addresses, Sieve reject and redirect; a reply filed in Junk; and strangers: the probe
+forwarded back (with or without a note: low confidence, never credited), 回复：<a probe's
+subject> without the code, a code that is no probe's, newsletters, spam in Junk, a QQ
+holiday reply to mail we never sent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email import message_from_bytes, policy
@@ -39,10 +52,21 @@ from tests.e2e.gov_mail import (
     ANSWER,
     Sent,
     backscatter,
+    forwarded_probe,
+    foxmail_block,
+    full_width,
     gb18030_reply,
+    gbk_as_gb2312,
+    gmail_cn,
+    html_letter,
     html_only,
     letter,
+    netease_html,
+    original_block,
+    qq_html,
     quoted,
+    read_receipt,
+    thunderbird_cn,
     typed,
 )
 from tests.servers.dovecot import Dovecot, MailUser
@@ -54,7 +78,7 @@ from tests.servers.process import free_port, wait_until, world_readable_dir
 pytestmark = pytest.mark.servers
 
 PROBE_DOMAIN = "probe.test"
-FREE_MAIL = ("163.com", "qq.com", "sina.com", "sina.com.cn")
+FREE_MAIL = ("163.com", "126.com", "qq.com", "sina.com", "sina.com.cn", "139.com", "foxmail.com")
 
 
 def gov(name: str) -> str:
@@ -79,6 +103,7 @@ class Box:
     user: bool = True
     sieve: str | None = None
     quota: str | None = None
+    keeps_mail: bool = True  # False: its Sieve script rejects or redirects every message
 
 
 BOXES = (
@@ -125,7 +150,45 @@ BOXES = (
     Box("U30", "市城市管理和综合执法局", "public", f"cgjxx@{gov('cgj')}"),
     Box("U31", "市行政审批服务局", "public", "xzspj@sina.com.cn"),
     Box("U32", "市退役军人事务局", "public", f"tyjrxx@{gov('tyjr')}"),
+    # Forms a world written by someone else may hold (see blind_forms below).
+    Box("U33", "市发展和改革委员会", "public", f"fgwxx@{gov('fgw')}"),
+    Box("U34", "市科学技术局", "public", f"kjjxx@{gov('kjj')}"),
+    Box("U35", "市工业和信息化局", "public", f"gxjxx@{gov('gxj')}"),
+    Box("U36", "市生态环境局", "public", f"sthjxx@{gov('sthj')}"),
+    Box("U37", "市文化旅游广电局", "public", f"whlyxx@{gov('whly')}"),
+    Box("U38", "市市场监督管理局", "public", f"scjgxx@{gov('scjg')}"),
+    Box("U39", "市国有资产监督管理委员会", "public", f"gzwxx@{gov('gzw')}"),
+    Box("U40", "市体育局", "public", f"tyjxx@{gov('tyj')}"),
+    Box("U41", "市人民防空办公室", "public", f"rfbxx@{gov('rfb')}"),
+    Box("U42", "市机关事务管理局", "public", f"jgswxx@{gov('jgsw')}",
+        sieve=('require ["vacation"];\nvacation :days 3 :subject "Re: 来信收悉" '
+               ':from "机关事务局办公室 <jgswxx@jgsw.changde.gov.cn>" '
+               ':addresses ["jgswxx@jgsw.changde.gov.cn"] '
+               '"您好，来信收悉。本邮箱工作日处理来信，我们将尽快答复。";\n')),
+    Box("U43", "市妇女联合会", "public", f"flxx@{gov('fl')}"),
+    Box("U44", "市人民政府侨务办公室", "public", f"qbxx@{gov('qb')}"),
+    Box("U45", "市政务服务和大数据管理局", "public", f"zsjxx@{gov('zsj')}"),
+    Box("U46", "市残疾人联合会", "public", f"clxx@{gov('cl')}"),
+    Box("U47", "市气象局", "public", f"qxjxx@{gov('qxj')}"),
+    Box("U48", "市地方金融监督管理局", "public", f"jrjxx@{gov('jrj')}"),
+    Box("U49", "市公共资源交易中心", "public", f"ggzyxx@{gov('ggzy')}"),
+    Box("U50", "市总工会", "public", f"zghxx@{gov('zgh')}"),
+    Box("U51", "共青团市委", "public", "gqtxx@139.com"),
+    Box("U52", "市粮食和物资储备局", "public", f"lsjxx@{gov('lsj')}"),
+    Box("U53", "市乡村振兴局", "public", f"xczxxx@{gov('xczx')}"),
+    Box("U54", "市供销合作社", "public", f"gxsxx@{gov('gxs')}"),
+    Box("U55", "市科学技术协会", "public", f"kxxx@{gov('kx')}"),
+    Box("U56", "市红十字会", "public", f"hszhxx@{gov('hszh')}"),
+    Box("U57", "市机关工委", "public", f"jggwxx@{gov('jggw')}",
+        sieve='require "reject";\nreject "此邮箱已停止使用，请通过市政府门户网站留言。";\n',
+        keeps_mail=False),
+    Box("U58", "市档案局", "public", f"dajxx@{gov('daj')}",
+        sieve=f'redirect "old_dajxx@{gov("daj")}";\n', keeps_mail=False),
+    Box("U59", "市地震局", "public", f"dzjxx@{gov('dzj')}"),
 )
+# Our own mailbox files what the spam filter flagged into Junk (mailprobe polls both).
+SPAM_FILTER = ('require "fileinto";\nif header :is "X-Spam-Flag" "YES" '
+               '{ fileinto "Junk"; stop; }\n')
 DEFERRING = gov("slj")  # routed to Postfix's retry: transport, which always defers
 DOMAINS = tuple(sorted(({b.address.rpartition("@")[2] for b in BOXES} | set(FREE_MAIL)
                         | {PROBE_DOMAIN}) - {DEFERRING}))
@@ -189,7 +252,7 @@ def world(request: pytest.FixtureRequest, servers: tuple[Dovecot, Postfix], data
     """The units' mailboxes and a launched campaign; probes go out with a VERP return path
     (bounces and vacation replies carry the token back) or with our plain address."""
     dovecot, gov_postfix = servers
-    ours = dovecot.create_user(domain=PROBE_DOMAIN)
+    ours = dovecot.create_user(domain=PROBE_DOMAIN, vacation=SPAM_FILTER)
     users = {b.address: dovecot.create_user(b.address.split("@")[0], domain=b.address
                                              .rpartition("@")[2], vacation=b.sieve,
                                              quota=b.quota)
@@ -238,7 +301,7 @@ def _registry_csv() -> str:
 
 def _as_sent(w: World) -> dict[str, Sent]:
     """Every probe as sent, its body as the unit's mailbox received it (where it did)."""
-    full = {b.address for b in BOXES if b.quota}
+    full = {b.address for b in BOXES if b.quota or not b.keeps_mail}
     with w.factory() as s:
         rows = queries.probe_rows(s, queries.get_campaign(s, "world").id)
     return {p.address: Sent(p.message_id, p.subject,
@@ -413,7 +476,166 @@ def scripted(w: World, probes: dict[str, Sent]) -> list[tuple[str, bytes, Expect
                          None, "unmatched"))
     add("", backscatter(ours), Expect("stranger: backscatter DSN for mail we never sent",
                                       "bounce", None, "unmatched"))
+    blind_forms(ours, p, add)
     return [(s, m if isinstance(m, bytes) else bytes(m), e) for s, m, e in out]
+
+
+Add = Callable[[str, EmailMessage | bytes, Expect], None]
+
+
+def blind_forms(ours: str, p: dict[str, Sent], add: Add) -> None:
+    """Forms a world written by someone else is likely to hold and the cases above do not:
+    more mail clients' quote headers, typed codes, prefixes, acknowledgements, read receipts,
+    mail filed in Junk, and more strangers."""
+    _blind_clients(ours, p, add)
+    _blind_typed(ours, p, add)
+    _blind_automatic(ours, p, add)
+    _blind_strangers(ours, p, add)
+
+
+def _blind_clients(ours: str, p: dict[str, Sent], add: Add) -> None:
+    a = f"fgwxx@{gov('fgw')}"
+    add(a, letter(a, ours, f"答复: {p[a].subject}", "张先生：\n\n您好！发改委政务窗口工作日"
+                  "8:30-12:00、14:30-17:30受理。\n\n市发改委办公室"
+                  + original_block(p[a], ours, a)),
+        Expect("Outlook 中文 -----原始邮件-----, no thread headers", "human_reply", a))
+    a, clerk = f"kjjxx@{gov('kjj')}", "kjj_zhou@qq.com"
+    add(clerk, qq_html(clerk, ours, p[a], "您好，科技局窗口工作日8:30-12:00、14:30-17:30受理，"
+                       "周末不办公。\n科技局 周"),
+        Expect("QQ Mail HTML only, from a clerk's qq.com, code in subject and quote",
+               "human_reply", a))
+    a, clerk = f"gxjxx@{gov('gxj')}", "gxj_xu@163.com"
+    add(clerk, netease_html(clerk, ours, p[a], "您好：\n工信局窗口工作日9:00-17:00受理。", "您好"),
+        Expect("163 webmail HTML, 写道 blockquote, new subject: code only in the quote",
+               "human_reply", a))
+    a = f"sthjxx@{gov('sthj')}"
+    add(a, letter(a, ours, f"Re: {p[a].subject}", "您好，生态环境局窗口工作日8:30-17:30。"
+                  + gmail_cn(p[a], ours), in_reply_to=p[a].message_id,
+                  references=p[a].message_id),
+        Expect("Gmail 中文 于…写道 quote", "human_reply", a))
+    a = f"rfbxx@{gov('rfb')}"
+    add(a, gbk_as_gb2312(a, ours, p[a]),
+        Expect("GBK labelled gb2312 (喆 镕 堃), no thread headers", "human_reply", a))
+    a = f"gxsxx@{gov('gxs')}"
+    add(a, netease_html(a, ours, p[a], "您好！供销社窗口工作日8:00-12:00，14:30-17:30。",
+                        f"Re:{p[a].subject}"),
+        Expect("Coremail HTML only from the probed address, no thread headers", "human_reply",
+               a))
+    a = f"kxxx@{gov('kx')}"
+    add(a, letter(a, ours, f"回复: {p[a].subject}", "您好，科协窗口工作日均可办理。"
+                  + foxmail_block(p[a], ours, a)),
+        Expect("Foxmail 发件人： block (full-width colons), no thread headers", "human_reply", a))
+    a = f"hszhxx@{gov('hszh')}"
+    add(a, letter(a, ours, f"回复:{p[a].subject}", "您好，红十字会窗口工作日8:30-17:00受理。"
+                  + thunderbird_cn(p[a])),
+        Expect("Thunderbird 在 …星期二…, 张明 写道： quote", "human_reply", a))
+    a = f"ggzyxx@{gov('ggzy')}"
+    junk = letter(a, ours, f"回复：{p[a].subject}", "您好，交易中心窗口工作日8:30-17:30。\n"
+                  + quoted(p[a], ours), in_reply_to=p[a].message_id)
+    junk["X-Spam-Flag"] = "YES"
+    add(a, junk, Expect("reply filed in Junk by the spam filter", "human_reply", a))
+
+
+def _blind_typed(ours: str, p: dict[str, Sent], add: Add) -> None:
+    a, colleague = f"whlyxx@{gov('whly')}", f"bgs@{gov('whly')}"
+    add(colleague, letter(colleague, ours, f"Re：{p[a].subject}",
+                          "您好，窗口工作日8:30-17:30受理，周六上午有人值班。\n"),
+        Expect("quote removed, only Re：<probe subject>, from a colleague", "human_reply", a))
+    a = f"scjgxx@{gov('scjg')}"
+    add(a, letter(a, ours, f"答复：{p[a].subject}", "您好！市场监管局窗口工作日9:00-17:00受理。\n"),
+        Expect("答复： prefix, quote removed, no thread headers", "human_reply", a))
+    a, clerk = f"gzwxx@{gov('gzw')}", "gzw_he@139.com"
+    add(clerk, letter(clerk, ours, "关于您咨询的答复", f"您好，来信（{full_width(p[a].code)}）"
+                      "收悉：国资委窗口工作日8:30-17:30受理。\n"),
+        Expect("clerk's 139.com mail, full-width code in the body only", "human_reply", a))
+    a, clerk = f"tyjxx@{gov('tyj')}", "tyj_sun@foxmail.com"
+    c = p[a].code
+    add(clerk, letter(clerk, ours, "回复您的咨询", f"您好，关于您编号为{c[:6]}\n{c[6:]}的来信，"
+                      "体育局窗口工作日均可办理。\n"),
+        Expect("clerk's foxmail.com mail, code split inside a group", "human_reply", a))
+    a, system = f"zsjxx@{gov('zsj')}", f"noreply@{gov('zsj')}"
+    add(system, letter(system, ours, f"关于{p[a].code}号来信的答复",
+                       f"张明：\n\n您好！您的来信（编号：{p[a].code}）已办结，答复如下：\n"
+                       "政务服务大厅工作日8:30-17:30受理，周六上午开放综合窗口。\n\n"
+                       "市政务服务和大数据管理局\n此邮件由系统自动发送，请勿直接回复。\n",
+                       name="12345政务服务便民热线"),
+        Expect("case system's 答复如下 with the code, no Auto-Submitted", "human_reply", a))
+    a = f"clxx@{gov('cl')}"
+    add(a, letter(a, ours, f"回复：{p[a].subject}", "收到，已转相关科室办理。\n"
+                  + quoted(p[a], ours), in_reply_to=p[a].message_id),
+        Expect("short 收到，已转相关科室办理。", "human_reply", a))
+    a = f"lsjxx@{gov('lsj')}"
+    add(a, letter(a, ours, f"回复：{p[a].subject}", "您好，前几天本邮箱空间已满，部分来信被退回，"
+                  "现已清理。粮食局窗口工作日8:30-17:30受理。\n" + quoted(p[a], ours),
+                  in_reply_to=p[a].message_id),
+        Expect("human reply about a full mailbox and returned mail", "human_reply", a))
+    a = f"xczxxx@{gov('xczx')}"
+    add(a, letter(a, ours, f"回复：{p[a].subject}", "您好，抱歉此前邮箱设置了自动回复。现答复如下："
+                  "窗口工作日9:00-17:00受理。\n" + quoted(p[a], ours)),
+        Expect("human reply that mentions 自动回复", "human_reply", a))
+
+
+def _blind_automatic(ours: str, p: dict[str, Sent], add: Add) -> None:
+    a = f"flxx@{gov('fl')}"
+    qq = letter(a, ours, f"自动回复：{p[a].subject}", "您好，您的邮件我已收到，我会尽快处理。\n")
+    qq["X-QQ-AUTO-REPLY"] = "true"
+    qq["X-QQ-MIME"] = "TCMime 1.0 by Tencent"
+    add(a, qq, Expect("Exmail 自动回复： (full-width), X-QQ-AUTO-REPLY only", "auto_reply", a))
+    a = f"qbxx@{gov('qb')}"
+    add(a, letter(a, ours, "来信已收到", "您好！您的来信已收到，我们将在5个工作日内回复。"
+                  "受理编号：QB20261201-0035，可凭此编号查询办理进度。\n市侨办\n"),
+        Expect("acknowledgement 5个工作日内回复 with 受理编号, no headers", "auto_reply", a))
+    a = f"qxjxx@{gov('qxj')}"
+    add(a, letter(a, ours, f"自动回复：{p[a].subject}",
+                  f"您好，此邮箱已停用，请改发至 bgs@{gov('qxj')}。\n"),
+        Expect("此邮箱已停用 notice without RFC 3834 headers", "bounce", a, None, "suspend"))
+    a = f"jrjxx@{gov('jrj')}"
+    add(a, read_receipt(a, ours, p[a]), Expect("read receipt (MDN) 已读:", "auto_reply", a))
+    a = f"zghxx@{gov('zgh')}"
+    add(a, letter(a, ours, f"（自动回复）Re：{p[a].subject}",
+                  "您好，您的邮件已收到，我会尽快回复您。\n"),
+        Expect("（自动回复）Re： subject, no headers", "auto_reply", a))
+    a = "gqtxx@139.com"
+    add(a, letter(a, ours, f"Re:{p[a].subject}",
+                  "您的来信已收到，我会尽快回信。\n【来自139邮箱的自动回复】\n"),
+        Expect("139 mail auto-reply 您的来信已收到，我会尽快回信。", "auto_reply", a))
+
+
+def _blind_strangers(ours: str, p: dict[str, Sent], add: Add) -> None:
+    a, someone = f"gajxx@{gov('gaj')}", "wang_lei88@qq.com"
+    add(someone, forwarded_probe(someone, ours, p[a], a),
+        Expect("stranger: our probe forwarded back with nothing of its own",
+               ("human_reply", "unknown"), a, "low_confidence"))
+    a, someone = f"dzjxx@{gov('dzj')}", "zhou_ping@163.com"
+    note = forwarded_probe(someone, ours, p[a], a)
+    note.set_content("请问这封信是你们发的吗？\n" + str(note.get_content()))
+    add(someone, note, Expect("someone forwards the probe to us with a question",
+                              ("human_reply", "unknown"), a, "low_confidence"))
+    citizen = "liu_min@126.com"
+    add(citizen, letter(citizen, ours, "回复：咨询办事窗口的办公时间",
+                        "我也想问这个问题，请问有答复了吗？\n"),
+        Expect("stranger: 回复：<a probe's subject> without the code, 126.com",
+               ("human_reply", "unknown"), None, "unmatched"))
+    news = html_letter("newsletter@qq.com", ours, "QQ邮箱订阅：本周精选",
+                       "<div>本周精选文章……</div><div><a href=\"https://example.com/u\">退订</a></div>",
+                       List_Unsubscribe="<mailto:unsubscribe@qq.com>", Precedence="bulk")
+    add("newsletter@qq.com", news, Expect("stranger: HTML newsletter from qq.com",
+                                          ("unknown", "auto_reply"), None, "unmatched"))
+    spam = letter("promo_77@foxmail.com", ours, "【优惠】办公用品批发", "全场五折，详询微信。\n")
+    spam["X-Spam-Flag"] = "YES"
+    add("promo_77@foxmail.com", spam, Expect("stranger: spam filed in Junk",
+                                             ("human_reply", "unknown", "auto_reply"), None,
+                                             "unmatched"))
+    other = "zhao_qiang@163.com"
+    add(other, letter(other, ours, "关于编号MP-12345-ABCDE的问题", "您好，我的件编号是"
+                      "MP-12345-ABCDE，请问办到哪一步了？\n"),
+        Expect("stranger: a code that is no probe's", ("human_reply", "unknown"), None,
+               "unmatched"))
+    away = letter("chen_jie@qq.com", ours, "自动回复: 你好",
+                  "这是来自QQ邮箱的假期自动回复邮件。\n您好，我最近正在休假中。\n")
+    away["X-QQ-AUTO-REPLY"] = "true"
+    add("", away, Expect("stranger: QQ holiday auto-reply to mail we never sent",
+                         "auto_reply", None, "unmatched"))
 
 
 AUTOMATIC = (
@@ -430,7 +652,13 @@ AUTOMATIC = (
     Expect("Sieve vacation, English subject", "auto_reply", f"office@{gov('hanshou')}"),
     Expect("Sieve 此邮箱已停用 notice", "bounce", f"lxxx@{gov('lixian')}", None, "suspend"),
     Expect("Sieve vacation, default subject", "auto_reply", f"swjxx@{gov('swj')}"),
+    Expect("Sieve reject (RFC 5429)", "bounce", f"jggwxx@{gov('jggw')}"),
+    Expect("Sieve redirect to an unknown user", "bounce", f"dajxx@{gov('daj')}", None,
+           "userunknown"),
+    Expect("Sieve vacation with :from, :subject \"Re: 来信收悉\", :days, :addresses",
+           "auto_reply", f"jgswxx@{gov('jgsw')}"),
 )
+JUNKED = 2  # the reply and the spam flagged X-Spam-Flag: YES
 SILENT = frozenset({f"gajxx@{gov('gaj')}", f"jzxx@{gov('gaj')}", "dagxx@qq.com",
                     "xzspj@sina.com.cn"})
 
@@ -451,8 +679,10 @@ def test_gov_world_kinds_and_matches(world: World) -> None:
     for sender, raw, _ in messages:
         w.mta.send(sender, [w.ours.address], raw)
     expected = len(messages) + len(AUTOMATIC)
-    wait_until(lambda: len(w.dovecot.messages(w.ours)) >= expected,
-               f"{expected} messages in our inbox", 40, log=w.mta.log)
+    wait_until(lambda: (len(w.dovecot.messages(w.ours))
+                        + len(w.dovecot.messages(w.ours, "Junk"))) >= expected,
+               f"{expected} messages in our inbox and Junk", 40, log=w.mta.log)
+    assert len(w.dovecot.messages(w.ours, "Junk")) == JUNKED
 
     polled = receive.poll(w.settings, w.clock)
     assert polled.polled.new == expected
@@ -527,7 +757,7 @@ def _automatic_case(raw: bytes) -> str:
     sender = parseaddr(str(msg["From"]))[1].lower()
     for expect in AUTOMATIC:
         if expect.probe == sender or (expect.kind in ("bounce", "delay") and expect.probe
-                                      and sender.startswith("mailer-daemon")
+                                      and sender.startswith(("mailer-daemon", "postmaster"))
                                       and expect.probe.encode() in raw):
             return expect.case
     return f"unexpected message from {sender}: {msg['Subject']}"
