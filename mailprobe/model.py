@@ -106,7 +106,8 @@ class Verdict:
     detector: str
     recipients: tuple[Recipient, ...] = ()
     refs: tuple[Ref, ...] = ()
-    subkind: str | None = None  # auto_reply: "out_of_office" | "acknowledgement" | "read_receipt"
+    # auto_reply: "out_of_office" | "acknowledgement"; unknown: "delivered" | "read_receipt"
+    subkind: str | None = None
     evidence: str = ""  # the matched phrase or header, for `mailprobe explain`
     reply_text: str | None = None  # human replies: the new text without the quoted probe
     substantive: bool | None = None  # human replies: False for bare acknowledgements

@@ -50,11 +50,10 @@ Detector = Callable[[Mail], Verdict | None]
 # markers are generic; dsn.py reads any remaining RFC 3464 report; generic.py any remaining
 # daemon letter. The retired-mailbox auto-reply is a bounce (reason suspend), so it precedes
 # autoreply.py; auto-replies follow every bounce rule because Postfix and Exim bounces carry
-# Auto-Submitted too; human replies come last.
+# Auto-Submitted too; human replies come next, and last a read receipt is named (unknown).
 DETECTORS: tuple[Detector, ...] = (
     arf.detect,  # message/feedback-report: never a bounce
     ses.detect,  # SES JSON notifications (body is JSON, not a letter)
-    mdn.detect,  # read receipts (RFC 8098): an auto-reply, never a bounce or a person
     coremail.detect,  # 系统退信 letters: reason from 退信原因, Status 5.0.0 is useless
     tencent.detect,  # QQ/Exmail text quoted in our MTA's DSN: Tencent's phrases decide
     netease.detect,  # NetEase DT:SPM / MI:STC codes quoted in a DSN
@@ -72,7 +71,8 @@ DETECTORS: tuple[Detector, ...] = (
     generic.detect,  # any other daemon letter naming an address
     suspend.detect,  # "mailbox no longer in use" auto-reply: a bounce (suspend)
     autoreply.detect,  # after all bounce rules: bounces carry Auto-Submitted too
-    human.detect,  # last: anything from a person
+    human.detect,  # anything from a person
+    mdn.detect,  # read receipts (RFC 8098): not a reply; unknown, tied to the probe
 )
 
 

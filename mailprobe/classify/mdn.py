@@ -1,11 +1,13 @@
-"""Read receipts (MDN, RFC 8098): the mailbox's reader displayed the probe; an auto-reply.
+"""Read receipts (MDN, RFC 8098): the probe was displayed; not a reply, so kind unknown.
 
 A message disposition notification is sent by the recipient's mail client (or server) when
-the message was displayed, processed or dispatched: evidence that the mailbox is alive, and
-never a person's answer. Evidence: a ``message/disposition-notification`` part whose
-``Disposition`` field (RFC 8098 section 3.2.6) names one of those dispositions. A ``deleted``
-disposition is a refusal (a Sieve ``reject``, RFC 5429 section 2.1, sends it) and is left to
-the bounce detectors. ``Original-Message-ID`` names the probe's Message-ID.
+the message was displayed, processed or dispatched. It is not a reply, automatic or human:
+like a success DSN (dsn.py, subkind ``delivered``) it is ``unknown`` with subkind
+``read_receipt``, tied to its probe by ``Original-Message-ID``, and waits for staff. Evidence:
+a ``message/disposition-notification`` part whose ``Disposition`` field (RFC 8098 section
+3.2.6) names one of those dispositions. A ``deleted`` disposition is a refusal (a Sieve
+``reject``, RFC 5429 section 2.1, sends it) and is left to the bounce detectors, which run
+first; this detector runs last, after human.py, which never claims a report.
 
 Sample::
 
@@ -39,7 +41,7 @@ def detect(msg: Mail) -> Verdict | None:
     found = _DISPOSITION.search(fields)
     if found is None:
         return None
-    return verdict(msg, Kind.AUTO_REPLY, NAME, subkind="read_receipt",
+    return verdict(msg, Kind.UNKNOWN, NAME, subkind="read_receipt",
                    refs=find_refs(msg, msg.original + "\n" + fields),
                    evidence=f"Disposition: {found.group(1).lower()}")
 

@@ -144,7 +144,9 @@ NEGATIONS: tuple[str, ...] = (r"不是", r"并非", r"并不是", r"非", r"not 
 # An acknowledgement body: a receipt phrase plus a promise or an acceptance number, and no
 # answer. "您的来信已收到，我们将在3个工作日内回复" / 139 mail "您的来信已收到，我会尽快回信。"
 ACK_RECEIPT: tuple[str, ...] = (
-    r"(?:来信|来函|邮件|信件|留言|咨询|诉求|申请)(?:已|已经)(?:收到|收悉|受理|提交|登记)",
+    # a case system may put the letter's number between: "您的来信（编号…）已收到"
+    r"(?:来信|来函|邮件|信件|留言|咨询|诉求|申请)(?:[（(][^（）()\n]{0,40}[）)])?"
+    r"(?:已|已经)(?:收到|收悉|受理|提交|登记)",
     r"(?:已|已经)(?:收到|收悉|受理)(?:了)?(?:您|你)的(?:来信|邮件|信件|留言|咨询|来函)",
     r"来信收悉",
     r"(?:已|已经)成功提交",

@@ -1,4 +1,4 @@
-"""mdn.detect: read receipts (RFC 8098) are auto-replies; a Sieve reject's MDN is a bounce."""
+"""mdn.detect: a read receipt (RFC 8098) is no reply (unknown); a Sieve reject's MDN is a bounce."""
 
 from __future__ import annotations
 
@@ -22,10 +22,10 @@ def notification(disposition: str, sender: str = "office@jrj.example.gov.cn",
             f"Disposition: {disposition}\n\n--R--\n").encode()
 
 
-def test_read_receipt_is_an_auto_reply_tied_to_the_probe_message_id() -> None:
+def test_read_receipt_is_no_reply_but_tied_to_the_probe_message_id() -> None:
     verdict = classify(notification("manual-action/MDN-sent-manually; displayed"))
     assert (verdict.kind, verdict.detector, verdict.subkind) == (
-        Kind.AUTO_REPLY, "mdn", "read_receipt")
+        Kind.UNKNOWN, "mdn", "read_receipt")
     assert any(r.kind == RefKind.RETURNED_ORIGINAL and r.value == "0123456789"
                for r in verdict.refs)
 

@@ -162,3 +162,37 @@ def test_a_reply_subject_with_receipt_words_is_still_read_as_a_person_wrote_it()
                         "Thanks, we will be in touch soon about the documents you need.",
                         in_reply_to="<mp.0a1b2c3d4e@probe.example.org>"))
     assert v.kind is Kind.HUMAN_REPLY
+
+
+def test_answer_after_an_opening_retired_notice_stays_human() -> None:
+    # the notice opens the text, but the clerk goes on to answer the question
+    text = ("您好，原来的邮箱已停用，今后请发到本邮箱。关于您咨询的办公时间：工作日上午9:00-12:00，"
+            "下午1:30-5:30，中午有人值班，周末不办理。")
+    v = classify(letter("lxxx@lixian.changde.gov.cn", "回复：咨询", text, in_reply_to=PROBE_ID))
+    assert v.kind is Kind.HUMAN_REPLY
+
+
+def test_retired_notice_with_a_contact_line_and_signature_is_still_a_notice() -> None:
+    text = ("您好，此邮箱已停用，请改发至 bgs@qxj.changde.gov.cn。\n如有急事请致电0736-7777777。\n"
+            "市气象局办公室")
+    v = classify(letter("qxjxx@qxj.changde.gov.cn", "回复：咨询", text, in_reply_to=PROBE_ID))
+    assert v.kind is Kind.BOUNCE and v.recipients[0].reason == "suspend"
+
+
+# -------------------------------------------------------------- acceptance numbers
+
+RECEIPT_WITH_NUMBER = "您好！您的来信已收到，受理编号：2026120100123，我们将在5个工作日内答复。"
+
+
+@pytest.mark.parametrize("subject", ["Re: 咨询（MP-B4Y25-EQMC3）", "回复：咨询"])
+def test_receipt_with_an_acceptance_number_in_a_reply_is_automatic(subject: str) -> None:
+    # a case system issues 受理编号; a clerk typing a receipt has none to give
+    v = classify(letter("zwgk@lixian.changde.gov.cn", subject, RECEIPT_WITH_NUMBER,
+                        in_reply_to=PROBE_ID))
+    assert (v.kind, v.subkind) == (Kind.AUTO_REPLY, "acknowledgement")
+
+
+def test_receipt_with_the_letter_number_in_brackets_is_automatic() -> None:
+    text = "您好！您的来信（编号MP-B4Y25-EQMC3）已收到，我们将在5个工作日内答复。"
+    v = classify(letter("noreply@lixian.changde.gov.cn", "来信受理通知", text))
+    assert v.kind is Kind.AUTO_REPLY

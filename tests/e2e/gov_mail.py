@@ -111,7 +111,7 @@ def backscatter(ours: str) -> bytes:
 # | 163 webmail HTML, "在 …，"张明"&lt;…&gt; 写道："          | netease_html       | human_reply |
 # | Gmail (Chinese UI) "… 于2026年12月1日周二 … 写道："     | gmail_cn           | human_reply |
 # | GBK body and subject labelled gb2312 (喆 镕 堃)         | gbk_as_gb2312      | human_reply |
-# | read receipt (RFC 8098 MDN), "已读: <subject>"          | read_receipt       | auto_reply  |
+# | read receipt (RFC 8098 MDN), "已读: <subject>"          | read_receipt       | unknown     |
 # | the probe forwarded to us with nothing of its own      | forwarded_probe    | not credited|
 # The rest (typed codes, prefixes, acknowledgements, case systems, Junk) are plain letters.
 

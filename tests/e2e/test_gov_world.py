@@ -14,10 +14,11 @@ cases do not: Outlook's "-----原始邮件-----", QQ Mail and 163/Coremail HTML-
 (&nbsp;, <br>, blockquote), Gmail's "于…写道：", Thunderbird's "在 …星期二…写道：", Foxmail's
 "发件人：" block; replies with only "回复：/答复：/Re：<probe subject>"; codes typed in full width
 or split inside a group; a GBK body labelled gb2312; a case system's answer without
-Auto-Submitted; "收到，已转相关科室办理。"; replies that mention 退回 or 自动回复; QQ/Exmail and
-"（自动回复）" auto-replies without RFC 3834 headers; an acknowledgement with 受理编号; a
-"此邮箱已停用" notice without headers; a read receipt (MDN); Sieve vacation with :from and
-:addresses, Sieve reject and redirect; a reply filed in Junk; and strangers: the probe
+Auto-Submitted; "收到，已转相关科室办理。"; replies that mention 退回, 自动回复 or an old
+mailbox 已停用; QQ/Exmail and "（自动回复）" auto-replies without RFC 3834 headers;
+acknowledgements with 受理编号 (in a reply too) or the code in brackets; a "此邮箱已停用"
+notice without headers; a read receipt (MDN: no reply, for staff); Sieve vacation with :from
+and :addresses, Sieve reject and redirect; a reply filed in Junk; and strangers: the probe
 forwarded back (with or without a note: low confidence, never credited), 回复：<a probe's
 subject> without the code, a code that is no probe's, newsletters, spam in Junk, a QQ
 holiday reply to mail we never sent.
@@ -185,6 +186,9 @@ BOXES = (
     Box("U58", "市档案局", "public", f"dajxx@{gov('daj')}",
         sieve=f'redirect "old_dajxx@{gov("daj")}";\n', keeps_mail=False),
     Box("U59", "市地震局", "public", f"dzjxx@{gov('dzj')}"),
+    Box("U60", "市民族宗教事务委员会", "public", f"mzwxx@{gov('mzw')}"),
+    Box("U61", "市政府研究室", "public", f"yjsxx@{gov('yjs')}"),
+    Box("U62", "市投资促进事务中心", "public", f"tcxx@{gov('tc')}"),
 )
 # Our own mailbox files what the spam filter flagged into Junk (mailprobe polls both).
 SPAM_FILTER = ('require "fileinto";\nif header :is "X-Spam-Flag" "YES" '
@@ -569,6 +573,11 @@ def _blind_typed(ours: str, p: dict[str, Sent], add: Add) -> None:
                   "现已清理。粮食局窗口工作日8:30-17:30受理。\n" + quoted(p[a], ours),
                   in_reply_to=p[a].message_id),
         Expect("human reply about a full mailbox and returned mail", "human_reply", a))
+    a = f"tcxx@{gov('tc')}"
+    add(a, letter(a, ours, f"回复：{p[a].subject}", "您好，原来的邮箱已停用，今后请发到本邮箱。"
+                  "关于您咨询的办公时间：工作日上午9:00-12:00，下午1:30-5:30，中午有人值班。\n"
+                  + quoted(p[a], ours), in_reply_to=p[a].message_id),
+        Expect("answer that opens with 原来的邮箱已停用", "human_reply", a))
     a = f"xczxxx@{gov('xczx')}"
     add(a, letter(a, ours, f"回复：{p[a].subject}", "您好，抱歉此前邮箱设置了自动回复。现答复如下："
                   "窗口工作日9:00-17:00受理。\n" + quoted(p[a], ours)),
@@ -585,12 +594,21 @@ def _blind_automatic(ours: str, p: dict[str, Sent], add: Add) -> None:
     add(a, letter(a, ours, "来信已收到", "您好！您的来信已收到，我们将在5个工作日内回复。"
                   "受理编号：QB20261201-0035，可凭此编号查询办理进度。\n市侨办\n"),
         Expect("acknowledgement 5个工作日内回复 with 受理编号, no headers", "auto_reply", a))
+    a = f"mzwxx@{gov('mzw')}"
+    add(a, letter(a, ours, f"回复：{p[a].subject}", "您好！您的来信已收到，受理编号：MZW2026-0415，"
+                  "我们将在5个工作日内答复。\n", in_reply_to=p[a].message_id),
+        Expect("acknowledgement with 受理编号 in a reply (回复：, In-Reply-To)", "auto_reply", a))
+    a, system = f"yjsxx@{gov('yjs')}", f"xxgk@{gov('yjs')}"
+    add(system, letter(system, ours, "来信受理通知", f"您好！您的来信（编号{p[a].code}）已收到，"
+                       "我们将在5个工作日内答复。\n"),
+        Expect("acknowledgement naming the code in brackets: 来信（编号…）已收到", "auto_reply", a))
     a = f"qxjxx@{gov('qxj')}"
     add(a, letter(a, ours, f"自动回复：{p[a].subject}",
                   f"您好，此邮箱已停用，请改发至 bgs@{gov('qxj')}。\n"),
         Expect("此邮箱已停用 notice without RFC 3834 headers", "bounce", a, None, "suspend"))
     a = f"jrjxx@{gov('jrj')}"
-    add(a, read_receipt(a, ours, p[a]), Expect("read receipt (MDN) 已读:", "auto_reply", a))
+    add(a, read_receipt(a, ours, p[a]),
+        Expect("read receipt (MDN) 已读: no reply, for staff", "unknown", a, "unknown_kind"))
     a = f"zghxx@{gov('zgh')}"
     add(a, letter(a, ours, f"（自动回复）Re：{p[a].subject}",
                   "您好，您的邮件已收到，我会尽快回复您。\n"),
