@@ -273,7 +273,10 @@ ACK_WORDS: tuple[str, ...] = (
 
 # Signature lines: contact details, unit names, dates. Dropped before measuring the new text.
 SIGNATURE_LINES: tuple[str, ...] = (
-    r".{0,12}(?:电话|手机|联系电话|tel|phone|mobile|fax|传真|地址|邮编|email|e-mail|邮箱)\s*[:：]?.*\d.*",
+    # the label opens the line ("联系电话：", "办公室电话 0736…"), not a sentence that mentions a
+    # mailbox or an address ("您好，前几天邮箱已满…9:00"): no clause break before it
+    r"[^，。,；;！!？?]{0,12}(?:电话|手机|联系电话|tel|phone|mobile|fax|传真|地址|邮编|email"
+    r"|e-mail|邮箱)\s*[:：]?.*\d.*",
     r"[^，。,.!?！？]{2,24}(?:局|厅|委|办|办公室|中心|政府|科|处|室|所|站|队|院|大队|街道|镇)",
     r"\d{4}\s*(?:年|-|/|\.)\s*\d{1,2}\s*(?:月|-|/|\.)\s*\d{1,2}\s*日?",
 )

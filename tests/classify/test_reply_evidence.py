@@ -196,3 +196,20 @@ def test_receipt_with_the_letter_number_in_brackets_is_automatic() -> None:
     text = "您好！您的来信（编号MP-B4Y25-EQMC3）已收到，我们将在5个工作日内答复。"
     v = classify(letter("noreply@lixian.changde.gov.cn", "来信受理通知", text))
     assert v.kind is Kind.AUTO_REPLY
+
+
+# -------------------------------------------------------------- substance
+
+@pytest.mark.parametrize("text", [
+    "您好，前几天邮箱已满导致退信，现已清理。窗口工作日9:00-17:00受理。",
+    "您好，办事窗口地址在市民之家3楼，工作日9:00-17:00均可办理。",
+])
+def test_a_sentence_that_mentions_a_mailbox_or_an_address_is_no_signature(text: str) -> None:
+    v = classify(letter("wangli@lixian.changde.gov.cn", "回复：咨询", text, in_reply_to=PROBE_ID))
+    assert v.kind is Kind.HUMAN_REPLY and v.substantive is True
+
+
+def test_a_contact_line_is_still_a_signature() -> None:
+    text = "已收到。\n联系电话：0736-7777777\n邮箱：bgs@lixian.changde.gov.cn 2026"
+    v = classify(letter("wangli@lixian.changde.gov.cn", "回复：咨询", text, in_reply_to=PROBE_ID))
+    assert v.kind is Kind.HUMAN_REPLY and v.substantive is False

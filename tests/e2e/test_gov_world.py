@@ -208,6 +208,7 @@ class Expect:
     probe: str | tuple[str, ...] | None  # a tuple: any of these candidates will do
     review: str | None = None
     reason: str | None = None  # a bounce's or delay's reason, when it matters
+    substantive: bool | None = None  # a human reply's substance, when it matters
 
 
 # -------------------------------------------------------------------------- the servers
@@ -332,7 +333,8 @@ def scripted(w: World, probes: dict[str, Sent]) -> list[tuple[str, bytes, Expect
     a = f"ldxx@{gov('wuling')}"
     add(a, letter(a, ours, f"回复：{p[a].subject}", ANSWER + quoted(p[a], ours),
                   in_reply_to=p[a].message_id, name="武陵区政府办"),
-        Expect("top-posted reply, 原始邮件 quote, In-Reply-To", "human_reply", a))
+        Expect("top-posted reply, 原始邮件 quote, In-Reply-To", "human_reply", a,
+               substantive=True))
     a = f"gzxx@{gov('linli')}"
     add(a, letter(a, ours, f"回复：{p[a].subject}", "您好，工作日8:30-17:30，周末不受理。\n"),
         Expect("no In-Reply-To, code in the subject", "human_reply", a))
@@ -386,7 +388,8 @@ def scripted(w: World, probes: dict[str, Sent]) -> list[tuple[str, bytes, Expect
     add(a, both, Expect("Foxmail multipart/alternative reply", "human_reply", a))
     a = f"tjjxx@{gov('tjj')}"
     add(a, letter(a, ours, f"回复：{p[a].subject}", "已收到。\n" + quoted(p[a], ours),
-                  in_reply_to=p[a].message_id), Expect("brief 已收到", "human_reply", a))
+                  in_reply_to=p[a].message_id),
+        Expect("brief 已收到", "human_reply", a, substantive=False))
     a, colleague = f"lyjxx@{gov('lyj')}", f"bgs@{gov('lyj')}"
     add(colleague, letter(colleague, ours, "关于咨询的回复",
                           "您好，工作日8:30-17:30均可办理。\n林业局办公室\n"),
@@ -425,12 +428,12 @@ def scripted(w: World, probes: dict[str, Sent]) -> list[tuple[str, bytes, Expect
                  in_reply_to=p[a].message_id)
     pdf.add_attachment(b"%PDF-1.4\n% reply letter\n", maintype="application",
                        subtype="pdf", filename="答复函.pdf")
-    add(a, pdf, Expect("reply with a PDF letter: 详见附件", "human_reply", a))
+    add(a, pdf, Expect("reply with a PDF letter: 详见附件", "human_reply", a, substantive=True))
     a = f"nyjxx@{gov('nyj')}"
     add(a, letter(a, ours, f"回复：{p[a].subject}",
                   "您好，您的来信已收到，我们会尽快处理。\n" + quoted(p[a], ours),
                   in_reply_to=p[a].message_id),
-        Expect("clerk types 来信已收到 by hand", "human_reply", a))
+        Expect("clerk types 来信已收到 by hand", "human_reply", a, substantive=False))
     a = f"yjjxx@{gov('yjj')}"
     oof = letter(a, ours, f"自动答复: {p[a].subject}",
                  "您好，我于3月2日至3月9日休假，期间不能及时回复邮件。急事请致电0736-7100000。\n",
@@ -526,9 +529,10 @@ def _blind_clients(ours: str, p: dict[str, Sent], add: Add) -> None:
         Expect("Coremail HTML only from the probed address, no thread headers", "human_reply",
                a))
     a = f"kxxx@{gov('kx')}"
-    add(a, letter(a, ours, f"回复: {p[a].subject}", "您好，科协窗口工作日均可办理。"
-                  + foxmail_block(p[a], ours, a)),
-        Expect("Foxmail 发件人： block (full-width colons), no thread headers", "human_reply", a))
+    add(a, letter(a, ours, f"回复: {p[a].subject}", "您好，科协办事窗口地址在市民之家3楼，"
+                  "工作日均可办理。" + foxmail_block(p[a], ours, a)),
+        Expect("Foxmail 发件人： block; an answer that gives an address", "human_reply", a,
+               substantive=True))
     a = f"hszhxx@{gov('hszh')}"
     add(a, letter(a, ours, f"回复:{p[a].subject}", "您好，红十字会窗口工作日8:30-17:00受理。"
                   + thunderbird_cn(p[a])),
@@ -567,17 +571,18 @@ def _blind_typed(ours: str, p: dict[str, Sent], add: Add) -> None:
     a = f"clxx@{gov('cl')}"
     add(a, letter(a, ours, f"回复：{p[a].subject}", "收到，已转相关科室办理。\n"
                   + quoted(p[a], ours), in_reply_to=p[a].message_id),
-        Expect("short 收到，已转相关科室办理。", "human_reply", a))
+        Expect("short 收到，已转相关科室办理。", "human_reply", a, substantive=False))
     a = f"lsjxx@{gov('lsj')}"
     add(a, letter(a, ours, f"回复：{p[a].subject}", "您好，前几天本邮箱空间已满，部分来信被退回，"
                   "现已清理。粮食局窗口工作日8:30-17:30受理。\n" + quoted(p[a], ours),
                   in_reply_to=p[a].message_id),
-        Expect("human reply about a full mailbox and returned mail", "human_reply", a))
+        Expect("human reply about a full mailbox and returned mail", "human_reply", a,
+               substantive=True))
     a = f"tcxx@{gov('tc')}"
     add(a, letter(a, ours, f"回复：{p[a].subject}", "您好，原来的邮箱已停用，今后请发到本邮箱。"
                   "关于您咨询的办公时间：工作日上午9:00-12:00，下午1:30-5:30，中午有人值班。\n"
                   + quoted(p[a], ours), in_reply_to=p[a].message_id),
-        Expect("answer that opens with 原来的邮箱已停用", "human_reply", a))
+        Expect("answer that opens with 原来的邮箱已停用", "human_reply", a, substantive=True))
     a = f"xczxxx@{gov('xczx')}"
     add(a, letter(a, ours, f"回复：{p[a].subject}", "您好，抱歉此前邮箱设置了自动回复。现答复如下："
                   "窗口工作日9:00-17:00受理。\n" + quoted(p[a], ours)),
@@ -736,6 +741,7 @@ class Result:
     review: str | None
     evidence: str
     confidence: str | None
+    substantive: bool | None
 
 
 def _results(w: World) -> list[Result]:
@@ -746,7 +752,7 @@ def _results(w: World) -> list[Result]:
         return [Result((verdict.sender or "").lower(), message.raw, verdict.kind,
                        verdict.reason, match.probe_id if match else None,
                        waiting.get(message.id), match.evidence if match else "",
-                       match.confidence if match else None)
+                       match.confidence if match else None, verdict.is_substantive)
                 for message, verdict, match in queries.messages_with_verdicts(s)]
 
 
@@ -795,7 +801,8 @@ def _table(expected: dict[str, Expect], found: dict[str, Result],
     for case, want in expected.items():
         got = found.get(case)
         kinds = (want.kind,) if isinstance(want.kind, str) else want.kind
-        k_ok = got is not None and got.kind in kinds and (want.reason in (None, got.reason))
+        k_ok = got is not None and got.kind in kinds and (want.reason in (None, got.reason)) and (
+            want.substantive in (None, got.substantive))
         got_match = ("(missing)" if got is None else
                      f"{address.get(got.probe_id or -1, '-')}/{got.review or 'credited'}"
                      f" [{got.evidence}]")
@@ -807,7 +814,8 @@ def _table(expected: dict[str, Expect], found: dict[str, Result],
         match_ok += m_ok
         if not (k_ok and m_ok):
             wrong.append(case)
-        shown = (got.kind + (f"({got.reason})" if got.reason else "")) if got else "?"
+        shown = (got.kind + (f"({got.reason})" if got.reason else "")
+                 + {True: "+", False: "-", None: ""}[got.substantive]) if got else "?"
         lines.append(f"{case:<58} {'/'.join(kinds) + ' → ' + shown:<24} "
                      f"{want_match + ' → ' + got_match:<60} {'ok' if k_ok and m_ok else 'WRONG'}")
     lines.append(f"kind right {kind_ok}/{len(expected)}, match right {match_ok}/{len(expected)}")
