@@ -189,6 +189,8 @@ BOXES = (
     Box("U60", "市民族宗教事务委员会", "public", f"mzwxx@{gov('mzw')}"),
     Box("U61", "市政府研究室", "public", f"yjsxx@{gov('yjs')}"),
     Box("U62", "市投资促进事务中心", "public", f"tcxx@{gov('tc')}"),
+    Box("U63", "市大数据中心", "public", f"dsjxx@{gov('dsj')}"),
+    Box("U64", "市公路建设养护中心", "public", f"glxx@{gov('gl')}"),
 )
 # Our own mailbox files what the spam filter flagged into Junk (mailprobe polls both).
 SPAM_FILTER = ('require "fileinto";\nif header :is "X-Spam-Flag" "YES" '
@@ -561,6 +563,18 @@ def _blind_typed(ours: str, p: dict[str, Sent], add: Add) -> None:
     add(clerk, letter(clerk, ours, "回复您的咨询", f"您好，关于您编号为{c[:6]}\n{c[6:]}的来信，"
                       "体育局窗口工作日均可办理。\n"),
         Expect("clerk's foxmail.com mail, code split inside a group", "human_reply", a))
+    a, clerk = f"dsjxx@{gov('dsj')}", "dsj_lin@163.com"
+    c = p[a].code
+    wrapped = "".join(f"> {line}\n" for line in p[a].body.replace(c, f"{c[:7]}\n{c[7:]}")
+                      .splitlines())
+    add(clerk, letter(clerk, ours, "答复您的咨询", "您好，大数据中心窗口工作日9:00-17:00。\n\n"
+                      f"在 2026-12-01 10:00:05，\"张明\" <{ours}> 写道：\n{wrapped}"),
+        Expect("clerk's 163.com reply, the quoted code wrapped over \"> \" lines",
+               "human_reply", a))
+    a, clerk = f"glxx@{gov('gl')}", "gl_zhao@qq.com"
+    add(clerk, letter(clerk, ours, f"关于{p[a].code.replace('-', '一')}的答复",
+                      "您好，公路中心窗口工作日8:30-17:30受理。\n"),
+        Expect("clerk's qq.com mail, code typed with 一 for the dashes", "human_reply", a))
     a, system = f"zsjxx@{gov('zsj')}", f"noreply@{gov('zsj')}"
     add(system, letter(system, ours, f"关于{p[a].code}号来信的答复",
                        f"张明：\n\n您好！您的来信（编号：{p[a].code}）已办结，答复如下：\n"
