@@ -224,6 +224,8 @@ ANSWER_GIVEN: tuple[str, ...] = (
     r"(?:现将|现就|现)?(?:[^。\n]{0,12})?(?:答复|回复|办理|处理)(?:情况|结果|意见)?如下",
     r"现(?:予以)?(?:答复|回复)(?:您|你)?[:：，,]",
     r"(?:答复|办理|处理)(?:意见|结果)\s*[:：]",
+    # a finding that opens the answer ("经核实，我局窗口工作日…"; ANSWER_MARKERS has the words)
+    r"经(?:核实|核查|查实|研究|调查)\s*[，,:：]",
     r"here is (?:the|our) (?:answer|reply|response) to your",
     r"in (?:answer|response|reply) to your (?:question|enquiry|inquiry|request)[^.\n]{0,40}[,:]",
 )

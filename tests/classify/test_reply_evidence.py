@@ -213,3 +213,11 @@ def test_a_contact_line_is_still_a_signature() -> None:
     text = "已收到。\n联系电话：0736-7777777\n邮箱：bgs@lixian.changde.gov.cn 2026"
     v = classify(letter("wangli@lixian.changde.gov.cn", "回复：咨询", text, in_reply_to=PROBE_ID))
     assert v.kind is Kind.HUMAN_REPLY and v.substantive is False
+
+
+def test_case_system_answer_that_opens_with_a_finding_is_human() -> None:
+    text = ("张明：您好！关于您反映的窗口办公时间问题，经核实，我局窗口工作日8:30-17:30受理，"
+            "中午有人值班。\n此邮件由系统自动发送，请勿直接回复。")
+    v = classify(letter("noreply@lixian.changde.gov.cn", "您的来信已办结（MP-B4Y25-EQMC3）", text,
+                        Auto_Submitted="auto-generated"))
+    assert v.kind is Kind.HUMAN_REPLY

@@ -191,6 +191,7 @@ BOXES = (
     Box("U62", "市投资促进事务中心", "public", f"tcxx@{gov('tc')}"),
     Box("U63", "市大数据中心", "public", f"dsjxx@{gov('dsj')}"),
     Box("U64", "市公路建设养护中心", "public", f"glxx@{gov('gl')}"),
+    Box("U65", "市不动产登记中心", "public", f"bdcxx@{gov('bdc')}"),
 )
 # Our own mailbox files what the spam filter flagged into Junk (mailprobe polls both).
 SPAM_FILTER = ('require "fileinto";\nif header :is "X-Spam-Flag" "YES" '
@@ -582,6 +583,13 @@ def _blind_typed(ours: str, p: dict[str, Sent], add: Add) -> None:
                        "市政务服务和大数据管理局\n此邮件由系统自动发送，请勿直接回复。\n",
                        name="12345政务服务便民热线"),
         Expect("case system's 答复如下 with the code, no Auto-Submitted", "human_reply", a))
+    a, system = f"bdcxx@{gov('bdc')}", f"xfxt@{gov('bdc')}"
+    finding = letter(system, ours, f"您的来信已办结（{p[a].code}）",
+                     "张明：您好！关于您反映的窗口办公时间问题，经核实，我中心窗口工作日8:30-17:30"
+                     "受理，中午有人值班。\n此邮件由系统自动发送，请勿直接回复。\n")
+    finding["Auto-Submitted"] = "auto-generated"
+    add(system, finding, Expect("case system's answer opening with 经核实, Auto-Submitted",
+                                "human_reply", a, substantive=True))
     a = f"clxx@{gov('cl')}"
     add(a, letter(a, ours, f"回复：{p[a].subject}", "收到，已转相关科室办理。\n"
                   + quoted(p[a], ours), in_reply_to=p[a].message_id),
