@@ -2,14 +2,15 @@
 
 Order (VERP first, as Mailman does): token in our return address → token or Message-ID
 inside the returned original → In-Reply-To/References → the code in subject or body → the
-failed recipient of a bounce, or the sender, within the campaign window → otherwise the
-review list. Every match carries its evidence and a confidence (docs/design.md
-§3): direct evidence is ``high``; the probe forwarded to us ("转发：", "Fw:") by anyone but
-the probed address carries the probe's own code and thread headers, so it is ``low``; a
-sender who only shares the probed unit's own domain (or its mail host's) is ``low`` and goes
-to review, with a candidate only when the probes there all went to one unit. Shared and
-free-mail domains never match by domain: a stranger writing from 163.com is not the unit
-that publishes a 163.com mailbox.
+failed recipient of a bounce (unless the returned original is another message: backscatter
+of forged mail), or the sender, within the campaign window → otherwise the review list.
+Every match carries its evidence and a confidence (docs/design.md §3): direct evidence is
+``high``; the probe forwarded to us ("转发：", "Fw:") by anyone but the probed address
+carries the probe's own code and thread headers, so it is ``low``; a sender who only shares
+the probed unit's own domain (or its mail host's) is ``low`` and goes to review, with a
+candidate only when the probes there all went to one unit. Shared and free-mail domains
+never match by domain: a stranger writing from 163.com is not the unit that publishes a
+163.com mailbox.
 """
 
 from __future__ import annotations
@@ -170,6 +171,10 @@ def _forwarded(verdict: Verdict, probe: ProbeKey, ref_kind: RefKind) -> Match | 
 
 def _match_by_address(verdict: Verdict, received_at: datetime, index: ProbeIndex) -> Match:
     if verdict.kind in (Kind.BOUNCE, Kind.DELAY):
+        other = _returns_another_message(verdict, index)
+        if other:
+            return unmatched(f"the returned original is <{other}>, no probe of ours: a bounce "
+                             "of someone else's mail (backscatter), whoever it names")
         for recipient in verdict.recipients:
             address = recipient.address.lower()
             probe = _one_in_window(index.by_address.get(address, []), received_at)
@@ -185,6 +190,13 @@ def _match_by_address(verdict: Verdict, received_at: datetime, index: ProbeIndex
         return Match(probe.probe_id, RefKind.SENDER_WINDOW.value, HIGH, None,
                      f"sent by the probed address {sender}")
     return _match_by_domain(verdict, sender, received_at, index)
+
+
+def _returns_another_message(verdict: Verdict, index: ProbeIndex) -> str | None:
+    """The returned original's Message-ID when it is none of our probes' (it came back with
+    the bounce, so the bounce is about that message, even if it names a probed address)."""
+    returned = verdict.original_message_id
+    return returned if returned and returned not in index.by_message_id else None
 
 
 def _match_by_domain(verdict: Verdict, sender: str, received_at: datetime,

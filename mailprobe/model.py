@@ -115,6 +115,8 @@ class Verdict:
     sender: str | None = None  # From address, lower case
     subject: str = ""
     message_id: str | None = None
+    # bounces: the Message-ID of the returned original (lower case, no brackets), if returned
+    original_message_id: str | None = None
     # unknown: the kinds the evidence pointed at (e.g. ("bounce",)), kept for review
     candidates: tuple[str, ...] = ()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from mailprobe.correlate import SHARED_DOMAINS, ProbeIndex, ProbeKey, correlate
@@ -65,6 +66,18 @@ def test_bounce_without_token_matches_its_failed_recipient() -> None:
                       recipients=(Recipient("BOSS@a.gov.cn", "5.1.1", "userunknown", True),))
     match = correlate(verdict, LATER, INDEX)
     assert (match.probe_id, match.evidence) == (2, "recipient+window")
+
+
+def test_bounce_returning_another_message_never_matches_by_its_recipient() -> None:
+    # backscatter: spam forged with our address, bounced by a probed unit's server
+    failed = (Recipient("pub@a.gov.cn", "5.2.2", "mailboxfull"),)
+    forged = Verdict(Kind.BOUNCE, "postfix", recipients=failed,
+                     original_message_id="20261201.spam@bulk.example")
+    assert correlate(forged, LATER, INDEX).review == "unmatched"
+    ours = replace(forged, original_message_id="mp.aaaaaaaaaa@example.org")
+    assert correlate(ours, LATER, INDEX).probe_id == 1
+    no_original = replace(forged, original_message_id=None)
+    assert correlate(no_original, LATER, INDEX).probe_id == 1
 
 
 def test_bounce_never_matches_by_its_mailer_daemon_sender() -> None:

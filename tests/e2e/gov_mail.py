@@ -82,19 +82,21 @@ def html_only(sender: str, to: str, probe: Sent) -> bytes:
     return bytes(msg)
 
 
-def backscatter(ours: str) -> bytes:
-    """A sina.com DSN for spam that forged our address: not a probe of ours."""
+def backscatter(ours: str, failed: str = "nosuch_9@sina.com", host: str = "mx.sina.com"
+                ) -> bytes:
+    """A DSN for spam that forged our address (by default sina.com's, for an unknown user
+    there): not a probe of ours, even when ``failed`` is an address we probed."""
     forged = make_msgid(domain="bulk-sender.example")
-    return (f"From: MAILER-DAEMON@mx.sina.com (Mail Delivery System)\nTo: {ours}\n"
+    return (f"From: MAILER-DAEMON@{host} (Mail Delivery System)\nTo: {ours}\n"
             "Subject: Undelivered Mail Returned to Sender\nAuto-Submitted: auto-replied\n"
-            f"Message-ID: {make_msgid(domain='mx.sina.com')}\nMIME-Version: 1.0\n"
+            f"Message-ID: {make_msgid(domain=host)}\nMIME-Version: 1.0\n"
             'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\n\n'
-            "--B\nContent-Type: text/plain\n\nThis is the mail system at host mx.sina.com.\n\n"
-            "<nosuch_9@sina.com>: host said: 550 5.1.1 User unknown\n\n"
-            "--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.sina.com\n\n"
-            "Final-Recipient: rfc822; nosuch_9@sina.com\nAction: failed\nStatus: 5.1.1\n"
+            f"--B\nContent-Type: text/plain\n\nThis is the mail system at host {host}.\n\n"
+            f"<{failed}>: host said: 550 5.1.1 User unknown\n\n"
+            f"--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; {host}\n\n"
+            f"Final-Recipient: rfc822; {failed}\nAction: failed\nStatus: 5.1.1\n"
             "Diagnostic-Code: smtp; 550 5.1.1 User unknown\n\n"
-            f"--B\nContent-Type: text/rfc822-headers\n\nFrom: {ours}\nTo: nosuch_9@sina.com\n"
+            f"--B\nContent-Type: text/rfc822-headers\n\nFrom: {ours}\nTo: {failed}\n"
             f"Subject: =?utf-8?b?5Luj5byA5Y+R56Wo?=\nMessage-ID: {forged}\n\n--B--\n"
             ).replace("\n", "\r\n").encode("ascii")
 

@@ -676,6 +676,9 @@ def _blind_strangers(ours: str, p: dict[str, Sent], add: Add) -> None:
                       "MP-12345-ABCDE，请问办到哪一步了？\n"),
         Expect("stranger: a code that is no probe's", ("human_reply", "unknown"), None,
                "unmatched"))
+    add("", backscatter(ours, "dagxx@qq.com", "mx3.qq.com"),
+        Expect("stranger: backscatter naming a probed address, another message returned",
+               "bounce", None, "unmatched"))
     away = letter("chen_jie@qq.com", ours, "自动回复: 你好",
                   "这是来自QQ邮箱的假期自动回复邮件。\n您好，我最近正在休假中。\n")
     away["X-QQ-AUTO-REPLY"] = "true"
