@@ -10,6 +10,24 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 
+def gov(name: str) -> str:
+    """A unit's own domain (the world's Postfix serves it locally: nothing leaves the machine)."""
+    return f"{name}.changde.gov.cn"
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What one returned message should come out as. ``probe``: the probed address it is
+    credited to, or (with ``review``) the candidate staff are asked about; None: no probe."""
+
+    case: str
+    kind: str | tuple[str, ...]
+    probe: str | tuple[str, ...] | None  # a tuple: any of these candidates will do
+    review: str | None = None
+    reason: str | None = None  # a bounce's or delay's reason, when it matters
+    substantive: bool | None = None  # a human reply's substance, when it matters
+
+
 @dataclass(frozen=True)
 class Sent:
     """A probe as the unit's mailbox received it."""
@@ -99,9 +117,6 @@ def backscatter(ours: str, failed: str = "nosuch_9@sina.com", host: str = "mx.si
             f"--B\nContent-Type: text/rfc822-headers\n\nFrom: {ours}\nTo: {failed}\n"
             f"Subject: =?utf-8?b?5Luj5byA5Y+R56Wo?=\nMessage-ID: {forged}\n\n--B--\n"
             ).replace("\n", "\r\n").encode("ascii")
-
-
-# What the servers send by themselves (keyed by the address the message concerns).
 
 
 # ---------------------------------------------------------------- forms a blind world may hold
