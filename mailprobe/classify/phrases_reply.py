@@ -145,7 +145,7 @@ NEGATIONS: tuple[str, ...] = (r"不是", r"并非", r"并不是", r"非", r"not 
 # answer. "您的来信已收到，我们将在3个工作日内回复" / 139 mail "您的来信已收到，我会尽快回信。"
 ACK_RECEIPT: tuple[str, ...] = (
     # a case system may put the letter's number between: "您的来信（编号…）已收到"
-    r"(?:来信|来函|邮件|信件|留言|咨询|诉求|申请)(?:[（(][^（）()\n]{0,40}[）)])?"
+    r"(?:来信|来函|邮件|信件|留言|咨询|诉求|申请|问题|事项)(?:[（(][^（）()\n]{0,40}[）)])?"
     r"(?:已|已经)(?:收到|收悉|受理|提交|登记)",
     r"(?:已|已经)(?:收到|收悉|受理)(?:了)?(?:您|你)的(?:来信|邮件|信件|留言|咨询|来函)",
     r"来信收悉",
@@ -172,6 +172,7 @@ ACK_PROMISE: tuple[str, ...] = (
     r"查询(?:码|密码|编号)",
     r"信件编号",
     r"留言编号",
+    r"工单(?:编号|号)",
     r"可凭",
     r"(?:will|shall) (?:respond|reply|get back|be in touch)",
     r"aim to (?:respond|reply|answer)",
@@ -186,7 +187,9 @@ ACK_PROMISE: tuple[str, ...] = (
     r"ticket (?:number|no\.?|#)",
 )
 # Acceptance numbers decide with a receipt phrase even without a promise.
-ACK_NUMBER: tuple[str, ...] = (r"受理(?:编号|号|单号)", r"查询(?:码|密码|编号)", r"信件编号")
+# (12345 hotlines issue a 工单编号 for what they accept.)
+ACK_NUMBER: tuple[str, ...] = (r"受理(?:编号|号|单号)", r"查询(?:码|密码|编号)", r"信件编号",
+                               r"工单(?:编号|号)")
 
 # Words that show an answer is being given: they veto ACK detection (a system-sent answer
 # letter "您的来信（受理编号 …）已办理，现答复如下：…" is a human reply).

@@ -221,3 +221,10 @@ def test_case_system_answer_that_opens_with_a_finding_is_human() -> None:
     v = classify(letter("noreply@lixian.changde.gov.cn", "您的来信已办结（MP-B4Y25-EQMC3）", text,
                         Auto_Submitted="auto-generated"))
     assert v.kind is Kind.HUMAN_REPLY
+
+
+def test_hotline_receipt_with_a_work_order_number_is_automatic() -> None:
+    text = ("尊敬的市民：您反映的问题已受理，工单编号：CD20261201000123，承办单位将在5个工作日内"
+            "联系您。")
+    v = classify(letter("12345@changde.gov.cn", "【12345】工单受理通知", text))
+    assert (v.kind, v.subkind) == (Kind.AUTO_REPLY, "acknowledgement")

@@ -11,8 +11,9 @@ of tests/e2e/test_gov_world.py do not, each with its expected kind and match (is
 |            | without or with Auto-Submitted; "收到，已转相关科室办理。"; replies that mention |
 |            | 退回, 自动回复, or an old mailbox 已停用                                         |
 | automatic  | QQ/Exmail and "（自动回复）" replies without RFC 3834 headers; receipts with     |
-|            | 受理编号 (in a reply too) or the code in brackets; "此邮箱已停用" without        |
-|            | headers; a read receipt (no reply: for staff); 139 mail's signed responder     |
+|            | 受理编号 (in a reply too), the code in brackets, a 12345 工单编号;               |
+|            | "此邮箱已停用" without headers; a read receipt (no reply: for staff); 139      |
+|            | mail's signed responder                                                       |
 | strangers  | the probe forwarded back (with or without a note: low confidence, never        |
 |            | credited), 回复：<a probe's subject> without the code, a code that is no        |
 |            | probe's, newsletters, spam in Junk, a QQ holiday reply to mail never sent,    |
@@ -183,6 +184,11 @@ def _blind_automatic(ours: str, p: dict[str, Sent], add: Add) -> None:
     add(system, letter(system, ours, "来信受理通知", f"您好！您的来信（编号{p[a].code}）已收到，"
                        "我们将在5个工作日内答复。\n"),
         Expect("acknowledgement naming the code in brackets: 来信（编号…）已收到", "auto_reply", a))
+    a, hotline = f"mzwxx@{gov('mzw')}", "12345@changde.gov.cn"
+    add(hotline, letter(hotline, ours, f"【12345】工单受理通知（{p[a].code}）",
+                        "尊敬的市民：您反映的问题已受理，工单编号：CD20261201000123，承办单位将在"
+                        "5个工作日内联系您。\n"),
+        Expect("12345 hotline receipt with 工单编号 and the code", "auto_reply", a))
     a = f"qxjxx@{gov('qxj')}"
     add(a, letter(a, ours, f"自动回复：{p[a].subject}",
                   f"您好，此邮箱已停用，请改发至 bgs@{gov('qxj')}。\n"),
