@@ -2,12 +2,15 @@
 
 Order (VERP first, as Mailman does): token in our return address → token or Message-ID
 inside the returned original → In-Reply-To/References → the code in subject or body → the
-failed recipient of a bounce, or the sender, within the campaign window → otherwise the
-review list. Every match carries its evidence and a confidence (docs/design.md
-§3): direct evidence is ``high``; a sender who only shares the probed unit's own domain (or
-its mail host's) is ``low`` and goes to review, with a candidate only when the probes there
-all went to one unit. Shared and free-mail domains never match by domain: a stranger
-writing from 163.com is not the unit that publishes a 163.com mailbox.
+failed recipient of a bounce (unless the returned original is another message: backscatter
+of forged mail), or the sender, within the campaign window → otherwise the review list.
+Every match carries its evidence and a confidence (docs/design.md §3): direct evidence is
+``high``; the probe forwarded to us ("转发：", "Fw:") by anyone but the probed address
+carries the probe's own code and thread headers, so it is ``low``; a sender who only shares
+the probed unit's own domain (or its mail host's) is ``low`` and goes to review, with a
+candidate only when the probes there all went to one unit. Shared and free-mail domains
+never match by domain: a stranger writing from 163.com is not the unit that publishes a
+163.com mailbox.
 """
 
 from __future__ import annotations
@@ -50,6 +53,13 @@ SHARED_DOMAINS: tuple[str, ...] = (
 )
 
 _REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|sv|答复|回复|转发)\s*[:：]\s*)+", re.I)
+# The outermost subject prefix of a forward (RFC 5322 leaves it to clients; "Fw:"/"Fwd:" in
+# English clients, "转发：" in Chinese webmail and Outlook, "WG:" in German Outlook, "TR:" in
+# French). "（自动回复）" or "回复：转发：" is not a forward: the reply prefix is outermost.
+_FORWARD_PREFIX = re.compile(r"^\s*(?:\[[^]]*]\s*)?(?:fw|fwd|wg|tr|转发)\s*[:：]", re.I)
+# Evidence a forward carries from the probe itself: the forwarded copy holds our code, and
+# some clients keep In-Reply-To/References on a forward.
+_CARRIED_BY_FORWARD = (RefKind.IN_REPLY_TO, RefKind.CODE)
 
 
 @dataclass(frozen=True)
@@ -140,13 +150,31 @@ def _match_by_ref(verdict: Verdict, index: ProbeIndex) -> Match | None:
             probe = index.by_token.get(ref.value.lower()) or index.by_message_id.get(
                 ref.value.strip("<>").lower())
             if probe is not None:
-                return Match(probe.probe_id, ref_kind.value, HIGH, None,
-                             f"{ref_kind.value} {ref.value}")
+                return _forwarded(verdict, probe, ref_kind) or Match(
+                    probe.probe_id, ref_kind.value, HIGH, None, f"{ref_kind.value} {ref.value}")
     return None
+
+
+def _forwarded(verdict: Verdict, probe: ProbeKey, ref_kind: RefKind) -> Match | None:
+    """A forward of the probe sent by anyone but the probed address: low confidence.
+
+    The probe forwarded to us carries its own code and thread headers, so they say only that
+    the sender had the probe in hand, not that the unit answered it; staff decide."""
+    sender = (verdict.sender or "").lower()
+    if (ref_kind not in _CARRIED_BY_FORWARD or sender == probe.address
+            or not _FORWARD_PREFIX.match(verdict.subject)):
+        return None
+    return Match(probe.probe_id, ref_kind.value, LOW, LOW_CONFIDENCE,
+                 f"{sender or 'the sender'} forwards the probe ({ref_kind.value}); a forward "
+                 "shows the probe was passed on, not answered")
 
 
 def _match_by_address(verdict: Verdict, received_at: datetime, index: ProbeIndex) -> Match:
     if verdict.kind in (Kind.BOUNCE, Kind.DELAY):
+        other = _returns_another_message(verdict, index)
+        if other:
+            return unmatched(f"the returned original is <{other}>, no probe of ours: a bounce "
+                             "of someone else's mail (backscatter), whoever it names")
         for recipient in verdict.recipients:
             address = recipient.address.lower()
             probe = _one_in_window(index.by_address.get(address, []), received_at)
@@ -164,6 +192,13 @@ def _match_by_address(verdict: Verdict, received_at: datetime, index: ProbeIndex
     return _match_by_domain(verdict, sender, received_at, index)
 
 
+def _returns_another_message(verdict: Verdict, index: ProbeIndex) -> str | None:
+    """The returned original's Message-ID when it is none of our probes' (it came back with
+    the bounce, so the bounce is about that message, even if it names a probed address)."""
+    returned = verdict.original_message_id
+    return returned if returned and returned not in index.by_message_id else None
+
+
 def _match_by_domain(verdict: Verdict, sender: str, received_at: datetime,
                      index: ProbeIndex) -> Match:
     domain = sender.rpartition("@")[2]
@@ -174,7 +209,7 @@ def _match_by_domain(verdict: Verdict, sender: str, received_at: datetime,
     # unit (its public and leader mailboxes) gives a candidate, and a guess for staff.
     live = [p for p in index.related(domain) if _in_window(p, received_at)]
     quoted = [p for p in live if _quotes_subject(verdict.subject, p.subject)]
-    if len(quoted) == 1:
+    if len(quoted) == 1 and not _FORWARD_PREFIX.match(verdict.subject):
         return Match(quoted[0].probe_id, DOMAIN_WINDOW, HIGH, None,
                      f"{sender} at the probed domain, and the subject quotes the probe's")
     probe = _one_unit_candidate(live)

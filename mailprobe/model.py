@@ -106,7 +106,8 @@ class Verdict:
     detector: str
     recipients: tuple[Recipient, ...] = ()
     refs: tuple[Ref, ...] = ()
-    subkind: str | None = None  # auto_reply: "out_of_office" | "acknowledgement"
+    # auto_reply: "out_of_office" | "acknowledgement"; unknown: "delivered" | "read_receipt"
+    subkind: str | None = None
     evidence: str = ""  # the matched phrase or header, for `mailprobe explain`
     reply_text: str | None = None  # human replies: the new text without the quoted probe
     substantive: bool | None = None  # human replies: False for bare acknowledgements
@@ -114,6 +115,8 @@ class Verdict:
     sender: str | None = None  # From address, lower case
     subject: str = ""
     message_id: str | None = None
+    # bounces: the Message-ID of the returned original (lower case, no brackets), if returned
+    original_message_id: str | None = None
     # unknown: the kinds the evidence pointed at (e.g. ("bounce",)), kept for review
     candidates: tuple[str, ...] = ()
 

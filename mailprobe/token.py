@@ -25,10 +25,18 @@ _VERP_RE = re.compile(r"\+([0-9a-hjkmnp-tv-z]{10})@", re.IGNORECASE)
 # underscore or a dot between the parts, blanks or line breaks inside a group, "编号:"
 # instead of "mp-". Letters are any a-z here; look-alikes are folded afterwards
 # (_fold_look_alikes). A loose separator costs nothing: a token counts only if it is a probe's.
-_SEP = r"[\s\-_.·。]*"
+# Separators: also ":", "/", "~" and "一" (U+4E00, which a Chinese input method gives for a
+# dash typed in Chinese mode).
+_SEP = r"[\s\-_.·。:/~一]*"
 _GROUP = r"((?:[0-9a-z]\s*){4}[0-9a-z])"
 _TYPED_CODE_RE = re.compile(
-    rf"(?<![0-9a-z])(?:mp{_SEP}|编号:?\s*(?:mp{_SEP})?){_GROUP}{_SEP}{_GROUP}(?![0-9a-z])")
+    rf"(?<![0-9a-z])(?:m\s*p{_SEP}|编号(?:为|是)?:?\s*(?:m\s*p{_SEP})?)"
+    rf"{_GROUP}{_SEP}{_GROUP}(?![0-9a-z])")
+# Quote markers that open a wrapped line of a quoted probe ("> 来信编号：MP-B4Y\n> 25-EQMC3")
+# and invisible characters that pasting from web pages and chat apps leaves inside words.
+_QUOTE_MARKERS = re.compile(r"\n[ \t]*(?:[>|][ \t]*)+")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_SPLIT_MP = re.compile(r"[mｍ][\s\u200b\u200c\u200d\u2060\ufeff\u00ad]+[pｐ]")
 # Dashes people and input methods produce; NFKC already maps the full-width hyphen U+FF0D.
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc"
                                  "\ufe58\ufe63\uff70"), "-")
@@ -73,11 +81,13 @@ def tokens_in_verp(text: str) -> list[str]:
 
 def tokens_in_codes(text: str) -> list[str]:
     """Tokens of the human-readable codes found in ``text``, typed variants included:
-    full-width forms, any dash, blanks or line breaks inside, look-alike letters, lower
-    case, ``编号：`` before it (e.g. ``关于来信（编号MP－B4Y25－EQMC3）的答复``)."""
+    full-width forms, any dash, blanks or line breaks inside (quote markers of a wrapped
+    quoted line too), look-alike letters, lower case, ``编号：`` before it (e.g.
+    ``关于来信（编号MP－B4Y25－EQMC3）的答复``)."""
     if not may_hold_code(text):
         return []
-    plain = unicodedata.normalize("NFKC", text).translate(_DASHES).lower()
+    plain = _QUOTE_MARKERS.sub("\n", unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
+                               .translate(_DASHES).lower())
     found = (_fold_look_alikes(m.group(1) + m.group(2)) for m in _TYPED_CODE_RE.finditer(plain))
     return _unique(t for t in found if t is not None)
 
@@ -93,9 +103,14 @@ def normalise_code(typed: str) -> str | None:
 
 
 def may_hold_code(text: str) -> bool:
-    """A cheap screen before the code pattern: "mp" in any width or case, or "编号"."""
+    """A cheap screen before the code pattern: "mp" in any width or case (blanks or
+    invisible characters between the two letters too), or "编号"."""
+    if "编号" in text:
+        return True
     lowered = text.lower()
-    return "mp" in lowered or "ｍｐ" in lowered or "编号" in text
+    if "mp" in lowered or "ｍｐ" in lowered:
+        return True
+    return bool(_SPLIT_MP.search(lowered))
 
 
 def _fold_look_alikes(chars: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from mailprobe.correlate import SHARED_DOMAINS, ProbeIndex, ProbeKey, correlate
@@ -67,6 +68,18 @@ def test_bounce_without_token_matches_its_failed_recipient() -> None:
     assert (match.probe_id, match.evidence) == (2, "recipient+window")
 
 
+def test_bounce_returning_another_message_never_matches_by_its_recipient() -> None:
+    # backscatter: spam forged with our address, bounced by a probed unit's server
+    failed = (Recipient("pub@a.gov.cn", "5.2.2", "mailboxfull"),)
+    forged = Verdict(Kind.BOUNCE, "postfix", recipients=failed,
+                     original_message_id="20261201.spam@bulk.example")
+    assert correlate(forged, LATER, INDEX).review == "unmatched"
+    ours = replace(forged, original_message_id="mp.aaaaaaaaaa@example.org")
+    assert correlate(ours, LATER, INDEX).probe_id == 1
+    no_original = replace(forged, original_message_id=None)
+    assert correlate(no_original, LATER, INDEX).probe_id == 1
+
+
 def test_bounce_never_matches_by_its_mailer_daemon_sender() -> None:
     verdict = Verdict(Kind.BOUNCE, "postfix", sender="pub@c.gov.cn")
     assert correlate(verdict, LATER, INDEX).evidence == "review"
@@ -121,6 +134,33 @@ def test_code_match_is_high_whatever_the_sender() -> None:
     match = correlate(verdict, LATER, FREE)
     assert (match.probe_id, match.evidence, match.confidence, match.review) == (
         1, "code", "high", None)
+
+
+def test_probe_forwarded_to_us_by_a_stranger_is_low_confidence() -> None:
+    for subject in ("转发：咨询（MP-AAAAA-AAAAA）", "Fwd: 咨询", "FW：咨询", "[外部] 转发: 咨询"):
+        verdict = Verdict(Kind.HUMAN_REPLY, "human", sender="someone@qq.com", subject=subject,
+                          refs=(Ref(RefKind.CODE, "aaaaaaaaaa"),
+                                Ref(RefKind.IN_REPLY_TO, "<mp.aaaaaaaaaa@example.org>")))
+        match = correlate(verdict, LATER, FREE)
+        assert (match.probe_id, match.confidence, match.review, match.credited) == (
+            1, "low", "low_confidence", None), subject
+
+
+def test_reply_to_a_forward_and_a_forward_from_the_probed_address_stay_high() -> None:
+    reply = Verdict(Kind.HUMAN_REPLY, "human", sender="clerk@qq.com", subject="回复：转发：咨询",
+                    refs=(Ref(RefKind.CODE, "aaaaaaaaaa"),))
+    own = Verdict(Kind.HUMAN_REPLY, "human", sender="XFJ_office@163.com", subject="转发：咨询",
+                  refs=(Ref(RefKind.CODE, "aaaaaaaaaa"),))
+    for verdict in (reply, own):
+        assert correlate(verdict, LATER, FREE).confidence == "high"
+
+
+def test_forward_at_the_unit_domain_quoting_the_subject_is_low_confidence() -> None:
+    probe = ProbeKey(2, "bbbbbbbbbb", "mp.bbbbbbbbbb@example.org", "pub@c.gov.cn", SENT,
+                     SENT + timedelta(days=40), "关于办事时间的咨询")
+    verdict = Verdict(Kind.HUMAN_REPLY, "human", sender="clerk@c.gov.cn",
+                      subject="转发：关于办事时间的咨询")
+    assert correlate(verdict, LATER, ProbeIndex.build([probe])).review == "low_confidence"
 
 
 def test_message_of_unknown_kind_tied_by_token_waits_for_review() -> None:

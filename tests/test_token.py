@@ -42,6 +42,12 @@ def test_codes_typed_by_hand_are_still_codes() -> None:
         "编号：B4Y25-EQMC3",  # "编号：" in place of "MP-"
         "答复 MP_B4Y25_EQMC3",  # underscores
         "MP.B4Y25.EQMC3号来信",  # dots
+        "> 来信编号：MP-B4Y\n> 25-EQMC3",  # a quoted line the client wrapped, "> " on each
+        "编号为：b4y25-eqmc3",  # "编号为：" without "MP-"
+        "MP一B4Y25一EQMC3",  # "一" (U+4E00), an input method's dash in Chinese mode
+        "mp:b4y25/eqmc3",  # a colon or a slash
+        "M P - B 4 Y 2 5 - E Q M C 3",  # every character spaced out
+        "M\u200bP-B4Y25\u200b-EQMC3",  # zero-width spaces pasted from a chat app
     ]
     assert [token.tokens_in_codes(t) for t in typed] == [["b4y25eqmc3"]] * len(typed)
 

@@ -24,6 +24,7 @@ from mailprobe.classify import (
     generic,
     gmail,
     human,
+    mdn,
     netease,
     postfix,
     qmail,
@@ -49,7 +50,7 @@ Detector = Callable[[Mail], Verdict | None]
 # markers are generic; dsn.py reads any remaining RFC 3464 report; generic.py any remaining
 # daemon letter. The retired-mailbox auto-reply is a bounce (reason suspend), so it precedes
 # autoreply.py; auto-replies follow every bounce rule because Postfix and Exim bounces carry
-# Auto-Submitted too; human replies come last.
+# Auto-Submitted too; human replies come next, and last a read receipt is named (unknown).
 DETECTORS: tuple[Detector, ...] = (
     arf.detect,  # message/feedback-report: never a bounce
     ses.detect,  # SES JSON notifications (body is JSON, not a letter)
@@ -70,7 +71,8 @@ DETECTORS: tuple[Detector, ...] = (
     generic.detect,  # any other daemon letter naming an address
     suspend.detect,  # "mailbox no longer in use" auto-reply: a bounce (suspend)
     autoreply.detect,  # after all bounce rules: bounces carry Auto-Submitted too
-    human.detect,  # last: anything from a person
+    human.detect,  # anything from a person
+    mdn.detect,  # read receipts (RFC 8098): not a reply; unknown, tied to the probe
 )
 
 
@@ -84,6 +86,8 @@ DETECTOR_SOURCES: dict[str, tuple[str, ...]] = {
     # bounce.bouncedRecipients[].emailAddress/status/diagnosticCode: "Amazon SES notification
     # contents", docs.aws.amazon.com/ses/latest/dg/notification-contents.html), no sentence
     "ses": ("doc:aws-ses-notification-contents",),
+    # mdn reads RFC 8098's structure (a message/disposition-notification part, Disposition)
+    "mdn": ("doc:RFC8098",),
     "coremail": ("fixtures",),
     "tencent": ("fixtures", "shared:rhost-tencent", "shared:rhost-tencentqq"),
     # NetEase's published table of its own codes (DT:SPM, HL:..., MI:...): provenance.DOC_URLS

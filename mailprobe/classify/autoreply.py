@@ -39,6 +39,7 @@ _STRONG = [re.compile(p, _FLAGS) for p in P.AUTO_BODY_STRONG]
 _NEGATION = re.compile(rf"(?:{'|'.join(P.NEGATIONS)})\s*$", _FLAGS)
 _RECEIPT = re.compile("|".join(P.ACK_RECEIPT), _FLAGS)
 _PROMISE = re.compile("|".join(P.ACK_PROMISE), _FLAGS)
+_ACK_NUMBER = re.compile("|".join(P.ACK_NUMBER), _FLAGS)
 _ANSWER = re.compile("|".join(P.ANSWER_MARKERS), _FLAGS)
 _LETTER = re.compile("|".join(P.ANSWER_LETTER), _FLAGS)
 _OOO = re.compile("|".join(P.OUT_OF_OFFICE), _FLAGS)
@@ -112,7 +113,8 @@ def find_evidence(msg: Message, split: Split) -> Evidence | None:
     found = body_evidence(split.new, is_quoting=bool(split.quoted)) or _subject_receipt(msg, split)
     if found and _footer_of_an_answer(msg, split, found) and rules.fire("auto:footer-of-answer"):
         return None
-    if found and _typed_acknowledgement(msg, found) and rules.fire("auto:typed-acknowledgement"):
+    if found and _typed_acknowledgement(msg, split, found) and rules.fire(
+            "auto:typed-acknowledgement"):
         return None
     return _allowed(found)
 
@@ -128,12 +130,13 @@ def _subject_receipt(msg: Message, split: Split) -> Evidence | None:
     return found if found and _is_receipt_promise(found) else None
 
 
-def _typed_acknowledgement(msg: Message, found: Evidence) -> bool:
+def _typed_acknowledgement(msg: Message, split: Split, found: Evidence) -> bool:
     """Receipt + promise wording alone ("您的来信已收到，我们会尽快处理") in a message that is
     structurally a reply (a thread header, a "Re:"/"回复：" subject) from a personal sender is
     what a clerk types: a human, non-substantive reply. A responder shows itself by a header,
-    an auto-reply subject, system wording (checked before) or an automatic sender."""
-    if not _is_receipt_promise(found):
+    an auto-reply subject, system wording (checked before), an automatic sender, or an
+    acceptance number (受理编号, 查询码: a case system issues it, nobody types one)."""
+    if not _is_receipt_promise(found) or _ACK_NUMBER.search(split.new):
         return False
     replies = bool(header_str(msg, "In-Reply-To") or header_str(msg, "References")
                    or _REPLY_PREFIX.match(header_str(msg, "Subject")))

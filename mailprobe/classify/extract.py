@@ -18,7 +18,7 @@ from mailprobe.classify import reasons
 from mailprobe.classify.message import ORIGINAL_MARKERS, Mail, cut_original
 
 __all__ = ["ORIGINAL_MARKERS", "Found", "bounce", "dsn_found", "scan_text", "split_original"]
-from mailprobe.classify.refs import find_refs
+from mailprobe.classify.refs import find_refs, returned_message_id
 from mailprobe.model import Kind, Recipient, Verdict
 
 # Status codes and reply codes not inside a longer number. The test on the character before
@@ -318,5 +318,7 @@ def verdict(msg: Mail, kind: Kind, name: str, **fields: object) -> Verdict:
     inline = msg.original
     values: dict[str, object] = {"refs": find_refs(msg, inline), "sender": msg.sender,
                                  "subject": msg.subject, "message_id": msg.message_id}
+    if kind in (Kind.BOUNCE, Kind.DELAY):
+        values["original_message_id"] = returned_message_id(msg)
     values.update(fields)  # what the caller names wins, as ``dataclasses.replace`` did
     return Verdict(kind=kind, detector=name, **values)  # type: ignore[arg-type]

@@ -144,7 +144,9 @@ NEGATIONS: tuple[str, ...] = (r"不是", r"并非", r"并不是", r"非", r"not 
 # An acknowledgement body: a receipt phrase plus a promise or an acceptance number, and no
 # answer. "您的来信已收到，我们将在3个工作日内回复" / 139 mail "您的来信已收到，我会尽快回信。"
 ACK_RECEIPT: tuple[str, ...] = (
-    r"(?:来信|来函|邮件|信件|留言|咨询|诉求|申请)(?:已|已经)(?:收到|收悉|受理|提交|登记)",
+    # a case system may put the letter's number between: "您的来信（编号…）已收到"
+    r"(?:来信|来函|邮件|信件|留言|咨询|诉求|申请|问题|事项)(?:[（(][^（）()\n]{0,40}[）)])?"
+    r"(?:已|已经)(?:收到|收悉|受理|提交|登记)",
     r"(?:已|已经)(?:收到|收悉|受理)(?:了)?(?:您|你)的(?:来信|邮件|信件|留言|咨询|来函)",
     r"来信收悉",
     r"(?:已|已经)成功提交",
@@ -170,6 +172,7 @@ ACK_PROMISE: tuple[str, ...] = (
     r"查询(?:码|密码|编号)",
     r"信件编号",
     r"留言编号",
+    r"工单(?:编号|号)",
     r"可凭",
     r"(?:will|shall) (?:respond|reply|get back|be in touch)",
     r"aim to (?:respond|reply|answer)",
@@ -184,7 +187,9 @@ ACK_PROMISE: tuple[str, ...] = (
     r"ticket (?:number|no\.?|#)",
 )
 # Acceptance numbers decide with a receipt phrase even without a promise.
-ACK_NUMBER: tuple[str, ...] = (r"受理(?:编号|号|单号)", r"查询(?:码|密码|编号)", r"信件编号")
+# (12345 hotlines issue a 工单编号 for what they accept.)
+ACK_NUMBER: tuple[str, ...] = (r"受理(?:编号|号|单号)", r"查询(?:码|密码|编号)", r"信件编号",
+                               r"工单(?:编号|号)")
 
 # Words that show an answer is being given: they veto ACK detection (a system-sent answer
 # letter "您的来信（受理编号 …）已办理，现答复如下：…" is a human reply).
@@ -222,6 +227,8 @@ ANSWER_GIVEN: tuple[str, ...] = (
     r"(?:现将|现就|现)?(?:[^。\n]{0,12})?(?:答复|回复|办理|处理)(?:情况|结果|意见)?如下",
     r"现(?:予以)?(?:答复|回复)(?:您|你)?[:：，,]",
     r"(?:答复|办理|处理)(?:意见|结果)\s*[:：]",
+    # a finding that opens the answer ("经核实，我局窗口工作日…"; ANSWER_MARKERS has the words)
+    r"经(?:核实|核查|查实|研究|调查)\s*[，,:：]",
     r"here is (?:the|our) (?:answer|reply|response) to your",
     r"in (?:answer|response|reply) to your (?:question|enquiry|inquiry|request)[^.\n]{0,40}[,:]",
 )
@@ -271,7 +278,10 @@ ACK_WORDS: tuple[str, ...] = (
 
 # Signature lines: contact details, unit names, dates. Dropped before measuring the new text.
 SIGNATURE_LINES: tuple[str, ...] = (
-    r".{0,12}(?:电话|手机|联系电话|tel|phone|mobile|fax|传真|地址|邮编|email|e-mail|邮箱)\s*[:：]?.*\d.*",
+    # the label opens the line ("联系电话：", "办公室电话 0736…"), not a sentence that mentions a
+    # mailbox or an address ("您好，前几天邮箱已满…9:00"): no clause break before it
+    r"[^，。,；;！!？?]{0,12}(?:电话|手机|联系电话|tel|phone|mobile|fax|传真|地址|邮编|email"
+    r"|e-mail|邮箱)\s*[:：]?.*\d.*",
     r"[^，。,.!?！？]{2,24}(?:局|厅|委|办|办公室|中心|政府|科|处|室|所|站|队|院|大队|街道|镇)",
     r"\d{4}\s*(?:年|-|/|\.)\s*\d{1,2}\s*(?:月|-|/|\.)\s*\d{1,2}\s*日?",
 )

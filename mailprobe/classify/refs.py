@@ -18,6 +18,7 @@ from mailprobe.model import Ref, RefKind
 from mailprobe.token import is_token, tokens_in_codes, tokens_in_message_ids, tokens_in_verp
 
 ENVELOPE_HEADERS = ("To", "Delivered-To", "X-Original-To", "Envelope-To", "X-Envelope-To")
+_MESSAGE_ID_LINE = re.compile(r"^Message-ID:[ \t]*<([^<>\s]+)>", re.I | re.M)
 _TOKEN_HEADER = re.compile(r"^X-Mailprobe-Token:\s*(\S+)", re.I | re.M)
 
 
@@ -40,3 +41,13 @@ def find_refs(msg: Mail, returned_text: str = "") -> tuple[Ref, ...]:
     text = msg.subject + "\n" + msg.body
     refs += [Ref(RefKind.CODE, t) for t in tokens_in_codes(text)]  # screens cheaply itself
     return tuple(dict.fromkeys(refs))
+
+
+def returned_message_id(msg: Mail) -> str | None:
+    """The Message-ID of the returned original (attached, else inline), lower case without
+    angle brackets; None when no original, or none with a Message-ID, comes back."""
+    for text in (msg.returned, msg.original):
+        found = _MESSAGE_ID_LINE.search(text[:20000])
+        if found:
+            return found.group(1).lower()
+    return None

@@ -5,11 +5,12 @@ saying the mailbox is retired ("no longer in use", "已停用", "不再使用") 
 any message automatic (autoreply.find_evidence: ``Auto-Submitted`` other than ``no``,
 ``X-Autoreply``, ``X-QQ-AUTO-REPLY``, ``Precedence: auto_reply``, an auto-reply subject such
 as "自动回复:" / "自动应答：" / "Automatic reply:", automatic wording) or the notice being the
-message's main content: short new text that opens with the retired-mailbox wording, or that
-wording as the subject. A retired-mailbox notice is a delivery failure whatever sent it (a
-mail server without RFC 3834 headers, or a clerk pasting the notice); a person's long answer
-that mentions an old mailbox is not one. The recipient is the replying mailbox (From). Runs
-before autoreply.py, after every bounce detector.
+message's main content: short new text that opens with the retired-mailbox wording and adds
+little after that sentence, or that wording as the subject. A retired-mailbox notice is a
+delivery failure whatever sent it (a mail server without RFC 3834 headers, or a clerk
+pasting the notice); a person's answer that mentions an old mailbox is not one. The
+recipient is the replying mailbox (From). Runs before autoreply.py, after every bounce
+detector.
 
 Sample::
 
@@ -50,7 +51,14 @@ RETIRED = re.compile(
 # "此", "本", "This" before "邮箱"/"mailbox"), and little else is written.
 NOTICE_LEAD_LETTERS = 6
 NOTICE_MAX_LETTERS = 120
+# After the notice's sentence a notice adds at most a contact line and a signature
+# ("如有急事请致电0736-7777777。市气象局办公室": 14 letters); a person who goes on to
+# answer ("关于您咨询的办公时间：工作日上午…": 28 letters) wrote a reply that mentions the
+# old mailbox.
+NOTICE_TAIL_LETTERS = 20
 _LETTER = re.compile(r"\w")
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+_ADDRESS_OR_NUMBER = re.compile(r"[\w.+-]+@[\w.-]+|https?://\S+|\d+")
 _GREETING = re.compile(r"您好|你好|尊敬的[^，,。\n]{0,12}|hello|hi\b|dear [^,\n]{0,30}", re.I)
 
 rules.register("suspend:notice-is-content", ("fixtures",),
@@ -85,4 +93,12 @@ def is_notice(msg: Mail) -> bool:
     if opening is None:
         return False
     lead = _GREETING.sub("", new[:opening.start()])
-    return len(_LETTER.findall(lead)) <= NOTICE_LEAD_LETTERS
+    return len(_LETTER.findall(lead)) <= NOTICE_LEAD_LETTERS and _tail_letters(
+        new, opening.end()) <= NOTICE_TAIL_LETTERS
+
+
+def _tail_letters(text: str, notice_end: int) -> int:
+    """Letters written after the sentence that holds the notice (addresses, numbers aside)."""
+    end = _SENTENCE_END.search(text, notice_end)
+    tail = _ADDRESS_OR_NUMBER.sub("", text[end.end():]) if end else ""
+    return len(_LETTER.findall(tail))

@@ -33,7 +33,7 @@ KINDS_ZH = {
     "feedback_report": "投诉反馈报告", "unknown": "无法判定", "unparseable": "无法解析",
 }
 SUBKINDS_ZH = {"acknowledgement": "受理回执", "out_of_office": "外出自动回复",
-               "delivered": "投递成功通知"}
+               "delivered": "投递成功通知", "read_receipt": "已读回执"}
 CORRELATION_ZH = {
     "return_path": "退信地址中的令牌", "returned_original": "退回原文中的令牌",
     "in_reply_to": "回复引用了探测邮件", "code": "查询码", "sender+window": "发件人与时间窗口",
@@ -59,6 +59,7 @@ REASONS_ZH = {
 DETECTORS_ZH = {
     "human": "人工回复识别", "autoreply": "自动回复识别", "dsn": "标准退信报告（DSN）",
     "generic": "通用退信识别", "arf": "投诉反馈报告（ARF）", "suspend": "停用通知识别",
+    "mdn": "已读回执（MDN）",
     "smtp": "发信时被拒", "parser": "无法解析", "none": "无法判定", "staff": "人工判定",
     "web_page": "网站答复页面",
     "tencent": "腾讯企业邮箱", "netease": "网易邮箱", "aliyun": "阿里云邮箱", "ses": "Amazon SES",

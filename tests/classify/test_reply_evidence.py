@@ -162,3 +162,69 @@ def test_a_reply_subject_with_receipt_words_is_still_read_as_a_person_wrote_it()
                         "Thanks, we will be in touch soon about the documents you need.",
                         in_reply_to="<mp.0a1b2c3d4e@probe.example.org>"))
     assert v.kind is Kind.HUMAN_REPLY
+
+
+def test_answer_after_an_opening_retired_notice_stays_human() -> None:
+    # the notice opens the text, but the clerk goes on to answer the question
+    text = ("您好，原来的邮箱已停用，今后请发到本邮箱。关于您咨询的办公时间：工作日上午9:00-12:00，"
+            "下午1:30-5:30，中午有人值班，周末不办理。")
+    v = classify(letter("lxxx@lixian.changde.gov.cn", "回复：咨询", text, in_reply_to=PROBE_ID))
+    assert v.kind is Kind.HUMAN_REPLY
+
+
+def test_retired_notice_with_a_contact_line_and_signature_is_still_a_notice() -> None:
+    text = ("您好，此邮箱已停用，请改发至 bgs@qxj.changde.gov.cn。\n如有急事请致电0736-7777777。\n"
+            "市气象局办公室")
+    v = classify(letter("qxjxx@qxj.changde.gov.cn", "回复：咨询", text, in_reply_to=PROBE_ID))
+    assert v.kind is Kind.BOUNCE and v.recipients[0].reason == "suspend"
+
+
+# -------------------------------------------------------------- acceptance numbers
+
+RECEIPT_WITH_NUMBER = "您好！您的来信已收到，受理编号：2026120100123，我们将在5个工作日内答复。"
+
+
+@pytest.mark.parametrize("subject", ["Re: 咨询（MP-B4Y25-EQMC3）", "回复：咨询"])
+def test_receipt_with_an_acceptance_number_in_a_reply_is_automatic(subject: str) -> None:
+    # a case system issues 受理编号; a clerk typing a receipt has none to give
+    v = classify(letter("zwgk@lixian.changde.gov.cn", subject, RECEIPT_WITH_NUMBER,
+                        in_reply_to=PROBE_ID))
+    assert (v.kind, v.subkind) == (Kind.AUTO_REPLY, "acknowledgement")
+
+
+def test_receipt_with_the_letter_number_in_brackets_is_automatic() -> None:
+    text = "您好！您的来信（编号MP-B4Y25-EQMC3）已收到，我们将在5个工作日内答复。"
+    v = classify(letter("noreply@lixian.changde.gov.cn", "来信受理通知", text))
+    assert v.kind is Kind.AUTO_REPLY
+
+
+# -------------------------------------------------------------- substance
+
+@pytest.mark.parametrize("text", [
+    "您好，前几天邮箱已满导致退信，现已清理。窗口工作日9:00-17:00受理。",
+    "您好，办事窗口地址在市民之家3楼，工作日9:00-17:00均可办理。",
+])
+def test_a_sentence_that_mentions_a_mailbox_or_an_address_is_no_signature(text: str) -> None:
+    v = classify(letter("wangli@lixian.changde.gov.cn", "回复：咨询", text, in_reply_to=PROBE_ID))
+    assert v.kind is Kind.HUMAN_REPLY and v.substantive is True
+
+
+def test_a_contact_line_is_still_a_signature() -> None:
+    text = "已收到。\n联系电话：0736-7777777\n邮箱：bgs@lixian.changde.gov.cn 2026"
+    v = classify(letter("wangli@lixian.changde.gov.cn", "回复：咨询", text, in_reply_to=PROBE_ID))
+    assert v.kind is Kind.HUMAN_REPLY and v.substantive is False
+
+
+def test_case_system_answer_that_opens_with_a_finding_is_human() -> None:
+    text = ("张明：您好！关于您反映的窗口办公时间问题，经核实，我局窗口工作日8:30-17:30受理，"
+            "中午有人值班。\n此邮件由系统自动发送，请勿直接回复。")
+    v = classify(letter("noreply@lixian.changde.gov.cn", "您的来信已办结（MP-B4Y25-EQMC3）", text,
+                        Auto_Submitted="auto-generated"))
+    assert v.kind is Kind.HUMAN_REPLY
+
+
+def test_hotline_receipt_with_a_work_order_number_is_automatic() -> None:
+    text = ("尊敬的市民：您反映的问题已受理，工单编号：CD20261201000123，承办单位将在5个工作日内"
+            "联系您。")
+    v = classify(letter("12345@changde.gov.cn", "【12345】工单受理通知", text))
+    assert (v.kind, v.subkind) == (Kind.AUTO_REPLY, "acknowledgement")
