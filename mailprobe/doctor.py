@@ -122,13 +122,15 @@ def imap_check(settings: Settings) -> Check:
         return Check("imap", Status.WARN, "no [imap] username: replies and bounces are not "
                      "polled (only `mailprobe ingest` of exported mail)",
                      "set [imap] username and password_env for the probe inbox")
-    from mailprobe.poll import ImapPoller  # imapclient loads only when checking IMAP
+    from mailprobe.poll import ImapPoller, folders_to_read  # imapclient loads only here
 
     missing: list[str] = []
+    junk: list[str] = []
 
     def login_and_list() -> None:
         with ImapPoller(imap) as poller:
             missing.extend(f for f in imap.folders if not poller.has_folder(f))
+            junk.extend(poller.junk_folders())
 
     failed = _attempt(login_and_list, "imap", "[imap]")
     if failed:
@@ -136,11 +138,14 @@ def imap_check(settings: Settings) -> Check:
     where = f"{imap.host}:{imap.port} as {imap.username}"
     if "INBOX" in missing:
         return Check("imap", Status.FAIL, f"{where}: no INBOX", "check [imap] username")
+    read = [f for f in folders_to_read(imap.folders, junk) if f not in missing]
     if missing:
-        return Check("imap", Status.WARN, f"{where}: folder(s) {', '.join(missing)} not found",
+        return Check("imap", Status.WARN, f"{where}: folder(s) {', '.join(missing)} not found; "
+                     f"reading {', '.join(read)}",
                      "fix [imap] folders (the Junk folder's name differs per provider, e.g. "
-                     '"Junk", "垃圾邮件", "&V4NXPpCuTvY-")')
-    return Check("imap", Status.OK, f"{where}: logged in; folders {', '.join(imap.folders)}")
+                     '"Junk", "垃圾邮件", "&V4NXPpCuTvY-"; a folder the server flags \\Junk is '
+                     "read anyway)")
+    return Check("imap", Status.OK, f"{where}: logged in; folders {', '.join(read)}")
 
 
 def _attempt(action: Callable[[], None], name: str, section: str) -> Check | None:

@@ -173,12 +173,12 @@ class PollSummary:
 def poll_once(factory: Database, settings: ImapSettings, clock: Clock) -> PollSummary:
     """Fetch what arrived since the stored high-water marks; each batch is committed with
     its new mark, so a dropped connection loses nothing and repeats nothing."""
-    from mailprobe.poll import FolderMark, ImapPoller  # imapclient loads only when polling
+    from mailprobe.poll import FolderMark, ImapPoller, folders_to_read  # imapclient: lazily
 
     summary = PollSummary()
     account = _account(settings)
     with ImapPoller(settings) as poller:
-        for folder in settings.folders:
+        for folder in folders_to_read(settings.folders, poller.junk_folders()):
             if not poller.has_folder(folder):
                 summary.skipped_folders.append(folder)
                 continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import ssl
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -168,6 +168,13 @@ class ImapPoller:
         client = self._conn()
         return self._guard(lambda: bool(client.folder_exists(folder)), f"looking for {folder}")
 
+    def junk_folders(self) -> list[str]:
+        """Folders the server flags ``\\Junk`` (RFC 6154 special use), whatever their name:
+        "Junk", "Spam", "垃圾邮件" differ per provider, and filtered replies still count."""
+        client = self._conn()
+        listed = self._guard(lambda: client.list_folders(), "listing folders")
+        return [str(name) for flags, _delim, name in listed if b"\\Junk" in flags]
+
     def find_header(self, folder: str, name: str, value: str) -> bytes | None:
         """The header block of a message in ``folder`` whose ``name`` header contains
         ``value`` (SEARCH HEADER, RFC 3501 §6.4.4; EXAMINE, so nothing is marked seen)."""
@@ -251,6 +258,11 @@ class ImapPoller:
         if client.has_capability("IDLE"):
             return self._guard(lambda: _idle(client, exists, deadline), f"idling on {folder}")
         return self._guard(lambda: _noop_wait(client, exists, deadline), f"polling {folder}")
+
+
+def folders_to_read(configured: Sequence[str], junk: Sequence[str]) -> list[str]:
+    """The configured folders, then any folder the server flags as junk that they miss."""
+    return list(configured) + [f for f in junk if f not in configured]
 
 
 def _idle(client: imapclient.IMAPClient, exists: int, deadline: float) -> bool:

@@ -137,6 +137,18 @@ def test_polling_twice_takes_nothing_twice_and_reads_junk_without_marking_seen( 
         assert client.search("UNSEEN") == client.search("ALL")
 
 
+def test_the_servers_junk_folder_is_read_when_the_configuration_misses_it(  # type: ignore[no-untyped-def]
+        world, dovecot, clock):
+    # The provider calls its spam folder something else: the configured "Spam" does not
+    # exist, but the folder the server flags \\Junk (RFC 6154) is read all the same.
+    settings, ours = world["settings"], world["ours"]
+    imap = replace(settings.imap, folders=("INBOX", "Spam"))
+    factory = start_campaign(settings, world["units"], clock)
+    dovecot.append(ours, "Junk", b"From: b@unit.test\nSubject: junk\n\nfiltered reply\n")
+    polled = poll_once(factory, imap, clock)
+    assert (polled.new, polled.folders, polled.skipped_folders) == (1, {"Junk": 1}, ["Spam"])
+
+
 def test_message_arriving_between_polls_is_taken_exactly_once(world, dovecot, clock):  # type: ignore[no-untyped-def]
     settings, ours = world["settings"], world["ours"]
     factory = start_campaign(settings, world["units"], clock)
