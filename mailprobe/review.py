@@ -35,8 +35,11 @@ from mailprobe.decisions import (
 from mailprobe.errors import InputError
 from mailprobe.model import Kind
 from mailprobe.pipeline import rematch_messages
-from mailprobe.store import Database, Session, queries
+from mailprobe.store import Database, Session
 from mailprobe.store import review as stored
+from mailprobe.store.messages import verdict_history
+from mailprobe.store.overrides import add_override, overrides
+from mailprobe.store.units import list_units
 from mailprobe.token import code, is_token, normalise_code
 
 Clock = Callable[[], datetime]
@@ -65,7 +68,7 @@ class ReviewItem:
 def review_items(factory: Database) -> list[ReviewItem]:
     """Every message waiting for staff, oldest first."""
     with factory() as session:
-        decisions = Decisions.from_log(queries.overrides(session))
+        decisions = Decisions.from_log(overrides(session))
         messages = stored.matched_messages(session)
         conflicts = _conflicts(messages, decisions)
         waiting = [m for m in messages if m.review is not None or m.message in conflicts]
@@ -193,12 +196,12 @@ def _candidate(session: Session, message: int) -> str:
 def _decide(session: Session, now: datetime, action: str, target: str, value: str,
             actor: str, reason: str) -> Logged:
     value = _checked(session, action, target, value)
-    log = queries.overrides(session)
+    log = overrides(session)
     decisions = Decisions.from_log(log)
     if decisions.in_force(action, target, value):
         same = [e for e in log if e.target == target and _same(e, action, value)]
         return _logged(same[-1], added=False)
-    entry = queries.add_override(session, now, actor.strip(), action, target, value, reason)
+    entry = add_override(session, now, actor.strip(), action, target, value, reason)
     return _logged(entry, added=True)
 
 
@@ -211,7 +214,7 @@ def _same(entry: LogEntry, action: str, value: str) -> bool:
 def _checked(session: Session, action: str, target: str, value: str) -> str:
     """The value to log, or InputError when the decision does not fit its target."""
     if action == EXCLUDE:
-        if not any(u.unit_id == target for u in queries.list_units(session)):
+        if not any(u.unit_id == target for u in list_units(session)):
             raise InputError(f"no unit {target}; see `mailprobe units list`")
         return value
     if not target.isdigit():
@@ -248,7 +251,7 @@ def _checked_substantive(session: Session, message: stored.MatchedMessage,
                          value: str) -> str:
     if value not in ("yes", "no"):
         raise InputError("substantive takes yes or no")
-    decisions = Decisions.from_log(queries.overrides(session))
+    decisions = Decisions.from_log(overrides(session))
     kind = decisions.kinds.get(message.message, message.kind)
     if kind != Kind.HUMAN_REPLY:
         shown = "not a reply" if kind == NOT_A_REPLY else kind
@@ -274,7 +277,7 @@ def shown_value(entry: LogEntry) -> str:
 def decision_log(factory: Database) -> list[Logged]:
     """The whole append-only log, oldest first."""
     with factory() as session:
-        return [_logged(e, added=True) for e in queries.overrides(session)]
+        return [_logged(e, added=True) for e in overrides(session)]
 
 
 # ---------------------------------------------------------------- explain
@@ -298,13 +301,13 @@ class Explanation:
 
 def explain(factory: Database, message: int) -> Explanation:
     with factory() as session:
-        history = queries.verdict_history(session, message)
+        history = verdict_history(session, message)
         if not history:
             raise InputError(f"no stored message {message}; see `mailprobe review`")
         found = _stored_message(session, message)
         probe = (stored.probe_refs(session, [found.probe_id]).get(found.probe_id)
                  if found.probe_id is not None else None)
-        decided = tuple(_logged(e, added=True) for e in queries.overrides(session)
+        decided = tuple(_logged(e, added=True) for e in overrides(session)
                         if e.target == str(message) and e.action != EXCLUDE)
     verdicts = [{"at": v.created_at.isoformat(), "current": v.is_current, "kind": v.kind,
                  "detector": v.detector, "reason": v.reason, "status": v.status,

@@ -37,7 +37,10 @@ from mailprobe.config import (
 from mailprobe.review import review_items
 from mailprobe.score import load_calendar
 from mailprobe.service import campaigns, lifecycle, open_db, receive, reports, setup
-from mailprobe.store import Database, queries
+from mailprobe.store import Database
+from mailprobe.store.campaigns import get_campaign
+from mailprobe.store.messages import messages_with_verdicts
+from mailprobe.store.probes import probe_rows
 from mailprobe.token import code
 from tests.conftest import FixedClock
 from tests.e2e.gov_forms import blind_forms
@@ -276,7 +279,7 @@ def _as_sent(w: World) -> dict[str, Sent]:
     """Every probe as sent, its body as the unit's mailbox received it (where it did)."""
     full = {b.address for b in BOXES if b.quota or not b.keeps_mail}
     with w.factory() as s:
-        rows = queries.probe_rows(s, queries.get_campaign(s, "world").id)
+        rows = probe_rows(s, get_campaign(s, "world").id)
     return {p.address: Sent(p.message_id, p.subject,
                             _received_body(w, p.address) if p.address in w.users
                             and p.address not in full else "", code(p.token))
@@ -547,13 +550,13 @@ def _results(w: World) -> list[Result]:
                        verdict.reason, match.probe_id if match else None,
                        waiting.get(message.id), match.evidence if match else "",
                        match.confidence if match else None, verdict.is_substantive)
-                for message, verdict, match in queries.messages_with_verdicts(s)]
+                for message, verdict, match in messages_with_verdicts(s)]
 
 
 def _probe_ids(w: World) -> dict[str, int]:
     with w.factory() as s:
-        campaign = queries.get_campaign(s, "world")
-        return {p.address: p.id for p in queries.probe_rows(s, campaign.id)}
+        campaign = get_campaign(s, "world")
+        return {p.address: p.id for p in probe_rows(s, campaign.id)}
 
 
 def _assign(rows: list[Result], messages: list[tuple[str, bytes, Expect]]
