@@ -4,7 +4,8 @@ Evidence, in the order it is tried (the first that matches is recorded):
 
     Auto-Submitted: auto-replied            RFC 3834, any value but "no"
     X-QQ-AUTO-REPLY: true                   QQ sends no Auto-Submitted and no Precedence
-    Precedence: auto_reply  /  +auto_ in Return-Path or Sender  /  X-Auto-Response-Suppress
+    Precedence: auto_reply  /  +auto_ in Return-Path or Sender
+    X-MS-Exchange-Inbox-Rules-Loop with X-Auto-Response-Suppress: All   (Exchange out-of-office)
     Subject: 自动回复: 关于居住证的咨询      also （自动回复）, 自动答复, Automatic reply, OOO
     body: "此为系统自动回复，请勿直接回复本邮件" / "您的来信已收到…受理编号：2025-0301"
 
@@ -104,7 +105,7 @@ def find_evidence(msg: Message, split: Split) -> Evidence | None:
     if answer_given(split.new) and rules.fire("auto:answer-given-is-human"):
         return None
     found = _allowed(_header_evidence(msg))
-    if found and found.text.startswith("X-Auto-Response-Suppress") and (
+    if found and found.text.startswith("X-MS-Exchange-Inbox-Rules-Loop") and (
             _LETTER.search(split.new) or split.quoted and len(split.new) > 40):
         found = None  # Outlook and ticket systems also set it on what a person wrote
     if found or (found := _allowed(_subject_evidence(msg))):
@@ -193,7 +194,8 @@ _RULE_SOURCES: dict[str, tuple[str, ...]] = {
     "auto:header:precedence": ("doc:arp242-autoreply", "fixtures"),
     "auto:header:return-path": ("shared:rfc3834",),
     "auto:header:sender": ("shared:rfc3834",),
-    "auto:header:x-auto-response-suppress": ("doc:MS-OXCMAIL",),
+    "auto:header:x-ms-exchange-inbox-rules-loop": ("doc:MS-OXCMAIL",
+                                                   "doc:zammad-out-of-office-check"),
     "auto:subject": ("fixtures", "doc:microsoft-outlook-automatic-replies",
                      "corpus:php-mime-mail-parser"),
     "auto:wording": ("fixtures",),
@@ -257,10 +259,24 @@ def _header_evidence(msg: Message) -> Evidence | None:
     for name in ("Return-Path", "Sender"):
         if "+auto_" in header_str(msg, name).lower():
             return Evidence(f"{name}: +auto_ tag", False)
-    if msg.get("X-Auto-Response-Suppress") is not None:
-        return Evidence(
-            f"X-Auto-Response-Suppress: {header_str(msg, 'X-Auto-Response-Suppress')}", False
-        )
+    return _exchange_inbox_rule(msg)
+
+
+def _exchange_inbox_rule(msg: Message) -> Evidence | None:
+    """Exchange's out-of-office answer: ``X-Auto-Response-Suppress: All`` together with
+    ``X-MS-Exchange-Inbox-Rules-Loop`` (the mailbox whose inbox rule sent it).
+
+    X-Auto-Response-Suppress alone asks the *recipient's* responders to stay quiet ([MS-OXCMAIL]
+    2.2.3.2.14); Exchange and Outlook put it on messages people write as well (patch mail and
+    replies from Exchange organisations carry ``DR, RN, NRN, OOF, AutoReply``), so alone it
+    marks nothing. The pair is how Zammad tells an Exchange out-of-office
+    (zammad/zammad app/models/channel/filter/out_of_office_check.rb).
+    """
+    suppress = header_str(msg, "X-Auto-Response-Suppress")
+    if "all" in suppress.lower() and msg.get("X-MS-Exchange-Inbox-Rules-Loop") is not None:
+        loop = header_str(msg, "X-MS-Exchange-Inbox-Rules-Loop")
+        return Evidence(f"X-MS-Exchange-Inbox-Rules-Loop: {loop}; X-Auto-Response-Suppress: "
+                        f"{suppress}", True)
     return None
 
 

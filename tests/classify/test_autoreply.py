@@ -44,7 +44,7 @@ CASES = [
     ("auto/09-coremail-126-html.eml", "acknowledgement", "Subject: 自动回复"),
     ("auto/10-exchange-zh-oof.eml", "out_of_office", "Auto-Submitted: auto-generated"),
     ("auto/11-exchange-en-oof.eml", "out_of_office", "Auto-Submitted: auto-generated"),
-    ("auto/12-exchange-ack-no-submitted.eml", "acknowledgement", "X-Auto-Response-Suppress"),
+    ("auto/12-exchange-ack-no-submitted.eml", "acknowledgement", "Subject: 自动答复"),
     ("auto/13-exchange-2010-subject.eml", "out_of_office", "Subject: 自动答复"),
     ("auto/14-outlook-oof-autoreply-old.eml", "out_of_office", "Subject: Out of Office"),
     ("auto/15-gmail-vacation-re.eml", "out_of_office", "Auto-Submitted: auto-replied"),
@@ -138,6 +138,23 @@ HEADER_CASES = [
     ("Subject: =?utf-8?B?6Ieq5Yqo5Zue5aSNOiDlkqjor6I=?=", True), # 自动回复: 咨询
     ("Subject: 咨询（自动回复）", True),
     ("Subject: Automatic reply: 咨询", True),
+    # Exchange: X-Auto-Response-Suppress alone is on people's mail too; with the inbox-rule
+    # loop header it is an out-of-office answer
+    ("X-Auto-Response-Suppress: DR, RN, NRN, OOF, AutoReply", False),
+    ("X-Auto-Response-Suppress: All", False),
+    ("X-MS-Exchange-Inbox-Rules-Loop: a@example.gov.cn", False),
+    ("X-Auto-Response-Suppress: All\nX-MS-Exchange-Inbox-Rules-Loop: a@example.gov.cn", True),
+    # the prefixes mail clients and servers localise ("Automatic reply:" and its translations)
+    ("Subject: Automatische Antwort: Anfrage", True),
+    ("Subject: =?utf-8?Q?R=C3=A9ponse_automatique_:_demande?=", True),
+    ("Subject: =?utf-8?Q?Respuesta_autom=C3=A1tica:_consulta?=", True),
+    ("Subject: Risposta automatica: richiesta", True),
+    ("Subject: Automatisch antwoord: vraag", True),
+    ("Subject: Autosvar: fråga", True),
+    ("Subject: =?utf-8?B?6Ieq5YuV5Zue6KaGOiDoq67oqaI=?=", True),  # 自動回覆: 諮詢
+    ("Subject: =?utf-8?B?6Ieq5YuV5b+c562UOiDllY/jgYTlkIjjgo/jgZs=?=", True),  # 自動応答: 問い合わせ
+    ("Subject: Auto: question about permits", True),  # Sieve vacation's default prefix
+    ("Subject: Automobile question", False),
 ]  # fmt: skip
 
 
