@@ -104,6 +104,8 @@ def find_evidence(msg: Message, split: Split) -> Evidence | None:
     """
     if answer_given(split.new) and rules.fire("auto:answer-given-is-human"):
         return None
+    if relayed_comment(split.new) and rules.fire("auto:relayed-comment-is-human"):
+        return None  # a help desk passing on what an agent wrote, headers notwithstanding
     found = _allowed(_header_evidence(msg))
     if found and found.text.startswith("X-MS-Exchange-Inbox-Rules-Loop") and (
             _LETTER.search(split.new) or split.quoted and len(split.new) > 40):
@@ -201,6 +203,8 @@ _RULE_SOURCES: dict[str, tuple[str, ...]] = {
     "auto:wording": ("fixtures",),
     "auto:receipt-promise": ("fixtures",),
     "auto:answer-given-is-human": ("fixtures",),
+    "auto:relayed-comment-is-human": ("corpus:jfs-list", "corpus:clang-built-linux-list",
+                                      "doc:zendesk-reply-delimiter"),
     "auto:footer-of-answer": ("fixtures",),
     "auto:typed-acknowledgement": ("fixtures",),
 }
@@ -223,6 +227,30 @@ def _rule_of(found: Evidence) -> str:
 def _allowed(found: Evidence | None) -> Evidence | None:
     """``found`` unless the rule it comes from is switched off (rules.disabled)."""
     return found if found is not None and rules.fire(_rule_of(found)) else None
+
+
+_RELAYED = re.compile("|".join(P.RELAYED_COMMENT), _FLAGS | re.MULTILINE)
+_TICKET_RECEIPT = re.compile(P.TICKET_RECEIPT, _FLAGS)
+
+
+def relayed_comment(text: str) -> bool:
+    """Whether ``text`` is a ticket system relaying a person's comment, not its receipt.
+
+    The relay line ("X updated your request with the following comments", Zendesk's comment
+    header) must be followed by 20+ letters, the text before it must not be a receipt
+    (Zendesk's receipt relays the requester's own message the same way), and the comment must
+    not be a receipt and a promise itself (a canned acknowledgement an agent sends).
+    """
+    m = _RELAYED.search(text)
+    if m is None:
+        return False
+    before = text[: m.end()]  # Zendesk's delimiter, what the desk says, the comment header
+    if _RECEIPT.search(before) or _TICKET_RECEIPT.search(before):
+        return False
+    comment = text[m.end(): m.end() + 600]
+    if _RECEIPT.search(comment) and _PROMISE.search(comment):
+        return False  # an agent's canned receipt ("acknowledge receipt ... report back") is one
+    return len(_WORD.findall(comment[:400])) >= 20
 
 
 _ANSWER_GIVEN = re.compile("|".join(P.ANSWER_GIVEN), _FLAGS)

@@ -226,6 +226,23 @@ ANSWER_GIVEN: tuple[str, ...] = (
     r"in (?:answer|response|reply) to your (?:question|enquiry|inquiry|request)[^.\n]{0,40}[,:]",
 )
 
+# Ticket systems relay a person's comment under a line of their own: ServiceNow's request
+# notification ("Rohit Keshri updated your request with the following comments:") and
+# Zendesk's comment header below its reply delimiter ("##- Please type your reply above this
+# line -##", then "Erika Kuntar, Dec 15, 2020, 11:05 PST"). Samples: a ServiceNow notice
+# (tests/corpus/jfs-list) and Zendesk's (tests/corpus/clang-built-linux-list); the delimiter is
+# Zendesk's documented default (support.zendesk.com, "Understanding the reply delimiter").
+RELAYED_COMMENT: tuple[str, ...] = (
+    r"^[^\n]{2,60}? updated your (?:request|incident|case|ticket) with the following comments?",
+    r"##-\s*please type your reply above this line\s*-##[\s\S]{0,600}?"
+    r"^[^\n,]{2,60}, [a-z]{3,9}\.? \d{1,2}, \d{4},? (?:at )?\d{1,2}:\d{2}(?: ?[ap]m)?"
+    r"(?: [a-z]{2,5})?\s*$",
+)
+# What a help desk says of the request itself before it relays the requester's own text: a
+# receipt ("Your request (23735) has been received and is being reviewed", Zendesk's default).
+TICKET_RECEIPT = (r"(?:request|ticket|case|incident|enquiry|inquiry)\s*(?:\(#?\d+\)|#?\d+)?\s*"
+                  r"(?:has been|was) (?:received|created|opened|logged|submitted)")
+
 # Out-of-office words: set subkind "out_of_office" instead of "acknowledgement".
 OUT_OF_OFFICE: tuple[str, ...] = (
     r"休假",

@@ -252,3 +252,43 @@ def test_autoreply_never_raises_on_garbage_text(subject: str, body: str) -> None
     if msg is not None:
         autoreply.detect(msg)
     autoreply.body_evidence(body)
+
+
+ZENDESK_DELIMITER = "##- Please type your reply above this line -##\n\n"
+AGENT_COMMENT = ("Hello Nick,\n\nYour project qualifies: we added 25k credits to your account, "
+                 "so the builds can run again. Write back when they run low.\n")
+RELAY_CASES = [
+    # text, relays a person's comment
+    (ZENDESK_DELIMITER + "You are registered as a CC on this request (23735).\n\n"
+     "Erika Kuntar, Dec 15, 2020, 11:05 PST\n\n" + AGENT_COMMENT, True),
+    ("Hello!\n\nRohit Keshri updated your request with the following comments:\n\n"
+     + AGENT_COMMENT, True),
+    # Zendesk's receipt relays the requester's own text the same way
+    (ZENDESK_DELIMITER + "Your request (23735) has been received and is being reviewed by our "
+     "support staff.\n\nNick Desaulniers, Dec 15, 2020, 11:05 PST\n\n" + AGENT_COMMENT, False),
+    ("Erika Kuntar, Dec 15, 2020, 11:05 PST\n\n" + AGENT_COMMENT, False),  # no delimiter
+    ("Rohit Keshri updated your request with the following comments:\n\nThanks!\n", False),
+    ("Abhishek Raj updated your request with the following comments:\n\nHi,\nI'm writing to "
+     "acknowledge receipt of your request. An analyst will report back as soon as possible.\n",
+     False),  # an agent's canned receipt
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "relays"), RELAY_CASES)
+def test_relayed_comment_table(text: str, relays: bool) -> None:
+    assert autoreply.relayed_comment(text) is relays
+
+
+def test_help_desk_relaying_an_agents_answer_is_not_automatic() -> None:
+    msg = mail("From: Support <support@example.zendesk.com>\nAuto-Submitted: auto-generated\n"
+               "X-Auto-Response-Suppress: All\nIn-Reply-To: <probe@example.org>\n"
+               f"Subject: Request for credits\n\n{RELAY_CASES[0][0]}")
+    assert autoreply.detect(msg) is None
+
+
+def test_help_desk_receipt_stays_automatic() -> None:
+    msg = mail("From: Support <support@example.zendesk.com>\nAuto-Submitted: auto-generated\n"
+               "In-Reply-To: <probe@example.org>\n"
+               f"Subject: Request received\n\n{RELAY_CASES[2][0]}")
+    verdict = autoreply.detect(msg)
+    assert verdict is not None and verdict.evidence == "Auto-Submitted: auto-generated"
