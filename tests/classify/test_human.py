@@ -157,6 +157,14 @@ QUOTE_CASES = [
     ("可以。\n\n发自我的iPhone\n\n> 2025年3月1日 10:12，王明 <w@x.cn> 写道：\n> 问", "可以。", ">"),
     ("From: the office, yes.\nThanks", "From: the office, yes.\nThanks", ""),
     ("孔子写道：学而时习之。", "孔子写道：学而时习之。", ""),
+    # an answer between the attribution and the quote it introduces (mutt, Gmail)
+    ("On Wed, Apr 29, 2020 at 11:46 PM, W wrote:\n\nI'll resend it with v3.\n\n> Q\n> Q2",
+     "I'll resend it with v3.", "On Wed"),
+    # an unquoted original after the attribution is not the person's text
+    ("Yes.\n\nOn Sat, Mar 1, 2025, W wrote:\n" + "Q\n" * 8 + "> older", "Yes.", "On Sat"),
+    # a sentence ending in "wrote:" is the person's own, not an attribution
+    ("Well, in v4 I wrote:\nreturn true;\nThat resolves it.",
+     "Well, in v4 I wrote:\nreturn true;\nThat resolves it.", ""),
     ("", "", ""),
 ]  # fmt: skip
 
