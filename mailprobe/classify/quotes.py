@@ -5,7 +5,8 @@ Quote shapes handled (the mailers' own output; docs/classify.md, "What Chinese m
 - separator lines, after which everything is quoted: QQ/Foxmail
   "------------------ 原始邮件 ------------------" (English UI: "Original"), Outlook
   "-----Original Message-----" / "-----邮件原件-----", 139 mail "----邮件原文----",
-  Thunderbird "-------- 原始消息 --------";
+  Thunderbird "-------- 原始消息 --------" (when ">" lines follow, as Zimbra writes them, only
+  the separator and the ">" lines go);
 - header blocks: Outlook/Exchange/Foxmail "From: … Sent: … To: … Subject: …" and
   "发件人: … 发送时间: … 收件人: … 主题: …" (also after Outlook's "_____" line);
 - attribution lines: Coremail/163 "在 2025-03-01 10:00:00，"张三" <x@163.com> 写道：",
@@ -103,6 +104,10 @@ def _find_cut(lines: list[str]) -> tuple[int | None, str, set[int]]:
     for i, raw in enumerate(lines):
         line = raw.strip()
         if not line or line.startswith(">"):
+            continue
+        if _SEPARATOR.match(line) and _quoted_lines_follow(lines, i + 1):
+            drop.add(i)  # Zimbra: "----- Original Message -----", then "> " lines
+            marker = marker or line
             continue
         if _SEPARATOR.match(line) or _FORWARD_START.match(line):
             return i, line, drop

@@ -162,6 +162,9 @@ QUOTE_CASES = [
      "I'll resend it with v3.", "On Wed"),
     # an unquoted original after the attribution is not the person's text
     ("Yes.\n\nOn Sat, Mar 1, 2025, W wrote:\n" + "Q\n" * 8 + "> older", "Yes.", "On Sat"),
+    # Zimbra quotes with ">" under its separator; the answer may follow the quote
+    ("----- Original Message -----\n> Hi,\n> few fixes\n\nLooks good to me.",
+     "Looks good to me.", "----- Original"),
     # a sentence ending in "wrote:" is the person's own, not an attribution
     ("Well, in v4 I wrote:\nreturn true;\nThat resolves it.",
      "Well, in v4 I wrote:\nreturn true;\nThat resolves it.", ""),
