@@ -204,7 +204,8 @@ _RULE_SOURCES: dict[str, tuple[str, ...]] = {
     "auto:receipt-promise": ("fixtures",),
     "auto:answer-given-is-human": ("fixtures",),
     "auto:relayed-comment-is-human": ("corpus:jfs-list", "corpus:clang-built-linux-list",
-                                      "doc:zendesk-reply-delimiter"),
+                                      "doc:zendesk-reply-delimiter",
+                                      "doc:servicenow-commented-notifications"),
     "auto:footer-of-answer": ("fixtures",),
     "auto:typed-acknowledgement": ("fixtures",),
 }

@@ -231,7 +231,11 @@ ANSWER_GIVEN: tuple[str, ...] = (
 # Zendesk's comment header below its reply delimiter ("##- Please type your reply above this
 # line -##", then "Erika Kuntar, Dec 15, 2020, 11:05 PST"). Samples: a ServiceNow notice
 # (tests/corpus/jfs-list) and Zendesk's (tests/corpus/clang-built-linux-list); the delimiter is
-# Zendesk's documented default (support.zendesk.com, "Understanding the reply delimiter").
+# Zendesk's documented default (support.zendesk.com, "Understanding the reply delimiter"), and
+# ServiceNow documents a "commented" notification that relays a comment someone else added to
+# the requester's case (servicenow.com docs, "email notifications": "Sent when comments are
+# added"; UC San Diego's ServiceNow notification list, "Case is commented by someone that isn't
+# the contact").
 RELAYED_COMMENT: tuple[str, ...] = (
     r"^[^\n]{2,60}? updated your (?:request|incident|case|ticket) with the following comments?",
     r"##-\s*please type your reply above this line\s*-##[\s\S]{0,600}?"
