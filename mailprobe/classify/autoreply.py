@@ -37,6 +37,7 @@ _SUBJECT_START = re.compile(
 )
 _SUBJECT_BRACKETED = re.compile(rf"[\[【(（]\s*({_WORDS})\s*[\]】)）]", _FLAGS)
 _STRONG = [re.compile(p, _FLAGS) for p in P.AUTO_BODY_STRONG]
+_ABSENCE = [re.compile(p, _FLAGS) for p in P.AUTO_BODY_ABSENCE]
 _NEGATION = re.compile(rf"(?:{'|'.join(P.NEGATIONS)})\s*$", _FLAGS)
 _RECEIPT = re.compile("|".join(P.ACK_RECEIPT), _FLAGS)
 _PROMISE = re.compile("|".join(P.ACK_PROMISE), _FLAGS)
@@ -207,6 +208,7 @@ _RULE_SOURCES: dict[str, tuple[str, ...]] = {
                                       "doc:zendesk-reply-delimiter",
                                       "doc:servicenow-commented-notifications"),
     "auto:footer-of-answer": ("fixtures",),
+    "auto:absence-above-quote-is-typed": ("corpus:erofs-list-replies",),
     "auto:typed-acknowledgement": ("fixtures",),
 }
 for _rid, _sources in _RULE_SOURCES.items():
@@ -321,19 +323,31 @@ def _subject_evidence(msg: Message) -> Evidence | None:
 def body_evidence(text: str, *, is_quoting: bool = False) -> Evidence | None:
     """A strong automation phrase, or a receipt + promise with no answer given, in ``text``.
 
-    Receipt + promise ("来信已收到，我们会尽快回复") is also what staff type by hand; responders
-    do not quote the original, so a reply that quotes it (``is_quoting``) is left to human.py.
+    Receipt + promise ("来信已收到，我们会尽快回复") and a first-person absence ("I'm on
+    vacation, sorry for the late reply") are also what people type; responders do not quote the
+    original, so a reply that quotes it (``is_quoting``) is left to human.py for those.
     """
-    for pattern in _STRONG:
-        for match in pattern.finditer(text):
-            if not _NEGATION.search(text[max(0, match.start() - 8) : match.start()]):
-                return Evidence(match.group(0), False)
+    strong = _first_phrase(_STRONG, text)
+    if strong:
+        return Evidence(strong, False)
+    absence = _first_phrase(_ABSENCE, text)
+    if absence and not (is_quoting and rules.fire("auto:absence-above-quote-is-typed")):
+        return Evidence(absence, False)
     receipt = _RECEIPT.search(text)
     if receipt and not is_quoting and not _ANSWER.search(text):
         promise = _PROMISE.search(text)
         if promise:
             return Evidence(f"{receipt.group(0)} … {promise.group(0)}", False)
     return None
+
+
+def _first_phrase(patterns: list[re.Pattern[str]], text: str) -> str:
+    """The first match of ``patterns`` in ``text`` not negated right before it ("" if none)."""
+    for pattern in patterns:
+        for match in pattern.finditer(text):
+            if not _NEGATION.search(text[max(0, match.start() - 8) : match.start()]):
+                return match.group(0)
+    return ""
 
 
 def _subkind(found: Evidence, body: str) -> str:

@@ -100,19 +100,6 @@ AUTO_BODY_STRONG: tuple[str, ...] = (
     r"this (?:e-?mail|message|reply) (?:is|was) (?:automatically|auto-?)generated",
     r"please do not reply (?:directly )?to this (?:e-?mail|message)",
     r"do not reply to this (?:e-?mail|message)",
-    r"(?:i am|i'm) (?:currently )?(?:out of|away from) (?:the )?office",
-    r"(?:i am|i'm) (?:currently )?on (?:annual |maternity |paternity |parental |sick |study )?"
-    r"leave",
-    r"(?:i am|i'm) (?:currently )?away from my (?:desk|office|e-?mail|computer)",
-    r"(?:i am|i'm) (?:currently )?out of (?:the )?office",
-    r"i will be (?:out of (?:the )?office|away|on leave) (?:until|from|between)",
-    r"i am currently away",
-    r"with (?:limited|no) access to (?:my )?e-?mail",
-    r"(?:i am|i'm) (?:currently )?(?:on (?:holiday|vacation|annual leave|maternity leave)"
-    r"|travell?ing|out of the country)",
-    r"i will (?:be back|return) (?:in the office )?(?:on|at|from)",
-    r"(?:will|shall) (?:respond|reply|get back to you) (?:to your (?:e-?mail|message) )?"
-    r"(?:up)?on my return",
     r"this (?:mailbox|e-?mail address|inbox) is (?:not|no longer) (?:monitored|checked)",
     r"this is an? (?:automatic|automated|auto-generated) (?:reply|response|message|e-?mail)",
     r"your (?:request|enquiry|inquiry|query|case|ticket|e-?mail|message) (?:has been|was) "
@@ -126,14 +113,38 @@ AUTO_BODY_STRONG: tuple[str, ...] = (
     r"protect(?:ing)? (?:myself|me|my inbox) (?:from|against) (?:junk|spam|unsolicited)",
     r"(?:click|follow|visit) the link below to (?:verify|confirm|complete|be added)",
     r"(?:will be|is) delivered (?:once|after|as soon as) you (?:verify|confirm)",
-    # German: absent, automatic message, receipt
-    r"ich bin (?:bis|vom|ab|am|derzeit|zurzeit|momentan)[^\n]{0,60}?"
-    r"(?:nicht im (?:büro|hause|dienst)|abwesend|im urlaub|außer haus|nicht erreichbar)",
+    # German: automatic message, receipt
     r"diese (?:e-?mail|nachricht) wurde automatisch (?:erstellt|generiert|versendet|verschickt)",
     r"dies ist eine automatisch(?:e|erzeugte|generierte)",
     r"(?:ihre|deine) (?:e-?mail|nachricht|anfrage) (?:ist|wurde) (?:bei uns )?"
     r"(?:eingegangen|empfangen|erhalten)",
-    # French / Spanish / Dutch absence notes
+)
+
+# A person's absence in the first person ("I'm on vacation", "ich bin bis ... abwesend"): an
+# absence note when it is the message, but people write it too, above or between the lines they
+# quote: "I'm on vacation, sorry for late reply. It looks good to me" (tests/corpus/
+# erofs-list-replies) and "Dang it, I'm traveling and used the wrong way to send the previous
+# response" (linux-mailinglist-archives/intel-wired-lan.osuosl.org.0, file m at commit
+# 1d72bc47cb8a04d50c3f2f4e5f7d3c272f3c6601). Responders send a fixed text and do not quote the
+# message they answer (Exchange's, Gmail's and Sieve's vacation replies), so these count only in
+# a message that quotes nothing (autoreply.body_evidence).
+AUTO_BODY_ABSENCE: tuple[str, ...] = (
+    r"(?:i am|i'm) (?:currently )?(?:out of|away from) (?:the )?office",
+    r"(?:i am|i'm) (?:currently )?on (?:annual |maternity |paternity |parental |sick |study )?"
+    r"leave",
+    r"(?:i am|i'm) (?:currently )?away from my (?:desk|office|e-?mail|computer)",
+    r"(?:i am|i'm) (?:currently )?out of (?:the )?office",
+    r"i will be (?:out of (?:the )?office|away|on leave) (?:until|from|between)",
+    r"i am currently away",
+    r"with (?:limited|no) access to (?:my )?e-?mail",
+    r"(?:i am|i'm) (?:currently )?(?:on (?:holiday|vacation|annual leave|maternity leave)"
+    r"|travell?ing|out of the country)",
+    r"i will (?:be back|return) (?:in the office )?(?:on|at|from)",
+    r"(?:will|shall) (?:respond|reply|get back to you) (?:to your (?:e-?mail|message) )?"
+    r"(?:up)?on my return",
+    r"ich bin (?:bis|vom|ab|am|derzeit|zurzeit|momentan)[^\n]{0,60}?"
+    r"(?:nicht im (?:büro|hause|dienst)|abwesend|im urlaub|außer haus|nicht erreichbar)",
+    # French / Spanish / Dutch
     r"je suis (?:absente?|en congés?)", r"estoy (?:fuera de la oficina|de vacaciones)",
     r"ik ben (?:afwezig|met vakantie)",
 )

@@ -209,6 +209,25 @@ def test_typed_acknowledgement_that_quotes_the_probe_is_not_automatic() -> None:
     assert autoreply.body_evidence(text, is_quoting=True) is None
 
 
+def test_absence_typed_above_a_quote_is_not_automatic() -> None:
+    text = "I'm on vacation, sorry for the late reply. It looks good to me."
+    assert autoreply.body_evidence(text) is not None  # alone, it is an absence note
+    assert autoreply.body_evidence(text, is_quoting=True) is None
+
+
+def test_system_wording_above_a_quote_stays_automatic() -> None:
+    found = autoreply.body_evidence("This is an automated message.", is_quoting=True)
+    assert found is not None and found.text == "This is an automated"
+
+
+def test_person_on_vacation_answering_with_a_quote_is_not_an_autoreply() -> None:
+    msg = mail("From: gx@kernel.example\nSubject: Re: errno in lib/tar.c\n"
+               "In-Reply-To: <a@b>\n\nHi Erik,\n\nI'm on vacation, sorry for late reply. "
+               "It looks good to me.\n\nOn Mon, Oct 02, 2023 at 07:36PM, Erik wrote:\n"
+               "> Does this patch make sense?\n")
+    assert autoreply.detect(msg) is None
+
+
 @pytest.mark.parametrize(("text", "evidence"), BODY_CASES)
 def test_body_evidence_table(text: str, evidence: str | None) -> None:
     found = autoreply.body_evidence(text)
