@@ -144,6 +144,15 @@ AUTO_BODY_ABSENCE: tuple[str, ...] = (
     r"(?:up)?on my return",
     r"ich bin (?:bis|vom|ab|am|derzeit|zurzeit|momentan)[^\n]{0,60}?"
     r"(?:nicht im (?:büro|hause|dienst)|abwesend|im urlaub|außer haus|nicht erreichbar)",
+    # the lines German absence-note templates give: "ich bin leider nicht im Büro" (hrworks.de,
+    # "Abwesenheitsnotiz: Zweck, Beispiele und Vorlagen"), "Ich werde am [Rückkehrdatum] wieder
+    # im Büro sein", "In dringenden Fällen wenden Sie sich bitte an [Vertretername]"
+    # (vorlage-formulare.com, "Vorlage für Abwesenheitsnotiz"), and the note that mail is not
+    # forwarded (deutsche-handwerks-zeitung.de, "Abwesenheitsnotiz: Was drin stehen muss")
+    r"ich bin leider nicht im (?:büro|hause|dienst)",
+    r"\b(?:ab|am|bis)\s[^\n]{0,40}?wieder (?:im büro|im hause|im dienst|erreichbar)",
+    r"in dringenden fällen wenden sie sich (?:bitte )?an",
+    r"ihre (?:e-?mail|nachricht) wird (?:nicht|während meiner abwesenheit nicht) weitergeleitet",
     # French / Spanish / Dutch
     r"je suis (?:absente?|en congés?)", r"estoy (?:fuera de la oficina|de vacaciones)",
     r"ik ben (?:afwezig|met vakantie)",

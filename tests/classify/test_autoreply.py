@@ -200,6 +200,13 @@ BODY_CASES = [
     ("提交后由系统自动审核，本平台会自动发送提醒短信。", None),
     ("此邮件为自动发送，请知悉。", "此邮件为自动发送"),
     ("这是一条自动回复。", "这是一条自动回复"),
+    # German absence-note template lines
+    ("Vielen Dank für Ihre E-Mail, ich bin leider nicht im Büro.", "ich bin leider nicht im Büro"),
+    ("Ich werde am 5. Januar wieder im Büro sein.", "am 5. Januar wieder im Büro"),
+    ("In dringenden Fällen wenden Sie sich bitte an Frau Weber.",
+     "In dringenden Fällen wenden Sie sich bitte an"),
+    ("Ihre E-Mail wird nicht weitergeleitet.", "Ihre E-Mail wird nicht weitergeleitet"),
+    ("Der Antrag ist am Montag wieder im Umlauf.", None),
 ]  # fmt: skip
 
 
