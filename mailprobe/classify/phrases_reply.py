@@ -142,6 +142,18 @@ AUTO_BODY_ABSENCE: tuple[str, ...] = (
     r"i will (?:be back|return) (?:in the office )?(?:on|at|from)",
     r"(?:will|shall) (?:respond|reply|get back to you) (?:to your (?:e-?mail|message) )?"
     r"(?:up)?on my return",
+    # the lines public out-of-office templates give: "will respond to your message when I
+    # return", "If your matter is urgent, please contact [colleague]", "For urgent matters,
+    # please contact", "if you need immediate assistance, please call", "I'll be back on [date]",
+    # "Your email has been automatically forwarded to my colleague" (indeed.com, "7 examples of
+    # out of office messages"; exclaimer.com, "17 out of office email templates")
+    r"(?:will|'ll) (?:respond|reply|get back to you)[^.\n]{0,40}?"
+    r"(?:when i (?:return|get back|am back|'m back)|(?:up)?on my return)",
+    r"(?:if (?:your|the) matter is urgent|for urgent (?:matters|issues|enquiries|inquiries)"
+    r"|for (?:immediate|urgent) assistance|if you need immediate assistance),? please "
+    r"(?:contact|reach out|call|e-?mail)",
+    r"(?:i'll|i will) (?:be back|return) (?:in the office )?(?:on|at|from)",
+    r"(?:has been|was) automatically forwarded to my colleague",
     r"ich bin (?:bis|vom|ab|am|derzeit|zurzeit|momentan)[^\n]{0,60}?"
     r"(?:nicht im (?:büro|hause|dienst)|abwesend|im urlaub|außer haus|nicht erreichbar)",
     # the lines German absence-note templates give: "ich bin leider nicht im Büro" (hrworks.de,

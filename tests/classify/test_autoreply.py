@@ -200,6 +200,13 @@ BODY_CASES = [
     ("提交后由系统自动审核，本平台会自动发送提醒短信。", None),
     ("此邮件为自动发送，请知悉。", "此邮件为自动发送"),
     ("这是一条自动回复。", "这是一条自动回复"),
+    # English out-of-office template lines
+    ("I will respond to your message when I return.", "will respond to your message when I return"),
+    ("If your matter is urgent, please contact Ms Lee.",
+     "If your matter is urgent, please contact"),
+    ("For urgent matters, please contact the front desk.", "For urgent matters, please contact"),
+    ("I'll be back on 5 June.", "I'll be back on"),
+    ("Please contact the front desk for opening hours.", None),
     # German absence-note template lines
     ("Vielen Dank für Ihre E-Mail, ich bin leider nicht im Büro.", "ich bin leider nicht im Büro"),
     ("Ich werde am 5. Januar wieder im Büro sein.", "am 5. Januar wieder im Büro"),
