@@ -36,7 +36,9 @@ _SUBJECT_START = re.compile(
     rf"^\s*{_REPLY_PREFIXES}[\[【(（<]?\s*({_WORDS}|auto(?=\s*:))\s*(?:[:：\]】)）>\-—|]|$)", _FLAGS
 )
 _SUBJECT_BRACKETED = re.compile(rf"[\[【(（]\s*({_WORDS})\s*[\]】)）]", _FLAGS)
-_STRONG = [re.compile(p, _FLAGS) for p in P.AUTO_BODY_STRONG]
+_STRONG = [re.compile(p, _FLAGS) for p in P.AUTO_BODY_STRONG + P.AUTO_BODY_CHALLENGE]
+_CHALLENGE = re.compile("|".join(P.AUTO_BODY_CHALLENGE + P.CHALLENGE_SUBJECTS), _FLAGS)
+_CHALLENGE_HEADERS = tuple(name.lower() for name in P.CHALLENGE_FLAG_HEADERS)
 _ABSENCE = [re.compile(p, _FLAGS) for p in P.AUTO_BODY_ABSENCE]
 _NEGATION = re.compile(rf"(?:{'|'.join(P.NEGATIONS)})\s*$", _FLAGS)
 _RECEIPT = re.compile("|".join(P.ACK_RECEIPT), _FLAGS)
@@ -197,6 +199,7 @@ _RULE_SOURCES: dict[str, tuple[str, ...]] = {
     "auto:header:precedence": ("doc:arp242-autoreply", "fixtures"),
     "auto:header:return-path": ("shared:rfc3834",),
     "auto:header:sender": ("shared:rfc3834",),
+    "auto:header:challenge": ("doc:spamassassin-20_vbounce",),
     "auto:header:x-ms-exchange-inbox-rules-loop": ("doc:MS-OXCMAIL",
                                                    "doc:zammad-out-of-office-check"),
     "auto:subject": ("fixtures", "doc:microsoft-outlook-automatic-replies",
@@ -217,6 +220,8 @@ for _rid, _sources in _RULE_SOURCES.items():
 
 def _rule_of(found: Evidence) -> str:
     head = found.text.split(":", 1)[0]
+    if head.lower() in _CHALLENGE_HEADERS or head == _TMDA_RULE_HEAD:
+        return "auto:header:challenge"
     if head == "Subject":
         return "auto:subject"
     if found.text.startswith(("X-Apple-Action", "X-POST", "Delivered-To", "X-Precedence")) or (
@@ -283,6 +288,9 @@ def _header_evidence(msg: Message) -> Evidence | None:
     for name, word in P.AUTO_FLAG_VALUES:
         if name.lower() in names and word in header_str(msg, name).lower():
             return Evidence(f"{name}: {header_str(msg, name)}", False)
+    found = _challenge_header(msg, names)
+    if found:
+        return found
     if header_str(msg, "X-Apple-Action").lower() == "vacation":
         return Evidence("X-Apple-Action: VACATION", True)
     if header_str(msg, "Precedence").lower().replace("-", "_") == "auto_reply":
@@ -291,6 +299,22 @@ def _header_evidence(msg: Message) -> Evidence | None:
         if "+auto_" in header_str(msg, name).lower():
             return Evidence(f"{name}: +auto_ tag", False)
     return _exchange_inbox_rule(msg)
+
+
+def _challenge_header(msg: Message, names: frozenset[str]) -> Evidence | None:
+    """A challenge-response system's own flag, or TMDA's confirmation Message-ID (SpamAssassin's
+    rule table, apache/spamassassin rules/20_vbounce.cf: __CRBOUNCE_HEADER, __CRBOUNCE_ASK,
+    __CRBOUNCE_SZ, __CRBOUNCE_EXI, __CRBOUNCE_SPAMARREST, __CRBOUNCE_TMDA)."""
+    for name in P.CHALLENGE_FLAG_HEADERS:
+        if name.lower() in names:
+            return Evidence(f"{name}: {header_str(msg, name)}", False)
+    message_id = header_str(msg, "Message-ID")
+    if re.search(r"-tmda-confirm>?\s*$", message_id, _FLAGS):
+        return Evidence(f"{_TMDA_RULE_HEAD}: {message_id}", False)
+    return None
+
+
+_TMDA_RULE_HEAD = "Message-ID (TMDA confirmation)"
 
 
 def _exchange_inbox_rule(msg: Message) -> Evidence | None:
@@ -325,8 +349,10 @@ def body_evidence(text: str, *, is_quoting: bool = False) -> Evidence | None:
 
     Receipt + promise ("来信已收到，我们会尽快回复") and a first-person absence ("I'm on
     vacation, sorry for the late reply") are also what people type; responders do not quote the
-    original, so a reply that quotes it (``is_quoting``) is left to human.py for those.
+    original, so a reply that quotes it (``is_quoting``) is left to human.py for those. Runs of
+    white space count as one space: plain text wraps a phrase over two lines.
     """
+    text = _SPACES.sub(" ", text)
     strong = _first_phrase(_STRONG, text)
     if strong:
         return Evidence(strong, False)
@@ -341,6 +367,9 @@ def body_evidence(text: str, *, is_quoting: bool = False) -> Evidence | None:
     return None
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _first_phrase(patterns: list[re.Pattern[str]], text: str) -> str:
     """The first match of ``patterns`` in ``text`` not negated right before it ("" if none)."""
     for pattern in patterns:
@@ -351,6 +380,9 @@ def _first_phrase(patterns: list[re.Pattern[str]], text: str) -> str:
 
 
 def _subkind(found: Evidence, body: str) -> str:
+    if _rule_of(found) == "auto:header:challenge" or _CHALLENGE.search(found.text) or (
+            _CHALLENGE.search(_SPACES.sub(" ", body))):
+        return "challenge"
     own_words = _QQ_FOOTER.sub("", body)
     if found.is_out_of_office or _OOO.search(own_words):
         return "out_of_office"

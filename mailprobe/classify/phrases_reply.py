@@ -33,6 +33,13 @@ AUTO_FLAG_VALUES: tuple[tuple[str, str], ...] = (
 )
 AUTO_FLAG_FALSE_VALUES: tuple[str, ...] = ("no", "false", "0", "off")
 
+# Challenge-response subjects (apache/spamassassin rules/20_vbounce.cf, __CRBOUNCE_VERIF,
+# __CRBOUNCE_UNVERIF).
+CHALLENGE_SUBJECTS: tuple[str, ...] = (
+    r"your email requires verification(?: .*)?", r"please verify your email address",
+    r"unverified email to .*",
+)
+
 # Subject words of auto-responders. Matched at the start of the subject (after any number of
 # "Re:" prefixes and an opening bracket) or as a bracketed suffix: "（自动回复）Re：咨询",
 # "自动答复: 咨询", "咨询 [Auto Reply]".
@@ -78,6 +85,12 @@ AUTO_SUBJECT_WORDS: tuple[str, ...] = (
     r"автоматический ответ",
     r"自動応答",
     r"不在通知",
+    # responders' subjects in SpamAssassin's rule table (apache/spamassassin rules/20_vbounce.cf:
+    # __BOUNCE_AUTO_RESPOND, __BOUNCE_AUTO_RESPONSE) and challenge-response subjects (__CRBOUNCE_*)
+    r"automatically generated response from .*",
+    r"auto-respond e-?mail from .*",
+    r"automated response",
+    *CHALLENGE_SUBJECTS,
 )
 
 # Body phrases that mark an auto-reply on their own. Checked on the new text only (quotes
@@ -104,15 +117,6 @@ AUTO_BODY_STRONG: tuple[str, ...] = (
     r"this is an? (?:automatic|automated|auto-generated) (?:reply|response|message|e-?mail)",
     r"your (?:request|enquiry|inquiry|query|case|ticket|e-?mail|message) (?:has been|was) "
     r"(?:received|logged|registered|created)[^.]{0,80}(?:reference|ticket|case|number|#)",
-    # challenge-response: the sender must prove to be a person before the mail is delivered
-    r"(?:verify|confirm|prove) (?:that )?you are (?:a )?"
-    r"(?:real person|human|not a (?:robot|spammer))",
-    r"your (?:message|e-?mail) (?:is|has been) (?:held|quarantined|waiting) (?:pending|for|until)"
-    r" (?:your )?(?:verification|confirmation|approval)",
-    r"complete the (?:sender )?verification process",
-    r"protect(?:ing)? (?:myself|me|my inbox) (?:from|against) (?:junk|spam|unsolicited)",
-    r"(?:click|follow|visit) the link below to (?:verify|confirm|complete|be added)",
-    r"(?:will be|is) delivered (?:once|after|as soon as) you (?:verify|confirm)",
     # German: automatic message, receipt
     r"diese (?:e-?mail|nachricht) wurde automatisch (?:erstellt|generiert|versendet|verschickt)",
     r"dies ist eine automatisch(?:e|erzeugte|generierte)",
@@ -120,6 +124,24 @@ AUTO_BODY_STRONG: tuple[str, ...] = (
     r"(?:eingegangen|empfangen|erhalten)",
 )
 
+# Challenge-response systems: the sender must prove to be a person before the mail is delivered.
+# Body phrases (tests/corpus/spamassassin challenge-response-10.eml and our fixtures) and the
+# markers SpamAssassin's rule table lists for such systems (apache/spamassassin
+# rules/20_vbounce.cf, __CRBOUNCE_*: header flags, subjects, TMDA's Message-ID).
+AUTO_BODY_CHALLENGE: tuple[str, ...] = (
+    r"(?:verify|confirm|prove) (?:that )?you are (?:a )?"
+    r"(?:real (?:live )?(?:person|human)|human|not a (?:robot|spammer))",
+    r"your (?:message|e-?mail) (?:is|has been) (?:held|quarantined|waiting) (?:pending|for|until)"
+    r" (?:your )?(?:verification|confirmation|approval)",
+    r"complete the (?:sender )?verification process",
+    r"protect(?:ing)? (?:myself|me|my inbox) (?:from|against) (?:junk|spam|unsolicited)",
+    r"(?:click|follow|visit) the link below to (?:verify|confirm|complete|be added)",
+    r"(?:will be|is) delivered (?:once|after|as soon as) you (?:verify|confirm)",
+)
+CHALLENGE_FLAG_HEADERS: tuple[str, ...] = (
+    "X-Boxtrapper", "X-Bluebottle-Request", "X-Spamarrest-noauth", "X-AskVersion",
+    "X-Spamazoid-MD", "X-ExiSpam",
+)
 # A person's absence in the first person ("I'm on vacation", "ich bin bis ... abwesend"): an
 # absence note when it is the message, but people write it too, above or between the lines they
 # quote: "I'm on vacation, sorry for late reply. It looks good to me" (tests/corpus/

@@ -325,3 +325,30 @@ def test_help_desk_receipt_stays_automatic() -> None:
                f"Subject: Request received\n\n{RELAY_CASES[2][0]}")
     verdict = autoreply.detect(msg)
     assert verdict is not None and verdict.evidence == "Auto-Submitted: auto-generated"
+
+
+CHALLENGE_CASES = [
+    # headers and text, evidence starts with
+    ("X-Boxtrapper: 1\nSubject: Re: x\n\nPlease reply to deliver your mail.", "X-Boxtrapper"),
+    ("X-Spamarrest-noauth: 1\nSubject: x\n\nPlease confirm.", "X-Spamarrest-noauth"),
+    ("Message-ID: <123.456@mail.example-tmda-confirm>\nSubject: x\n\nReply to confirm.",
+     "Message-ID (TMDA confirmation)"),
+    ("Subject: Your email requires verification verify:ab12\n\nReply to this message.",
+     "Subject: Your email requires verification"),
+    ("Subject: Re: x\n\nThe message you sent requires that you verify that you are a real live "
+     "human being and not a spam source.", "verify that you are a real live human"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("headers", "evidence"), CHALLENGE_CASES)
+def test_challenge_response_markers_give_the_challenge_subkind(headers: str, evidence: str) -> None:
+    verdict = autoreply.detect(mail(f"From: guard@example.org\n{headers}\n"))
+    assert verdict is not None and verdict.subkind == "challenge"
+    assert verdict.evidence.startswith(evidence), verdict.evidence
+
+
+@pytest.mark.parametrize("subject", ["Automatically Generated Response from the office",
+                                     "Automated response", "Auto-Respond E-Mail from x"])
+def test_responders_own_subjects_are_automatic(subject: str) -> None:
+    verdict = autoreply.detect(mail(f"From: a@example.org\nSubject: {subject}\n\nHello.\n"))
+    assert verdict is not None and verdict.evidence.startswith("Subject:")
