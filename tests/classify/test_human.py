@@ -221,3 +221,13 @@ def test_human_detect_never_raises_on_garbage_bytes(raw: bytes) -> None:
     msg, _ = parse_message(b"From: a@b.cn\nSubject: Re: x\n" + raw)
     if msg is not None:
         human.detect(msg)
+
+
+def test_outlook_read_receipt_is_not_a_human_reply() -> None:
+    msg = mail("From: w@x.gov.cn\nSubject: Read: 关于居住证的咨询\n\nYour message was read.\n")
+    assert human.detect(msg) is None
+
+
+def test_a_reply_about_reading_is_still_a_reply() -> None:
+    msg = mail("From: w@x.gov.cn\nSubject: Re: Reading room hours\n\nOpen 9 to 5.\n")
+    assert human.detect(msg) is not None
