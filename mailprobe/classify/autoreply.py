@@ -4,7 +4,8 @@ Evidence, in the order it is tried (the first that matches is recorded):
 
     Auto-Submitted: auto-replied            RFC 3834, any value but "no"
     X-QQ-AUTO-REPLY: true                   QQ sends no Auto-Submitted and no Precedence
-    Precedence: auto_reply  /  +auto_ in Return-Path or Sender  /  X-Auto-Response-Suppress
+    Precedence: auto_reply  /  +auto_ in Return-Path or Sender
+    X-MS-Exchange-Inbox-Rules-Loop with X-Auto-Response-Suppress: All   (Exchange out-of-office)
     Subject: 自动回复: 关于居住证的咨询      also （自动回复）, 自动答复, Automatic reply, OOO
     body: "此为系统自动回复，请勿直接回复本邮件" / "您的来信已收到…受理编号：2025-0301"
 
@@ -35,7 +36,10 @@ _SUBJECT_START = re.compile(
     rf"^\s*{_REPLY_PREFIXES}[\[【(（<]?\s*({_WORDS}|auto(?=\s*:))\s*(?:[:：\]】)）>\-—|]|$)", _FLAGS
 )
 _SUBJECT_BRACKETED = re.compile(rf"[\[【(（]\s*({_WORDS})\s*[\]】)）]", _FLAGS)
-_STRONG = [re.compile(p, _FLAGS) for p in P.AUTO_BODY_STRONG]
+_STRONG = [re.compile(p, _FLAGS) for p in P.AUTO_BODY_STRONG + P.AUTO_BODY_CHALLENGE]
+_CHALLENGE = re.compile("|".join(P.AUTO_BODY_CHALLENGE + P.CHALLENGE_SUBJECTS), _FLAGS)
+_CHALLENGE_HEADERS = tuple(name.lower() for name in P.CHALLENGE_FLAG_HEADERS)
+_ABSENCE = [re.compile(p, _FLAGS) for p in P.AUTO_BODY_ABSENCE]
 _NEGATION = re.compile(rf"(?:{'|'.join(P.NEGATIONS)})\s*$", _FLAGS)
 _RECEIPT = re.compile("|".join(P.ACK_RECEIPT), _FLAGS)
 _PROMISE = re.compile("|".join(P.ACK_PROMISE), _FLAGS)
@@ -104,8 +108,10 @@ def find_evidence(msg: Message, split: Split) -> Evidence | None:
     """
     if answer_given(split.new) and rules.fire("auto:answer-given-is-human"):
         return None
+    if relayed_comment(split.new) and rules.fire("auto:relayed-comment-is-human"):
+        return None  # a help desk passing on what an agent wrote, headers notwithstanding
     found = _allowed(_header_evidence(msg))
-    if found and found.text.startswith("X-Auto-Response-Suppress") and (
+    if found and found.text.startswith("X-MS-Exchange-Inbox-Rules-Loop") and (
             _LETTER.search(split.new) or split.quoted and len(split.new) > 40):
         found = None  # Outlook and ticket systems also set it on what a person wrote
     if found or (found := _allowed(_subject_evidence(msg))):
@@ -196,13 +202,19 @@ _RULE_SOURCES: dict[str, tuple[str, ...]] = {
     "auto:header:precedence": ("doc:arp242-autoreply", "fixtures"),
     "auto:header:return-path": ("shared:rfc3834",),
     "auto:header:sender": ("shared:rfc3834",),
-    "auto:header:x-auto-response-suppress": ("doc:MS-OXCMAIL",),
+    "auto:header:challenge": ("doc:spamassassin-20_vbounce",),
+    "auto:header:x-ms-exchange-inbox-rules-loop": ("doc:MS-OXCMAIL",
+                                                   "doc:zammad-out-of-office-check"),
     "auto:subject": ("fixtures", "doc:microsoft-outlook-automatic-replies",
                      "corpus:php-mime-mail-parser"),
     "auto:wording": ("fixtures",),
     "auto:receipt-promise": ("fixtures",),
     "auto:answer-given-is-human": ("fixtures",),
+    "auto:relayed-comment-is-human": ("corpus:jfs-list", "corpus:clang-built-linux-list",
+                                      "doc:zendesk-reply-delimiter",
+                                      "doc:servicenow-commented-notifications"),
     "auto:footer-of-answer": ("fixtures",),
+    "auto:absence-above-quote-is-typed": ("corpus:erofs-list-replies",),
     "auto:typed-acknowledgement": ("fixtures",),
 }
 for _rid, _sources in _RULE_SOURCES.items():
@@ -211,6 +223,8 @@ for _rid, _sources in _RULE_SOURCES.items():
 
 def _rule_of(found: Evidence) -> str:
     head = found.text.split(":", 1)[0]
+    if head.lower() in _CHALLENGE_HEADERS or head == _TMDA_RULE_HEAD:
+        return "auto:header:challenge"
     if head == "Subject":
         return "auto:subject"
     if found.text.startswith(("X-Apple-Action", "X-POST", "Delivered-To", "X-Precedence")) or (
@@ -224,6 +238,30 @@ def _rule_of(found: Evidence) -> str:
 def _allowed(found: Evidence | None) -> Evidence | None:
     """``found`` unless the rule it comes from is switched off (rules.disabled)."""
     return found if found is not None and rules.fire(_rule_of(found)) else None
+
+
+_RELAYED = re.compile("|".join(P.RELAYED_COMMENT), _FLAGS | re.MULTILINE)
+_TICKET_RECEIPT = re.compile(P.TICKET_RECEIPT, _FLAGS)
+
+
+def relayed_comment(text: str) -> bool:
+    """Whether ``text`` is a ticket system relaying a person's comment, not its receipt.
+
+    The relay line ("X updated your request with the following comments", Zendesk's comment
+    header) must be followed by 20+ letters, the text before it must not be a receipt
+    (Zendesk's receipt relays the requester's own message the same way), and the comment must
+    not be a receipt and a promise itself (a canned acknowledgement an agent sends).
+    """
+    m = _RELAYED.search(text)
+    if m is None:
+        return False
+    before = text[: m.end()]  # Zendesk's delimiter, what the desk says, the comment header
+    if _RECEIPT.search(before) or _TICKET_RECEIPT.search(before):
+        return False
+    comment = text[m.end(): m.end() + 600]
+    if _RECEIPT.search(comment) and _PROMISE.search(comment):
+        return False  # an agent's canned receipt ("acknowledge receipt ... report back") is one
+    return len(_WORD.findall(comment[:400])) >= 20
 
 
 _ANSWER_GIVEN = re.compile("|".join(P.ANSWER_GIVEN), _FLAGS)
@@ -253,6 +291,9 @@ def _header_evidence(msg: Message) -> Evidence | None:
     for name, word in P.AUTO_FLAG_VALUES:
         if name.lower() in names and word in header_str(msg, name).lower():
             return Evidence(f"{name}: {header_str(msg, name)}", False)
+    found = _challenge_header(msg, names)
+    if found:
+        return found
     if header_str(msg, "X-Apple-Action").lower() == "vacation":
         return Evidence("X-Apple-Action: VACATION", True)
     if header_str(msg, "Precedence").lower().replace("-", "_") == "auto_reply":
@@ -260,10 +301,40 @@ def _header_evidence(msg: Message) -> Evidence | None:
     for name in ("Return-Path", "Sender"):
         if "+auto_" in header_str(msg, name).lower():
             return Evidence(f"{name}: +auto_ tag", False)
-    if msg.get("X-Auto-Response-Suppress") is not None:
-        return Evidence(
-            f"X-Auto-Response-Suppress: {header_str(msg, 'X-Auto-Response-Suppress')}", False
-        )
+    return _exchange_inbox_rule(msg)
+
+
+def _challenge_header(msg: Message, names: frozenset[str]) -> Evidence | None:
+    """A challenge-response system's own flag, or TMDA's confirmation Message-ID (SpamAssassin's
+    rule table, apache/spamassassin rules/20_vbounce.cf: __CRBOUNCE_HEADER, __CRBOUNCE_ASK,
+    __CRBOUNCE_SZ, __CRBOUNCE_EXI, __CRBOUNCE_SPAMARREST, __CRBOUNCE_TMDA)."""
+    for name in P.CHALLENGE_FLAG_HEADERS:
+        if name.lower() in names:
+            return Evidence(f"{name}: {header_str(msg, name)}", False)
+    message_id = header_str(msg, "Message-ID")
+    if re.search(r"-tmda-confirm>?\s*$", message_id, _FLAGS):
+        return Evidence(f"{_TMDA_RULE_HEAD}: {message_id}", False)
+    return None
+
+
+_TMDA_RULE_HEAD = "Message-ID (TMDA confirmation)"
+
+
+def _exchange_inbox_rule(msg: Message) -> Evidence | None:
+    """Exchange's out-of-office answer: ``X-Auto-Response-Suppress: All`` together with
+    ``X-MS-Exchange-Inbox-Rules-Loop`` (the mailbox whose inbox rule sent it).
+
+    X-Auto-Response-Suppress alone asks the *recipient's* responders to stay quiet ([MS-OXCMAIL]
+    2.2.3.2.14); Exchange and Outlook put it on messages people write as well (patch mail and
+    replies from Exchange organisations carry ``DR, RN, NRN, OOF, AutoReply``), so alone it
+    marks nothing. The pair is how Zammad tells an Exchange out-of-office
+    (zammad/zammad app/models/channel/filter/out_of_office_check.rb).
+    """
+    suppress = header_str(msg, "X-Auto-Response-Suppress")
+    if "all" in suppress.lower() and msg.get("X-MS-Exchange-Inbox-Rules-Loop") is not None:
+        loop = header_str(msg, "X-MS-Exchange-Inbox-Rules-Loop")
+        return Evidence(f"X-MS-Exchange-Inbox-Rules-Loop: {loop}; X-Auto-Response-Suppress: "
+                        f"{suppress}", True)
     return None
 
 
@@ -279,13 +350,18 @@ def _subject_evidence(msg: Message) -> Evidence | None:
 def body_evidence(text: str, *, is_quoting: bool = False) -> Evidence | None:
     """A strong automation phrase, or a receipt + promise with no answer given, in ``text``.
 
-    Receipt + promise ("来信已收到，我们会尽快回复") is also what staff type by hand; responders
-    do not quote the original, so a reply that quotes it (``is_quoting``) is left to human.py.
+    Receipt + promise ("来信已收到，我们会尽快回复") and a first-person absence ("I'm on
+    vacation, sorry for the late reply") are also what people type; responders do not quote the
+    original, so a reply that quotes it (``is_quoting``) is left to human.py for those. Runs of
+    white space count as one space: plain text wraps a phrase over two lines.
     """
-    for pattern in _STRONG:
-        for match in pattern.finditer(text):
-            if not _NEGATION.search(text[max(0, match.start() - 8) : match.start()]):
-                return Evidence(match.group(0), False)
+    text = _SPACES.sub(" ", text)
+    strong = _first_phrase(_STRONG, text)
+    if strong:
+        return Evidence(strong, False)
+    absence = _first_phrase(_ABSENCE, text)
+    if absence and not (is_quoting and rules.fire("auto:absence-above-quote-is-typed")):
+        return Evidence(absence, False)
     receipt = _RECEIPT.search(text)
     if receipt and not is_quoting and not _ANSWER.search(text):
         promise = _PROMISE.search(text)
@@ -294,7 +370,22 @@ def body_evidence(text: str, *, is_quoting: bool = False) -> Evidence | None:
     return None
 
 
+_SPACES = re.compile(r"\s+")
+
+
+def _first_phrase(patterns: list[re.Pattern[str]], text: str) -> str:
+    """The first match of ``patterns`` in ``text`` not negated right before it ("" if none)."""
+    for pattern in patterns:
+        for match in pattern.finditer(text):
+            if not _NEGATION.search(text[max(0, match.start() - 8) : match.start()]):
+                return match.group(0)
+    return ""
+
+
 def _subkind(found: Evidence, body: str) -> str:
+    if _rule_of(found) == "auto:header:challenge" or _CHALLENGE.search(found.text) or (
+            _CHALLENGE.search(_SPACES.sub(" ", body))):
+        return "challenge"
     own_words = _QQ_FOOTER.sub("", body)
     if found.is_out_of_office or _OOO.search(own_words):
         return "out_of_office"

@@ -12,7 +12,8 @@ Evidence, strongest first (the first found is recorded):
     您咨询的事项… / 您的来信… / your enquiry                 the text refers to the reader's inquiry
     plain text from a personal sender (not a list, a newsletter or a no-reply robot)
 
-Bulk or robot mail with none of these is not claimed: classify() says UNKNOWN (review).
+Bulk or robot mail with none of these is not claimed, nor a read receipt ("Read: ..."):
+classify() says UNKNOWN (review).
 
 ``reply_text`` is the new text with quoted blocks removed; ``substantive`` is False for bare
 acknowledgements ("已收到", "收到，谢谢") and redirections ("请电话咨询", "已转…处理",
@@ -66,7 +67,7 @@ _LETTER = re.compile(r"[\w]", re.UNICODE)
 def detect(msg: Mail) -> Verdict | None:
     """A HUMAN_REPLY verdict with reply_text and substantive, or None."""
     # A person writes from an address; "From: <>" is a mail system (m-FILTER bounces).
-    if is_bounce_or_report(msg) or not from_address(msg):
+    if is_bounce_or_report(msg) or not from_address(msg) or _READ_RECEIPT.match(msg.subject):
         return None
     if str(msg.get("Return-Path") or "").strip() in ("<>", "<<>>") and not answer_given(
             reply_split(msg).new):
@@ -128,6 +129,10 @@ def reply_evidence(msg: Message, split: Split) -> str | None:
     return "body text"
 
 
+# A read receipt says a message was opened, not what anyone answered: Outlook's "Read: <subject>"
+# (the subject SpamAssassin's rule table reads as one: apache/spamassassin rules/20_vbounce.cf,
+# __BOUNCE_READ_NOTIFICATION). RFC 8098 receipts are multipart/report and ruled out before.
+_READ_RECEIPT = re.compile(r"^\s*read\s*:\s", _FLAGS)
 _FORWARD_SUBJECT = re.compile(r"^\s*(?:fwd?|wg|tr|转发)\s*[:：]", _FLAGS)
 
 

@@ -33,6 +33,13 @@ AUTO_FLAG_VALUES: tuple[tuple[str, str], ...] = (
 )
 AUTO_FLAG_FALSE_VALUES: tuple[str, ...] = ("no", "false", "0", "off")
 
+# Challenge-response subjects (apache/spamassassin rules/20_vbounce.cf, __CRBOUNCE_VERIF,
+# __CRBOUNCE_UNVERIF).
+CHALLENGE_SUBJECTS: tuple[str, ...] = (
+    r"your email requires verification(?: .*)?", r"please verify your email address",
+    r"unverified email to .*",
+)
+
 # Subject words of auto-responders. Matched at the start of the subject (after any number of
 # "Re:" prefixes and an opening bracket) or as a bracketed suffix: "（自动回复）Re：咨询",
 # "自动答复: 咨询", "咨询 [Auto Reply]".
@@ -78,6 +85,12 @@ AUTO_SUBJECT_WORDS: tuple[str, ...] = (
     r"автоматический ответ",
     r"自動応答",
     r"不在通知",
+    # responders' subjects in SpamAssassin's rule table (apache/spamassassin rules/20_vbounce.cf:
+    # __BOUNCE_AUTO_RESPOND, __BOUNCE_AUTO_RESPONSE) and challenge-response subjects (__CRBOUNCE_*)
+    r"automatically generated response from .*",
+    r"auto-respond e-?mail from .*",
+    r"automated response",
+    *CHALLENGE_SUBJECTS,
 )
 
 # Body phrases that mark an auto-reply on their own. Checked on the new text only (quotes
@@ -100,6 +113,44 @@ AUTO_BODY_STRONG: tuple[str, ...] = (
     r"this (?:e-?mail|message|reply) (?:is|was) (?:automatically|auto-?)generated",
     r"please do not reply (?:directly )?to this (?:e-?mail|message)",
     r"do not reply to this (?:e-?mail|message)",
+    r"this (?:mailbox|e-?mail address|inbox) is (?:not|no longer) (?:monitored|checked)",
+    r"this is an? (?:automatic|automated|auto-generated) (?:reply|response|message|e-?mail)",
+    r"your (?:request|enquiry|inquiry|query|case|ticket|e-?mail|message) (?:has been|was) "
+    r"(?:received|logged|registered|created)[^.]{0,80}(?:reference|ticket|case|number|#)",
+    # German: automatic message, receipt
+    r"diese (?:e-?mail|nachricht) wurde automatisch (?:erstellt|generiert|versendet|verschickt)",
+    r"dies ist eine automatisch(?:e|erzeugte|generierte)",
+    r"(?:ihre|deine) (?:e-?mail|nachricht|anfrage) (?:ist|wurde) (?:bei uns )?"
+    r"(?:eingegangen|empfangen|erhalten)",
+)
+
+# Challenge-response systems: the sender must prove to be a person before the mail is delivered.
+# Body phrases (tests/corpus/spamassassin challenge-response-10.eml and our fixtures) and the
+# markers SpamAssassin's rule table lists for such systems (apache/spamassassin
+# rules/20_vbounce.cf, __CRBOUNCE_*: header flags, subjects, TMDA's Message-ID).
+AUTO_BODY_CHALLENGE: tuple[str, ...] = (
+    r"(?:verify|confirm|prove) (?:that )?you are (?:a )?"
+    r"(?:real (?:live )?(?:person|human)|human|not a (?:robot|spammer))",
+    r"your (?:message|e-?mail) (?:is|has been) (?:held|quarantined|waiting) (?:pending|for|until)"
+    r" (?:your )?(?:verification|confirmation|approval)",
+    r"complete the (?:sender )?verification process",
+    r"protect(?:ing)? (?:myself|me|my inbox) (?:from|against) (?:junk|spam|unsolicited)",
+    r"(?:click|follow|visit) the link below to (?:verify|confirm|complete|be added)",
+    r"(?:will be|is) delivered (?:once|after|as soon as) you (?:verify|confirm)",
+)
+CHALLENGE_FLAG_HEADERS: tuple[str, ...] = (
+    "X-Boxtrapper", "X-Bluebottle-Request", "X-Spamarrest-noauth", "X-AskVersion",
+    "X-Spamazoid-MD", "X-ExiSpam",
+)
+# A person's absence in the first person ("I'm on vacation", "ich bin bis ... abwesend"): an
+# absence note when it is the message, but people write it too, above or between the lines they
+# quote: "I'm on vacation, sorry for late reply. It looks good to me" (tests/corpus/
+# erofs-list-replies) and "Dang it, I'm traveling and used the wrong way to send the previous
+# response" (linux-mailinglist-archives/intel-wired-lan.osuosl.org.0, file m at commit
+# 1d72bc47cb8a04d50c3f2f4e5f7d3c272f3c6601). Responders send a fixed text and do not quote the
+# message they answer (Exchange's, Gmail's and Sieve's vacation replies), so these count only in
+# a message that quotes nothing (autoreply.body_evidence).
+AUTO_BODY_ABSENCE: tuple[str, ...] = (
     r"(?:i am|i'm) (?:currently )?(?:out of|away from) (?:the )?office",
     r"(?:i am|i'm) (?:currently )?on (?:annual |maternity |paternity |parental |sick |study )?"
     r"leave",
@@ -113,27 +164,30 @@ AUTO_BODY_STRONG: tuple[str, ...] = (
     r"i will (?:be back|return) (?:in the office )?(?:on|at|from)",
     r"(?:will|shall) (?:respond|reply|get back to you) (?:to your (?:e-?mail|message) )?"
     r"(?:up)?on my return",
-    r"this (?:mailbox|e-?mail address|inbox) is (?:not|no longer) (?:monitored|checked)",
-    r"this is an? (?:automatic|automated|auto-generated) (?:reply|response|message|e-?mail)",
-    r"your (?:request|enquiry|inquiry|query|case|ticket|e-?mail|message) (?:has been|was) "
-    r"(?:received|logged|registered|created)[^.]{0,80}(?:reference|ticket|case|number|#)",
-    # challenge-response: the sender must prove to be a person before the mail is delivered
-    r"(?:verify|confirm|prove) (?:that )?you are (?:a )?"
-    r"(?:real person|human|not a (?:robot|spammer))",
-    r"your (?:message|e-?mail) (?:is|has been) (?:held|quarantined|waiting) (?:pending|for|until)"
-    r" (?:your )?(?:verification|confirmation|approval)",
-    r"complete the (?:sender )?verification process",
-    r"protect(?:ing)? (?:myself|me|my inbox) (?:from|against) (?:junk|spam|unsolicited)",
-    r"(?:click|follow|visit) the link below to (?:verify|confirm|complete|be added)",
-    r"(?:will be|is) delivered (?:once|after|as soon as) you (?:verify|confirm)",
-    # German: absent, automatic message, receipt
+    # the lines public out-of-office templates give: "will respond to your message when I
+    # return", "If your matter is urgent, please contact [colleague]", "For urgent matters,
+    # please contact", "if you need immediate assistance, please call", "I'll be back on [date]",
+    # "Your email has been automatically forwarded to my colleague" (indeed.com, "7 examples of
+    # out of office messages"; exclaimer.com, "17 out of office email templates")
+    r"(?:will|'ll) (?:respond|reply|get back to you)[^.\n]{0,40}?"
+    r"(?:when i (?:return|get back|am back|'m back)|(?:up)?on my return)",
+    r"(?:if (?:your|the) matter is urgent|for urgent (?:matters|issues|enquiries|inquiries)"
+    r"|for (?:immediate|urgent) assistance|if you need immediate assistance),? please "
+    r"(?:contact|reach out|call|e-?mail)",
+    r"(?:i'll|i will) (?:be back|return) (?:in the office )?(?:on|at|from)",
+    r"(?:has been|was) automatically forwarded to my colleague",
     r"ich bin (?:bis|vom|ab|am|derzeit|zurzeit|momentan)[^\n]{0,60}?"
     r"(?:nicht im (?:büro|hause|dienst)|abwesend|im urlaub|außer haus|nicht erreichbar)",
-    r"diese (?:e-?mail|nachricht) wurde automatisch (?:erstellt|generiert|versendet|verschickt)",
-    r"dies ist eine automatisch(?:e|erzeugte|generierte)",
-    r"(?:ihre|deine) (?:e-?mail|nachricht|anfrage) (?:ist|wurde) (?:bei uns )?"
-    r"(?:eingegangen|empfangen|erhalten)",
-    # French / Spanish / Dutch absence notes
+    # the lines German absence-note templates give: "ich bin leider nicht im Büro" (hrworks.de,
+    # "Abwesenheitsnotiz: Zweck, Beispiele und Vorlagen"), "Ich werde am [Rückkehrdatum] wieder
+    # im Büro sein", "In dringenden Fällen wenden Sie sich bitte an [Vertretername]"
+    # (vorlage-formulare.com, "Vorlage für Abwesenheitsnotiz"), and the note that mail is not
+    # forwarded (deutsche-handwerks-zeitung.de, "Abwesenheitsnotiz: Was drin stehen muss")
+    r"ich bin leider nicht im (?:büro|hause|dienst)",
+    r"\b(?:ab|am|bis)\s[^\n]{0,40}?wieder (?:im büro|im hause|im dienst|erreichbar)",
+    r"in dringenden fällen wenden sie sich (?:bitte )?an",
+    r"ihre (?:e-?mail|nachricht) wird (?:nicht|während meiner abwesenheit nicht) weitergeleitet",
+    # French / Spanish / Dutch
     r"je suis (?:absente?|en congés?)", r"estoy (?:fuera de la oficina|de vacaciones)",
     r"ik ben (?:afwezig|met vakantie)",
 )
@@ -232,6 +286,27 @@ ANSWER_GIVEN: tuple[str, ...] = (
     r"here is (?:the|our) (?:answer|reply|response) to your",
     r"in (?:answer|response|reply) to your (?:question|enquiry|inquiry|request)[^.\n]{0,40}[,:]",
 )
+
+# Ticket systems relay a person's comment under a line of their own: ServiceNow's request
+# notification ("Rohit Keshri updated your request with the following comments:") and
+# Zendesk's comment header below its reply delimiter ("##- Please type your reply above this
+# line -##", then "Erika Kuntar, Dec 15, 2020, 11:05 PST"). Samples: a ServiceNow notice
+# (tests/corpus/jfs-list) and Zendesk's (tests/corpus/clang-built-linux-list); the delimiter is
+# Zendesk's documented default (support.zendesk.com, "Understanding the reply delimiter"), and
+# ServiceNow documents a "commented" notification that relays a comment someone else added to
+# the requester's case (servicenow.com docs, "email notifications": "Sent when comments are
+# added"; UC San Diego's ServiceNow notification list, "Case is commented by someone that isn't
+# the contact").
+RELAYED_COMMENT: tuple[str, ...] = (
+    r"^[^\n]{2,60}? updated your (?:request|incident|case|ticket) with the following comments?",
+    r"##-\s*please type your reply above this line\s*-##[\s\S]{0,600}?"
+    r"^[^\n,]{2,60}, [a-z]{3,9}\.? \d{1,2}, \d{4},? (?:at )?\d{1,2}:\d{2}(?: ?[ap]m)?"
+    r"(?: [a-z]{2,5})?\s*$",
+)
+# What a help desk says of the request itself before it relays the requester's own text: a
+# receipt ("Your request (23735) has been received and is being reviewed", Zendesk's default).
+TICKET_RECEIPT = (r"(?:request|ticket|case|incident|enquiry|inquiry)\s*(?:\(#?\d+\)|#?\d+)?\s*"
+                  r"(?:has been|was) (?:received|created|opened|logged|submitted)")
 
 # Out-of-office words: set subkind "out_of_office" instead of "acknowledgement".
 OUT_OF_OFFICE: tuple[str, ...] = (

@@ -5,13 +5,15 @@ Quote shapes handled (the mailers' own output; docs/classify.md, "What Chinese m
 - separator lines, after which everything is quoted: QQ/Foxmail
   "------------------ 原始邮件 ------------------" (English UI: "Original"), Outlook
   "-----Original Message-----" / "-----邮件原件-----", 139 mail "----邮件原文----",
-  Thunderbird "-------- 原始消息 --------";
+  Thunderbird "-------- 原始消息 --------" (when ">" lines follow, as Zimbra writes them, only
+  the separator and the ">" lines go);
 - header blocks: Outlook/Exchange/Foxmail "From: … Sent: … To: … Subject: …" and
   "发件人: … 发送时间: … 收件人: … 主题: …" (also after Outlook's "_____" line);
 - attribution lines: Coremail/163 "在 2025-03-01 10:00:00，"张三" <x@163.com> 写道：",
   Gmail "张三 <x@y> 于2025年3月1日周六 10:00写道：" and "On Sat, Mar 1, 2025 at 10:00 AM … wrote:"
   (possibly wrapped over two lines), Apple Mail "2025年3月1日 10:00，张三 <x@y> 写道：";
-  when ">"-quoted lines follow, only the attribution and the ">" lines go (bottom posting);
+  when ">"-quoted lines follow (after at most a few lines of the person's own), only the
+  attribution and the ">" lines go (bottom posting, answers between attribution and quote);
 - lines starting with ">" anywhere, also escaped as "&gt;" (a plain part made from HTML, as
   QQ Mail/Foxmail send it: HTML 4.01 section 5.3.2 names ``&gt;`` for ">").
 """
@@ -103,6 +105,10 @@ def _find_cut(lines: list[str]) -> tuple[int | None, str, set[int]]:
         line = raw.strip()
         if not line or line.startswith(">"):
             continue
+        if _SEPARATOR.match(line) and _quoted_lines_follow(lines, i + 1):
+            drop.add(i)  # Zimbra: "----- Original Message -----", then "> " lines
+            marker = marker or line
+            continue
         if _SEPARATOR.match(line) or _FORWARD_START.match(line):
             return i, line, drop
         if _UNDERSCORES.match(line) and _header_block_at(lines, i + 1):
@@ -118,7 +124,7 @@ def _find_cut(lines: list[str]) -> tuple[int | None, str, set[int]]:
             start = i
             if not _ATTRIBUTION_START.match(line) and i > 0 and _wrapped_start(lines[i - 1]):
                 start = i - 1
-            if _quoted_lines_follow(lines, i + 1):
+            if _quoted_lines_follow(lines, i + 1, text_before=_TEXT_ABOVE_QUOTE):
                 drop.update(range(start, i + 1))
                 marker = marker or line
                 continue
@@ -127,9 +133,15 @@ def _find_cut(lines: list[str]) -> tuple[int | None, str, set[int]]:
 
 
 def _looks_like_attribution(lines: list[str], i: int) -> bool:
-    """An attribution names a date or an address: a digit or "@" on its line or the one before."""
-    here = lines[i] + (lines[i - 1] if i > 0 else "")
-    return any(ch.isdigit() or ch == "@" for ch in here)
+    """An attribution names a date or an address (on its line or the one before): an "@", a
+    time or a year, or it opens as one ("On …", "在 …", a date). A sentence that merely ends
+    in "wrote:" ("in v4 I wrote:") is the person's own text."""
+    here = lines[i] + " " + (lines[i - 1] if i > 0 else "")
+    return "@" in here or bool(_DATE_OR_TIME.search(here)) or bool(
+        _ATTRIBUTION_START.match(lines[i].strip()))
+
+
+_DATE_OR_TIME = re.compile(r"\d{1,2}:\d{2}|\b(?:19|20)\d{2}\b|\d{4}年")
 
 
 def _wrapped_start(previous: str) -> bool:
@@ -154,10 +166,25 @@ def _header_block_end(lines: list[str], i: int) -> int:
     return j
 
 
-def _quoted_lines_follow(lines: list[str], i: int) -> bool:
+# Lines a person may write between an attribution and the ">" lines it introduces ("On …
+# wrote:", then "I'll resend this with v3.", then "> the quote"): mutt and Gmail users answering
+# above the quote but below the attribution. A longer unquoted run is the original itself.
+_TEXT_ABOVE_QUOTE = 6
+
+
+def _quoted_lines_follow(lines: list[str], i: int, *, text_before: int = 0) -> bool:
+    """Whether ">" lines follow line ``i``, after at most ``text_before`` other lines."""
+    unquoted = 0
     for line in lines[i:]:
-        if line.strip():
-            return line.lstrip().startswith(">")
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped.startswith(">"):
+            return True
+        unquoted += 1
+        if unquoted > text_before or _ATTRIBUTION_END.search(stripped) or _SEPARATOR.match(
+                stripped) or _HEADER_START.match(stripped):
+            return False
     return False
 
 

@@ -44,7 +44,7 @@ CASES = [
     ("auto/09-coremail-126-html.eml", "acknowledgement", "Subject: 自动回复"),
     ("auto/10-exchange-zh-oof.eml", "out_of_office", "Auto-Submitted: auto-generated"),
     ("auto/11-exchange-en-oof.eml", "out_of_office", "Auto-Submitted: auto-generated"),
-    ("auto/12-exchange-ack-no-submitted.eml", "acknowledgement", "X-Auto-Response-Suppress"),
+    ("auto/12-exchange-ack-no-submitted.eml", "acknowledgement", "Subject: 自动答复"),
     ("auto/13-exchange-2010-subject.eml", "out_of_office", "Subject: 自动答复"),
     ("auto/14-outlook-oof-autoreply-old.eml", "out_of_office", "Subject: Out of Office"),
     ("auto/15-gmail-vacation-re.eml", "out_of_office", "Auto-Submitted: auto-replied"),
@@ -138,6 +138,23 @@ HEADER_CASES = [
     ("Subject: =?utf-8?B?6Ieq5Yqo5Zue5aSNOiDlkqjor6I=?=", True), # 自动回复: 咨询
     ("Subject: 咨询（自动回复）", True),
     ("Subject: Automatic reply: 咨询", True),
+    # Exchange: X-Auto-Response-Suppress alone is on people's mail too; with the inbox-rule
+    # loop header it is an out-of-office answer
+    ("X-Auto-Response-Suppress: DR, RN, NRN, OOF, AutoReply", False),
+    ("X-Auto-Response-Suppress: All", False),
+    ("X-MS-Exchange-Inbox-Rules-Loop: a@example.gov.cn", False),
+    ("X-Auto-Response-Suppress: All\nX-MS-Exchange-Inbox-Rules-Loop: a@example.gov.cn", True),
+    # the prefixes mail clients and servers localise ("Automatic reply:" and its translations)
+    ("Subject: Automatische Antwort: Anfrage", True),
+    ("Subject: =?utf-8?Q?R=C3=A9ponse_automatique_:_demande?=", True),
+    ("Subject: =?utf-8?Q?Respuesta_autom=C3=A1tica:_consulta?=", True),
+    ("Subject: Risposta automatica: richiesta", True),
+    ("Subject: Automatisch antwoord: vraag", True),
+    ("Subject: Autosvar: fråga", True),
+    ("Subject: =?utf-8?B?6Ieq5YuV5Zue6KaGOiDoq67oqaI=?=", True),  # 自動回覆: 諮詢
+    ("Subject: =?utf-8?B?6Ieq5YuV5b+c562UOiDllY/jgYTlkIjjgo/jgZs=?=", True),  # 自動応答: 問い合わせ
+    ("Subject: Auto: question about permits", True),  # Sieve vacation's default prefix
+    ("Subject: Automobile question", False),
 ]  # fmt: skip
 
 
@@ -183,6 +200,20 @@ BODY_CASES = [
     ("提交后由系统自动审核，本平台会自动发送提醒短信。", None),
     ("此邮件为自动发送，请知悉。", "此邮件为自动发送"),
     ("这是一条自动回复。", "这是一条自动回复"),
+    # English out-of-office template lines
+    ("I will respond to your message when I return.", "will respond to your message when I return"),
+    ("If your matter is urgent, please contact Ms Lee.",
+     "If your matter is urgent, please contact"),
+    ("For urgent matters, please contact the front desk.", "For urgent matters, please contact"),
+    ("I'll be back on 5 June.", "I'll be back on"),
+    ("Please contact the front desk for opening hours.", None),
+    # German absence-note template lines
+    ("Vielen Dank für Ihre E-Mail, ich bin leider nicht im Büro.", "ich bin leider nicht im Büro"),
+    ("Ich werde am 5. Januar wieder im Büro sein.", "am 5. Januar wieder im Büro"),
+    ("In dringenden Fällen wenden Sie sich bitte an Frau Weber.",
+     "In dringenden Fällen wenden Sie sich bitte an"),
+    ("Ihre E-Mail wird nicht weitergeleitet.", "Ihre E-Mail wird nicht weitergeleitet"),
+    ("Der Antrag ist am Montag wieder im Umlauf.", None),
 ]  # fmt: skip
 
 
@@ -190,6 +221,25 @@ def test_typed_acknowledgement_that_quotes_the_probe_is_not_automatic() -> None:
     text = "来信已收到，我们会尽快回复。"
     assert autoreply.body_evidence(text) is not None
     assert autoreply.body_evidence(text, is_quoting=True) is None
+
+
+def test_absence_typed_above_a_quote_is_not_automatic() -> None:
+    text = "I'm on vacation, sorry for the late reply. It looks good to me."
+    assert autoreply.body_evidence(text) is not None  # alone, it is an absence note
+    assert autoreply.body_evidence(text, is_quoting=True) is None
+
+
+def test_system_wording_above_a_quote_stays_automatic() -> None:
+    found = autoreply.body_evidence("This is an automated message.", is_quoting=True)
+    assert found is not None and found.text == "This is an automated"
+
+
+def test_person_on_vacation_answering_with_a_quote_is_not_an_autoreply() -> None:
+    msg = mail("From: gx@kernel.example\nSubject: Re: errno in lib/tar.c\n"
+               "In-Reply-To: <a@b>\n\nHi Erik,\n\nI'm on vacation, sorry for late reply. "
+               "It looks good to me.\n\nOn Mon, Oct 02, 2023 at 07:36PM, Erik wrote:\n"
+               "> Does this patch make sense?\n")
+    assert autoreply.detect(msg) is None
 
 
 @pytest.mark.parametrize(("text", "evidence"), BODY_CASES)
@@ -235,3 +285,70 @@ def test_autoreply_never_raises_on_garbage_text(subject: str, body: str) -> None
     if msg is not None:
         autoreply.detect(msg)
     autoreply.body_evidence(body)
+
+
+ZENDESK_DELIMITER = "##- Please type your reply above this line -##\n\n"
+AGENT_COMMENT = ("Hello Nick,\n\nYour project qualifies: we added 25k credits to your account, "
+                 "so the builds can run again. Write back when they run low.\n")
+RELAY_CASES = [
+    # text, relays a person's comment
+    (ZENDESK_DELIMITER + "You are registered as a CC on this request (23735).\n\n"
+     "Erika Kuntar, Dec 15, 2020, 11:05 PST\n\n" + AGENT_COMMENT, True),
+    ("Hello!\n\nRohit Keshri updated your request with the following comments:\n\n"
+     + AGENT_COMMENT, True),
+    # Zendesk's receipt relays the requester's own text the same way
+    (ZENDESK_DELIMITER + "Your request (23735) has been received and is being reviewed by our "
+     "support staff.\n\nNick Desaulniers, Dec 15, 2020, 11:05 PST\n\n" + AGENT_COMMENT, False),
+    ("Erika Kuntar, Dec 15, 2020, 11:05 PST\n\n" + AGENT_COMMENT, False),  # no delimiter
+    ("Rohit Keshri updated your request with the following comments:\n\nThanks!\n", False),
+    ("Abhishek Raj updated your request with the following comments:\n\nHi,\nI'm writing to "
+     "acknowledge receipt of your request. An analyst will report back as soon as possible.\n",
+     False),  # an agent's canned receipt
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "relays"), RELAY_CASES)
+def test_relayed_comment_table(text: str, relays: bool) -> None:
+    assert autoreply.relayed_comment(text) is relays
+
+
+def test_help_desk_relaying_an_agents_answer_is_not_automatic() -> None:
+    msg = mail("From: Support <support@example.zendesk.com>\nAuto-Submitted: auto-generated\n"
+               "X-Auto-Response-Suppress: All\nIn-Reply-To: <probe@example.org>\n"
+               f"Subject: Request for credits\n\n{RELAY_CASES[0][0]}")
+    assert autoreply.detect(msg) is None
+
+
+def test_help_desk_receipt_stays_automatic() -> None:
+    msg = mail("From: Support <support@example.zendesk.com>\nAuto-Submitted: auto-generated\n"
+               "In-Reply-To: <probe@example.org>\n"
+               f"Subject: Request received\n\n{RELAY_CASES[2][0]}")
+    verdict = autoreply.detect(msg)
+    assert verdict is not None and verdict.evidence == "Auto-Submitted: auto-generated"
+
+
+CHALLENGE_CASES = [
+    # headers and text, evidence starts with
+    ("X-Boxtrapper: 1\nSubject: Re: x\n\nPlease reply to deliver your mail.", "X-Boxtrapper"),
+    ("X-Spamarrest-noauth: 1\nSubject: x\n\nPlease confirm.", "X-Spamarrest-noauth"),
+    ("Message-ID: <123.456@mail.example-tmda-confirm>\nSubject: x\n\nReply to confirm.",
+     "Message-ID (TMDA confirmation)"),
+    ("Subject: Your email requires verification verify:ab12\n\nReply to this message.",
+     "Subject: Your email requires verification"),
+    ("Subject: Re: x\n\nThe message you sent requires that you verify that you are a real live "
+     "human being and not a spam source.", "verify that you are a real live human"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("headers", "evidence"), CHALLENGE_CASES)
+def test_challenge_response_markers_give_the_challenge_subkind(headers: str, evidence: str) -> None:
+    verdict = autoreply.detect(mail(f"From: guard@example.org\n{headers}\n"))
+    assert verdict is not None and verdict.subkind == "challenge"
+    assert verdict.evidence.startswith(evidence), verdict.evidence
+
+
+@pytest.mark.parametrize("subject", ["Automatically Generated Response from the office",
+                                     "Automated response", "Auto-Respond E-Mail from x"])
+def test_responders_own_subjects_are_automatic(subject: str) -> None:
+    verdict = autoreply.detect(mail(f"From: a@example.org\nSubject: {subject}\n\nHello.\n"))
+    assert verdict is not None and verdict.evidence.startswith("Subject:")

@@ -157,6 +157,17 @@ QUOTE_CASES = [
     ("可以。\n\n发自我的iPhone\n\n> 2025年3月1日 10:12，王明 <w@x.cn> 写道：\n> 问", "可以。", ">"),
     ("From: the office, yes.\nThanks", "From: the office, yes.\nThanks", ""),
     ("孔子写道：学而时习之。", "孔子写道：学而时习之。", ""),
+    # an answer between the attribution and the quote it introduces (mutt, Gmail)
+    ("On Wed, Apr 29, 2020 at 11:46 PM, W wrote:\n\nI'll resend it with v3.\n\n> Q\n> Q2",
+     "I'll resend it with v3.", "On Wed"),
+    # an unquoted original after the attribution is not the person's text
+    ("Yes.\n\nOn Sat, Mar 1, 2025, W wrote:\n" + "Q\n" * 8 + "> older", "Yes.", "On Sat"),
+    # Zimbra quotes with ">" under its separator; the answer may follow the quote
+    ("----- Original Message -----\n> Hi,\n> few fixes\n\nLooks good to me.",
+     "Looks good to me.", "----- Original"),
+    # a sentence ending in "wrote:" is the person's own, not an attribution
+    ("Well, in v4 I wrote:\nreturn true;\nThat resolves it.",
+     "Well, in v4 I wrote:\nreturn true;\nThat resolves it.", ""),
     ("", "", ""),
 ]  # fmt: skip
 
@@ -210,3 +221,13 @@ def test_human_detect_never_raises_on_garbage_bytes(raw: bytes) -> None:
     msg, _ = parse_message(b"From: a@b.cn\nSubject: Re: x\n" + raw)
     if msg is not None:
         human.detect(msg)
+
+
+def test_outlook_read_receipt_is_not_a_human_reply() -> None:
+    msg = mail("From: w@x.gov.cn\nSubject: Read: 关于居住证的咨询\n\nYour message was read.\n")
+    assert human.detect(msg) is None
+
+
+def test_a_reply_about_reading_is_still_a_reply() -> None:
+    msg = mail("From: w@x.gov.cn\nSubject: Re: Reading room hours\n\nOpen 9 to 5.\n")
+    assert human.detect(msg) is not None
