@@ -273,11 +273,34 @@ def bounce(name: str, msg: Mail, found: list[Found], *, text: str = "",
     """The verdict for ``found`` recipients; ``text`` backs up empty diagnostics."""
     session = reasons.command_of(msg.letter[:20000] + "\n" + msg.dsn[:5000]) if found else None
     hosts = reasons.remote_hosts(msg.dsn[:5000] + "\n" + msg.letter[:20000]) if found else ""
-    recipients = tuple(recipient(f, text, reason, session, hosts) for f in found if f.address)
+    if kind is Kind.DELAY:
+        # a delay notice's reason is the stated temporary problem (``delayed`` below), not
+        # Sisimai's "a delayed DSN has expired" reading of a returned message
+        found = [replace(f, action="") if f.action == "delayed" else f for f in found]
+    recipients = tuple(recipient(f, own_letter(f, found, text), reason, session, hosts)
+                       for f in found if f.address)
     if kind is Kind.DELAY:
         contexts = [f.context for f in found if f.address]
         recipients = tuple(delayed(r, c) for r, c in zip(recipients, contexts, strict=True))
     return verdict(msg, kind, name, recipients=recipients, evidence=evidence)
+
+
+def own_letter(f: Found, found: list[Found], text: str) -> str:
+    """The letter's words that may back up ``f``'s diagnostic when it names nothing: without
+    the other recipients' own diagnostics, so a recipient whose lines state no cause does not
+    borrow another's ("452 4.2.2 Over quota" under the first address of an Exim delay list).
+    An address named right after this one, or in its own lines, is the same delivery
+    (Sendmail's "(expanded from: ...)"), whose words stay."""
+    if not text or len(found) < 2:
+        return text
+    own = squeeze(text)
+    at = own.lower().find(f.address)
+    mine = f.diagnostic.lower() + " " + (own[at:at + len(f.address) + 60].lower() if at >= 0
+                                         else "")
+    for other in found:
+        if other.diagnostic and other.address != f.address and other.address not in mine:
+            own = own.replace(other.diagnostic, " ")
+    return own
 
 
 def delayed(r: Recipient, context: str) -> Recipient:
