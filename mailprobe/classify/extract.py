@@ -197,6 +197,22 @@ def dsn_found(text: str) -> list[Found]:
     return out
 
 
+def nested_report(msg: Mail) -> Mail | None:
+    """A delivery report forwarded whole inside an attached message, when the carrier has no
+    delivery-status part of its own (Sisimai's lib/Sisimai/Lhost/X5.pm: a notice whose
+    ``message/rfc822`` part is the ``multipart/report``): that report, else ``None``."""
+    if msg.dsn or msg.content_type == "multipart/report":
+        return None
+    payload = msg.get_payload()
+    for part in payload if isinstance(payload, list) else ():
+        if not isinstance(part, Mail) or part.get_content_type() != "message/rfc822":
+            continue
+        inner = part.get_payload()
+        if isinstance(inner, list) and inner and isinstance(inner[0], Mail) and inner[0].dsn:
+            return inner[0]
+    return None
+
+
 def split_original(body: str) -> tuple[str, str]:
     """``(letter, original)`` of a body (a parsed message has ``msg.letter``/``.original``)."""
     return cut_original(body)
@@ -337,11 +353,16 @@ def recipient(f: Found, text: str = "", forced: str | None = None,
 
 
 def verdict(msg: Mail, kind: Kind, name: str, **fields: object) -> Verdict:
-    """A ``Verdict`` with sender, subject, message_id and refs filled from ``msg``."""
+    """A ``Verdict`` with sender, subject, message_id and refs filled from ``msg`` (and from
+    the report nested in it, whose returned original is the probe)."""
     inline = msg.original
     values: dict[str, object] = {"refs": find_refs(msg, inline), "sender": msg.sender,
                                  "subject": msg.subject, "message_id": msg.message_id}
     if kind in (Kind.BOUNCE, Kind.DELAY):
-        values["original_message_id"] = returned_message_id(msg)
+        inner = nested_report(msg)
+        values["original_message_id"] = returned_message_id(inner or msg)
+        if inner is not None:
+            values["refs"] = tuple(dict.fromkeys(
+                (*find_refs(inner, inner.original), *find_refs(msg, inline))))
     values.update(fields)  # what the caller names wins, as ``dataclasses.replace`` did
     return Verdict(kind=kind, detector=name, **values)  # type: ignore[arg-type]
