@@ -107,3 +107,14 @@ def test_the_returned_messages_subject_is_no_cause() -> None:
     (rcpt,) = classify(raw).recipients
     assert (rcpt.reason, rcpt.hard) == ("systemerror", False)
 
+
+
+def test_the_delay_reason_label_after_a_host_line_is_no_cause() -> None:
+    raw = delay_warning(
+        "Hello",
+        "  list@example.org\n"
+        "    host mx.example.org [192.0.2.1]\n"
+        "    Delay reason: SMTP error from remote mail server after RCPT TO:<list@example.org>:\n"
+        "    451 Temporary local problem - please try later\n")
+    (rcpt,) = classify(raw).recipients
+    assert rcpt.reason == "systemerror"
