@@ -26,6 +26,7 @@ from mailprobe.classify.extract import (
     dsn_found,
     find_reply,
     find_status,
+    nested_report,
     own_addresses,
     scan_text,
     squeeze,
@@ -59,7 +60,10 @@ def failures(msg: Mail) -> list[Found] | None:
     ``[]`` when every recipient was delivered; ``None`` when ``msg`` has no DSN.
     """
     text = msg.dsn or (msg.body if _INLINE.search(msg.body) else "")
-    found = dsn_found(text) if text else []
+    if not text:
+        inner = nested_report(msg)
+        return failures(inner) if inner is not None else None
+    found = dsn_found(text)
     if not found:
         return None
     failed = [f for f in found if f.action not in SUCCESS_ACTIONS]

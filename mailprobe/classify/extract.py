@@ -197,6 +197,22 @@ def dsn_found(text: str) -> list[Found]:
     return out
 
 
+def nested_report(msg: Mail) -> Mail | None:
+    """A delivery report forwarded whole inside an attached message, when the carrier has no
+    delivery-status part of its own (Sisimai's lib/Sisimai/Lhost/X5.pm: a notice whose
+    ``message/rfc822`` part is the ``multipart/report``): that report, else ``None``."""
+    if msg.dsn or msg.content_type == "multipart/report":
+        return None
+    payload = msg.get_payload()
+    for part in payload if isinstance(payload, list) else ():
+        if not isinstance(part, Mail) or part.get_content_type() != "message/rfc822":
+            continue
+        inner = part.get_payload()
+        if isinstance(inner, list) and inner and isinstance(inner[0], Mail) and inner[0].dsn:
+            return inner[0]
+    return None
+
+
 def split_original(body: str) -> tuple[str, str]:
     """``(letter, original)`` of a body (a parsed message has ``msg.letter``/``.original``)."""
     return cut_original(body)
@@ -273,11 +289,34 @@ def bounce(name: str, msg: Mail, found: list[Found], *, text: str = "",
     """The verdict for ``found`` recipients; ``text`` backs up empty diagnostics."""
     session = reasons.command_of(msg.letter[:20000] + "\n" + msg.dsn[:5000]) if found else None
     hosts = reasons.remote_hosts(msg.dsn[:5000] + "\n" + msg.letter[:20000]) if found else ""
-    recipients = tuple(recipient(f, text, reason, session, hosts) for f in found if f.address)
+    if kind is Kind.DELAY:
+        # a delay notice's reason is the stated temporary problem (``delayed`` below), not
+        # Sisimai's "a delayed DSN has expired" reading of a returned message
+        found = [replace(f, action="") if f.action == "delayed" else f for f in found]
+    recipients = tuple(recipient(f, own_letter(f, found, text), reason, session, hosts)
+                       for f in found if f.address)
     if kind is Kind.DELAY:
         contexts = [f.context for f in found if f.address]
         recipients = tuple(delayed(r, c) for r, c in zip(recipients, contexts, strict=True))
     return verdict(msg, kind, name, recipients=recipients, evidence=evidence)
+
+
+def own_letter(f: Found, found: list[Found], text: str) -> str:
+    """The letter's words that may back up ``f``'s diagnostic when it names nothing: without
+    the other recipients' own diagnostics, so a recipient whose lines state no cause does not
+    borrow another's ("452 4.2.2 Over quota" under the first address of an Exim delay list).
+    An address named right after this one, or in its own lines, is the same delivery
+    (Sendmail's "(expanded from: ...)"), whose words stay."""
+    if not text or len(found) < 2:
+        return text
+    own = squeeze(text)
+    at = own.lower().find(f.address)
+    mine = f.diagnostic.lower() + " " + (own[at:at + len(f.address) + 60].lower() if at >= 0
+                                         else "")
+    for other in found:
+        if other.diagnostic and other.address != f.address and other.address not in mine:
+            own = own.replace(other.diagnostic, " ")
+    return own
 
 
 def delayed(r: Recipient, context: str) -> Recipient:
@@ -314,11 +353,16 @@ def recipient(f: Found, text: str = "", forced: str | None = None,
 
 
 def verdict(msg: Mail, kind: Kind, name: str, **fields: object) -> Verdict:
-    """A ``Verdict`` with sender, subject, message_id and refs filled from ``msg``."""
+    """A ``Verdict`` with sender, subject, message_id and refs filled from ``msg`` (and from
+    the report nested in it, whose returned original is the probe)."""
     inline = msg.original
     values: dict[str, object] = {"refs": find_refs(msg, inline), "sender": msg.sender,
                                  "subject": msg.subject, "message_id": msg.message_id}
     if kind in (Kind.BOUNCE, Kind.DELAY):
-        values["original_message_id"] = returned_message_id(msg)
+        inner = nested_report(msg)
+        values["original_message_id"] = returned_message_id(inner or msg)
+        if inner is not None:
+            values["refs"] = tuple(dict.fromkeys(
+                (*find_refs(inner, inner.original), *find_refs(msg, inline))))
     values.update(fields)  # what the caller names wins, as ``dataclasses.replace`` did
     return Verdict(kind=kind, detector=name, **values)  # type: ignore[arg-type]

@@ -20,6 +20,7 @@ import re
 from mailprobe.classify.dsn import collect
 from mailprobe.classify.extract import Found, bounce, clean_diagnostic, find_status
 from mailprobe.classify.message import Mail
+from mailprobe.classify.weigh import daemon_sender, delivery_structure
 from mailprobe.model import Kind, Verdict
 
 NAME = "postfix"
@@ -31,8 +32,7 @@ ERROR_REPLY = re.compile(r"^\s*Out:\s*([45]\d\d[ -].*)$", re.M)
 
 
 def detect(msg: Mail) -> Verdict | None:
-    received = str(msg.get("Received", "")).lower()
-    if not any(m in msg.hay or m in received for m in MARKERS):
+    if not any(m in msg.hay for m in MARKERS) and not relayed_failure(msg):
         return None
     letter = msg.letter
     found = transcript(letter) if not msg.dsn and RCPT.search(letter) else collect(msg)
@@ -41,6 +41,15 @@ def detect(msg: Mail) -> Verdict | None:
     delayed = all(f.action == "delayed" for f in found) or "delayed mail" in msg.subject.lower()
     return bounce(NAME, msg, found, text=letter, kind=Kind.DELAY if delayed else Kind.BOUNCE,
                   evidence="postfix letter")
+
+
+def relayed_failure(msg: Mail) -> bool:
+    """A "(Postfix)" Received line says only that a Postfix server relayed the message (most
+    list mail and replies pass one): it marks Postfix's bounce only beside a delivery-failure
+    structure or a daemon sender (RFC 3464, RFC 5321 4.5.5)."""
+    received = str(msg.get("Received", "")).lower()
+    return any(m in received for m in MARKERS) and bool(
+        delivery_structure(msg) or daemon_sender(msg))
 
 
 def transcript(letter: str) -> list[Found]:

@@ -289,7 +289,7 @@ REASON_TABLE: tuple[Entry, ...] = (
           (r"(?:system|disk|storage|mail system|server) (?:is )?full",
                     r"insufficient system (?:storage|resources)", r"out of (?:disk )?space")),
     Entry("networkerror", "the connection to the recipient's server failed (before give-up words)",
-          (r"could not initiate smtp conversation", r"connection (?:was )?dropped",
+          (r"could not initiate smtp conversation",
            # the cause of a give-up, named before the give-up words ("Deferred: Name server:
            # host name lookup failure ... could not be delivered for 8 hours"): Sisimai
            # lib/Sisimai/Reason/NetworkError.pm index, and its Reason.pm example
@@ -303,7 +303,7 @@ REASON_TABLE: tuple[Entry, ...] = (
         r"message (?:has been )?(?:in|on) (?:the )?queue too long", r"deferred too long",
         r"delivery (?:attempts?|period) (?:has )?(?:exceeded|expired|failed)",
         r"could not be delivered for", r"maximum time", r"handle timeout",
-        r"was not delivered .{0,40}(?:days|hours)", r"have not been able to deliver",
+        r"have not been able to deliver",
         r"still trying", r"delay(?:ed)?", r"超时", r"failed \d+ attempts",
     )),
     Entry("networkerror", "network or DNS failure between the servers, mail loops",
@@ -338,7 +338,7 @@ REASON_TABLE: tuple[Entry, ...] = (
 VENDOR_TABLE: tuple[Entry, ...] = (
     # Coremail 系统退信 letters (NetEase 163/126, self-hosted government mail): 退信原因.
     Entry("spamdetected", "Coremail: content judged spam", (
-        r"rejected by system", r"content rejected", r"垃圾邮件", r"spam"), "coremail"),
+        r"content rejected", r"垃圾邮件", r"spam"), "coremail"),
     Entry("networkerror", "Coremail: the next host could not be reached", (
         r"rcpt handle timeout", r"can ?not connect to host", r"dns query error",
         r"connect timeout", r"无法连接"), "coremail"),

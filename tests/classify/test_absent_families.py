@@ -193,6 +193,52 @@ X6 = mixed(
     "The attachment contains the original mail headers\n",
     "kijitora@example.jp", original_type="text/rfc822-headers")
 
+# Lhost/X5.pm: the notice (From "Mail Delivery Subsystem" in an RFC 2047 word, To
+# "NotificationRecipients") carries only a message/rfc822 part, and that attached message is
+# the multipart/report whose delivery-status part names the recipient.
+X5 = (
+    'From: "=?iso-2022-jp?B?TWFpbCBEZWxpdmVyeSBTdWJzeXN0ZW0=?=" <MAILER-DAEMON@mx.example.jp>\n'
+    "To: NotificationRecipients\n"
+    "Subject: =?iso-2022-jp?B?UmV0dXJuZWQgbWFpbDogVXNlciB1bmtub3du?=\n"
+    "MIME-Version: 1.0\n"
+    'Content-Type: multipart/mixed; boundary="outer"\n'
+    "\n"
+    "--outer\n"
+    "Content-Type: message/rfc822\n"
+    "\n"
+    "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.jp>\n"
+    "To: probe@sender.example.cn\n"
+    "Subject: Returned mail: User unknown\n"
+    "MIME-Version: 1.0\n"
+    'Content-Type: multipart/report; report-type=delivery-status; boundary="inner"\n'
+    "\n"
+    "--inner\n"
+    "Content-Type: text/plain; charset=us-ascii\n"
+    "\n"
+    "The original message was received at Thu, 29 Apr 2010 23:34:45 +0900\n"
+    "\n"
+    "   ----- The following addresses had permanent fatal errors -----\n"
+    "kijitora@example.jp\n"
+    "\n"
+    "--inner\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.jp\n"
+    "\n"
+    "Final-Recipient: RFC822; kijitora@example.jp\n"
+    "Action: failed\n"
+    "Status: 5.1.1\n"
+    "Diagnostic-Code: SMTP; 550 5.1.1 <kijitora@example.jp>... User Unknown\n"
+    "\n"
+    "--inner\n"
+    "Content-Type: message/rfc822\n"
+    "\n"
+    f"{ORIGINAL.format(rcpt='kijitora@example.jp')}"
+    "--inner--\n"
+    "--outer--\n"
+).encode()
+
+
 CASES = [
     # name, message, address, status, reason, hard
     ("activehunter", ACTIVEHUNTER, "kijitora@example.org", "5.1.1", "userunknown", True),
@@ -204,6 +250,7 @@ CASES = [
     ("mailfoundry", MAILFOUNDRY, "kijitora@example.org", "5.2.2", "mailboxfull", False),
     ("messagelabs", MESSAGELABS, "kijitora@example.jp", "5.0.0", "userunknown", True),
     ("verizon", VERIZON, "0000000000@vtext.com", None, "filtered", False),
+    ("x5", X5, "kijitora@example.jp", "5.1.1", "userunknown", True),
     ("x6", X6, "kijitora@example.jp", "5.1.1", "userunknown", True),
 ]
 
@@ -217,3 +264,7 @@ def test_family_shape_is_read_by_the_general_paths(
     assert verdict.kind.value == "bounce", (name, verdict.kind, verdict.detector)
     got = [(r.address, r.status, r.reason, r.hard) for r in verdict.recipients]
     assert got == [(address, status, reason, hard)], (name, verdict.detector)
+
+
+def test_a_report_nested_in_an_attached_message_names_the_returned_original() -> None:
+    assert classify(X5).original_message_id == "mp-1@sender.example.cn"

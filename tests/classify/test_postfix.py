@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mailprobe.classify import postfix
+from mailprobe.classify import classify, postfix, rules
+from mailprobe.classify.message import parse_message
 
 from .expect import check, not_mine
 
@@ -90,3 +91,33 @@ def test_expected(
 @pytest.mark.parametrize("name", NOT_MINE)
 def test_not_mine(name: str) -> None:
     not_mine(postfix, name)
+
+
+# Generated: a person's list reply relayed by a Postfix server, whose text and forwarded
+# spam report carry failure words ("blocklist", "prohibited"); not evidence.
+RELAYED_REPLY = (
+    b"Received: from mail.example.org (mail.example.org [192.0.2.7])\n"
+    b"\tby lists.example.org (Postfix) with ESMTPS id 4AB12\n"
+    b"\tfor <list@lists.example.org>; Mon, 4 Aug 2025 10:00:00 +0000\n"
+    b"From: Li Wei <li.wei@example.org>\n"
+    b"To: list@lists.example.org\n"
+    b"Subject: Re: [PATCH] fix the spam blocklist check\n"
+    b"In-Reply-To: <patch-1@example.org>\n"
+    b"\n"
+    b"On Mon, Aug 4, someone wrote:\n"
+    b"> the blocklist check is wrong\n"
+    b"\n"
+    b"Agreed, applied. Unauthorised use of this message is prohibited.\n"
+    b"\n"
+    b"--\n"
+    b"list mailing list\n"
+    b"list@lists.example.org\n"
+)
+
+
+def test_a_postfix_received_line_alone_is_no_postfix_bounce() -> None:
+    with rules.trace() as fired:
+        verdict = classify(RELAYED_REPLY)
+    assert postfix.detect(parse_message(RELAYED_REPLY)[0]) is None  # type: ignore[arg-type]
+    assert verdict.kind == "human_reply"
+    assert not [rid for rid in fired if rid.startswith(("phrase:", "detector:postfix"))]

@@ -73,3 +73,12 @@ def test_a_detector_is_off_for_the_family_it_was_written_for() -> None:
         verdict = classify(raw)
     assert verdict.detector != "exim" and "detector:exim" not in fired
     assert verdict.recipients[0].address == "a@example.net"
+
+
+def test_every_hand_written_citation_names_a_rule_that_exists() -> None:
+    # a citation left behind by a removed phrase would justify nothing (issue 9's audit)
+    from mailprobe.classify.provenance import CITED
+    known = rules.rule_sources()
+    assert [rid for rid in CITED if rid not in known] == []
+    assert all(any(g.startswith("doc:") for g in known[rid]) for rid in CITED
+               if any(g.startswith("doc:") for g in CITED[rid]))
