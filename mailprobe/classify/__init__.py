@@ -88,7 +88,7 @@ DETECTOR_SOURCES: dict[str, tuple[str, ...]] = {
     "ses": ("doc:aws-ses-notification-contents",),
     # mdn reads RFC 8098's structure (a message/disposition-notification part, Disposition)
     "mdn": ("doc:RFC8098",),
-    # coremail: the letter shape Coremail's public bounce prompt pages describe, and a real 163 letter
+    # coremail: the letter Coremail's public bounce prompt pages describe, and a real 163 letter
     "coremail": ("doc:coremail-support-bounce-prompts", "fixtures", "corpus:pantomime"),
     "tencent": ("fixtures", "shared:rhost-tencent", "shared:rhost-tencentqq"),
     # NetEase's published table of its own codes (DT:SPM, HL:..., MI:...): provenance.DOC_URLS
