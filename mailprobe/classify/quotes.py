@@ -37,8 +37,11 @@ _SEPARATOR = re.compile(
 )
 _HEADER_START = re.compile(
     r"^\**(?:发件人|寄件者|发信人|from|von|de|van|da|från|fra|od|mittente)\**\s*[:：]", re.I)
+# NetEase's enterprise webmail (HMail) labels its quote header "发送日期" and "抄送人"
+# (tests/corpus/f2fs-list-replies/hmail-webmail-bottom-reply.eml): date and copy labels take
+# an optional 发送/发件 before and 人 after, as the other mailers' labels do.
 _HEADER_NEXT = re.compile(
-    r"^\**(?:发送时间|发件时间|时间|日期|寄件日期|收件人|抄送|主题|sent|date|to|cc|subject"
+    r"^\**(?:(?:发送|发件|寄件)?(?:时间|日期)|收件人|抄送人?|主题|sent|date|to|cc|subject"
     r"|gesendet|datum|an|betreff|envoyé|date|à|objet|enviado|fecha|para|asunto|verzonden|aan"
     r"|onderwerp|inviato|data|a|oggetto|skickat|till|ämne|sendt|til|emne|wysłano|temat)"
     r"\**\s*[:：]",

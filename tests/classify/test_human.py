@@ -147,6 +147,9 @@ QUOTE_CASES = [
     ("可以。\n----邮件原文----\n发件人：x\n问", "可以。", "----邮件原文"),
     ("可以。\n\n发件人: 王明 <w@x.cn>\n发送时间: 2025年3月1日\n主题: 问\n\n问", "可以。", "发件人"),
     ("可以。\n\n发件人： 王明\n发送时间： 2025-03-01\n收件人： z\n问", "可以。", "发件人"),
+    # NetEase HMail's labels; its quote header opens the text and the answer is below the quote
+    ("发件人：王明 <w@x.cn>\n发送日期：2025-03-01\n抄送人：z@x.cn\n主题：问\n> 问\n\n可以。",
+     "可以。", "发件人"),
     ("Yes.\n________________________________\nFrom: W\nSent: Sat\nTo: z\n\nQ", "Yes.", "From:"),
     ("Yes.\n\nFrom: W <w@x.cn>\nSent: Saturday\nTo: z\nSubject: q\n\nQ", "Yes.", "From"),
     ("可以。\n\n在 2025-03-01 10:12:33，\"王明\" <w@x.cn> 写道：\n问", "可以。", "在 2025"),
