@@ -192,6 +192,37 @@ AUTO_BODY_ABSENCE: tuple[str, ...] = (
     r"ik ben (?:afwezig|met vakantie)",
 )
 
+# A Chinese absence note: a first-person absence ("我正在休假", "我目前出差", "我不在办公室", "休假
+# 期间") is what such notes open with, and the rest of the note says when the person returns,
+# that mail waits, and whom to call ("邮件将延迟回复", "回来后回复", "将于3月9日返回", "紧急事务请
+# 联系…"). Public descriptions of the form: a webmail set-up guide's template "我目前处于休假/出差
+# 状态，将于X月X日返回 … 紧急事务请联系XXX" (0573cn.cn/post/21457.html), Aliyun mail's advice to
+# give the return date and an urgent contact (yunzhuji.net/aliyun/261872.html), a maternity-leave
+# note quoted in full, "我正在休产假，…之后才能回到工作岗位。在此期间，XXX将负责…"
+# (juduo.cc/club/6640493.html), and "这两周我不在办公室" (China Daily's translation of The
+# Economist's column on out-of-office replies, qebk.com/news/c81ed9a341cad91daf505c3d37832e15.html).
+# People mention leave in answers too ("休假期间的工资按出勤计算"), so these mark a note only when
+# the text is nothing but such clauses (autoreply.chinese_absence_note).
+AUTO_BODY_ABSENCE_ZH: tuple[str, ...] = (
+    r"(?:我|本人)(?:目前|现在|近期|近日|这几天|这两周|本周|今天|暂时)?(?:正在|正|已经|将)?(?:在)?"
+    r"(?:休假|度假|出差|外出|请假|休年假|休产假|公休)",
+    r"(?:我|本人)[^，。,；;！!？?\n]{1,20}?(?:休假|度假|出差|外出|请假|公休)",
+    r"(?:我|本人)(?:目前|现在|暂时|这两周)?(?:处于(?:休假|出差|外出)(?:状态)?|不在(?:办公室|单位|岗位?|工位))",
+    r"(?:休假|度假|出差|外出|请假|假期|公休)期[间間]",
+)
+# The other clauses of such a note: a deferral, the return, an urgent contact, an apology.
+ABSENCE_NOTE_CLAUSES_ZH: tuple[str, ...] = (
+    *AUTO_BODY_ABSENCE_ZH,
+    r"(?:延迟|推迟|延后|暂缓|晚些)(?:回复|处理|答复|查看|回信)",
+    r"(?:回来|返回|返岗|回到办公室|回到单位|上班)(?:后|之后|以后)",
+    r"(?:将于|预计)[^，。\n]{0,16}(?:返回|返岗|回来|上班|回到)",
+    r"(?:无法|不能|不便)(?:及时)?(?:回复|处理|查看|查收|回信)",
+    r"急事|紧急(?:事务|事项|情况|事宜|问题)?",
+    r"不便之处|带来不便|敬请谅解|请谅解|请见谅",
+)
+# What may remain of an absence note besides those clauses, a greeting and a name: a few letters.
+ABSENCE_NOTE_MAX_LEFTOVER = 8
+
 # Negations that void a strong phrase right after them ("这不是自动回复").
 NEGATIONS: tuple[str, ...] = (r"不是", r"并非", r"并不是", r"非", r"not ", r"isn't ", r"is not ")
 
