@@ -178,16 +178,28 @@ def judge_substance(new_text: str, *, has_attachment: bool = False) -> tuple[boo
 
 
 def _core_text(text: str) -> str:
-    """The new text without its signature block, contact lines, sign-off name and trailers."""
+    """The new text without its signature block, sign-off name and trailers.
+
+    A signature stands below the answer: unit names, contact lines, dates and a name of two or
+    three Han characters ("刘洋") are dropped from the end of the text while an answer line
+    stays above them, so an answer that is one such line ("地址：市民中心3楼") is kept.
+    """
     kept: list[str] = []
     for raw in text.split("\n"):
         line = raw.strip()
         if line in ("--", "——", "———"):
             break
-        if not line or _TRAILER.fullmatch(line) or any(s.fullmatch(line) for s in _SIGNATURE):
-            continue
-        kept.append(line)
-    # A last line of two or three Han characters is a sign-off name ("刘洋"), unless it is all.
-    if len(kept) > 1 and _NAME_LINE.fullmatch(kept[-1]):
+        if line and not _TRAILER.fullmatch(line):
+            kept.append(line)
+    while len(kept) > 1 and _is_signature_line(kept[-1]) and _has_answer_line(kept[:-1]):
         kept.pop()
     return "\n".join(kept)
+
+
+def _is_signature_line(line: str) -> bool:
+    return bool(_NAME_LINE.fullmatch(line)) or any(s.fullmatch(line) for s in _SIGNATURE)
+
+
+def _has_answer_line(lines: list[str]) -> bool:
+    """Whether some line says more than a greeting ("您好：", "尊敬的市民：")."""
+    return any(_LETTER.search(_COURTESY.sub("", line)) for line in lines)

@@ -388,7 +388,12 @@ SIGNATURE_LINES: tuple[str, ...] = (
     # mailbox or an address ("您好，前几天邮箱已满…9:00"): no clause break before it
     r"[^，。,；;！!？?]{0,12}(?:电话|手机|联系电话|tel|phone|mobile|fax|传真|地址|邮编|email"
     r"|e-mail|邮箱)\s*[:：]?.*\d.*",
-    r"[^，。,.!?！？]{2,24}(?:局|厅|委|办|办公室|中心|政府|科|处|室|所|站|队|院|大队|街道|镇)",
+    # a unit's name ("市民政局办公室", "社会救助科"): no clause break, colon or digit, and
+    # none of the words a sentence uses ("请", "可以", "需", "到", "在", "带", "办理", "您"),
+    # so an answer line ending in a place ("请到二楼302室", "可以在网上办", "需到区政务服务
+    # 中心") is not a name; human.py drops it only below the answer, at the end of the text
+    r"(?!.*(?:请|可以|需|须|到|去|在|带|办理|您|你|把|给|向|从|是))"
+    r"[^，。,.!?！？:：\d]{2,24}(?:局|厅|委|办|办公室|中心|政府|科|处|室|所|站|队|院|大队|街道|镇)",
     r"\d{4}\s*(?:年|-|/|\.)\s*\d{1,2}\s*(?:月|-|/|\.)\s*\d{1,2}\s*日?",
 )
 

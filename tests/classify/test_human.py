@@ -197,6 +197,16 @@ SUBSTANCE_CASES = [
     ("需要身份证和租房合同，请到派出所窗口办理。", True, "answer text"),
     ("每年可提取一次，需提供租赁合同和身份证。如有疑问请电话咨询12329。", True, "answer text"),
     ("The library is open 9-20 on weekends; the card is free.", True, "answer text"),
+    # an answer line that ends in a place is not a unit's signature line
+    ("可以在网上办", True, "answer text"),
+    ("您好\n可以到户籍所在地派出所\n张三", True, "answer text"),
+    ("请到二楼302室", True, "answer text"),
+    ("地址：市民中心3楼办", True, "answer text"),
+    ("您好：\n市民中心二楼社保科", True, "answer text"),
+    # a signature block below an acknowledgement is still a signature
+    ("收到，谢谢！\n王军\n市民政局社会救助科\n电话：0571-88886666\n2025年3月1日", False,
+     "bare acknowledgement"),
+    ("已收到。\n行政许可科\n应急管理局办公室", False, "bare acknowledgement"),
 ]  # fmt: skip
 
 
