@@ -171,6 +171,20 @@ QUOTE_CASES = [
     # a sentence ending in "wrote:" is the person's own, not an attribution
     ("Well, in v4 I wrote:\nreturn true;\nThat resolves it.",
      "Well, in v4 I wrote:\nreturn true;\nThat resolves it.", ""),
+    # Outlook's separator and headers over a ">" quote that open the text: the answer is below
+    ("-----Original Message-----\nFrom: W <w@x.cn>\nSent: Sat\nTo: z\nSubject: q\n\n> Q\n\n"
+     "Yes, online.", "Yes, online.", "-----Original"),
+    # under a top answer the original below the separator may be a bottom reply: all quoted
+    ("Thanks.\n\n-----Original Message-----\nFrom: W <w@x.cn>\nSent: Sat\nTo: z\n"
+     "Subject: q\n\n> Q\n\nTheir answer.", "Thanks.", "-----Original"),
+    # "X writes:" opening the text, a long answer, then the quote
+    ("W <w@x.cn> writes:\n\n" + "my answer line\n" * 8 + "\n> Q",
+     "my answer line\n" * 7 + "my answer line", "W <w@x.cn> writes:"),
+    # Outlook for Mac: the original indented under the attribution, the answer below it or above
+    ("On 3/1/25, 10:12 AM, \"W\" <w@x.cn> wrote:\n\n    Q one\n    Q two\n\nYes, online.",
+     "Yes, online.", "On 3/1/25"),
+    ("Yes.\n\n\ufeffOn 2.7.2020, 0.41, \"W\" <w@x.cn> wrote:\n\n    Hi,\n\n    \"Z\" <z@x> writes:"
+     "\n\n    > old\n\n    Their text.\n", "Yes.", "\ufeffOn 2.7.2020"),
     ("", "", ""),
 ]  # fmt: skip
 
