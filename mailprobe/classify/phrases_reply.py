@@ -471,3 +471,23 @@ AUTOMATIC_LOCALPARTS = (NOREPLY_LOCALPARTS + r"|^(?:[\w.+-]*[-_.])?(?:system|sys
                         r"|mailer-daemon|auto-?reply|auto-?responder|autoresponse|robot|bot)\b")
 # Words of bulk mail: a message that offers to unsubscribe is not a reply.
 UNSUBSCRIBE = r"unsubscribe|退订|取消订阅|abbestellen|se désabonner|se desinscrire"
+
+# Machine-written notifications, as SpamAssassin's NOT_A_PERSON rule tells them ("List,
+# replier, bot, etc.": apache/spamassassin rulesrc/sandbox/khopesh/20_khop_lists.cf, the
+# __SENDER_BOT, __SUBSCRIPTION_INFO and __VACATION parts): they count only where a message
+# carries no reply evidence at all (human.reply_evidence's last resort). The sender words are
+# the ones no office's person or public mailbox goes by (not "info", "contact", "office",
+# "webmaster"); a subject that confirms something (a booking, an order, a subscription).
+NOT_A_PERSON_LOCALPARTS = r"^(?:root|nobody|daemon|bounces?|subscri\w*|reports?|respond\w*|bots?)\b"
+SUBSCRIPTION_INFO = (r"\b(?:e?newsletters?|your subscription|you(?:'re| are) subscribed"
+                     r"|opt(?:ing)?[- ]?out\b|remove (?:you|yourself) from (?:our|the|this) "
+                     r"(?:mailing )?list)")
+NOTIFICATION_SUBJECT = r"\bconfirm(?:ation|ed|ing)?\b"
+# Mail written by a program (X-Mailer / User-Agent, Message-ID): PHPMailer (__PHPMAILER_MUA,
+# rulesrc/sandbox/jhardin/20_misc_testing.cf), Microsoft CDO (__XM_MSCDO,
+# rulesrc/sandbox/fredt/99_zFVGT_FakeReply.cf), JavaMail's Message-ID (__MSGID_JAVAMAIL,
+# rulesrc/sandbox/khopesh/20_khop_experimental.cf), and the bulk senders the same rule file
+# names as known X-Mailer words (__XM_ONE_WORD_UNKNOWN: swiftmailer, sendinblue, cheetahmailer).
+SCRIPT_MAILERS = (r"^\s*(?:phpmailer|microsoft cdo\b|swift ?mailer|sendinblue|cheetahmailer"
+                  r"|libwww-perl|mime::lite)")
+SCRIPT_MESSAGE_ID = r"\.javamail\."

@@ -134,6 +134,34 @@ def test_bulk_mail_without_reply_marker_is_left_unknown(headers: str) -> None:
     assert human.detect(mail(f"From: a@x.cn\n{headers}\nSubject: 资讯\n\n本周要闻。\n")) is None
 
 
+@pytest.mark.parametrize(("head", "body"), [
+    ("From: virusupdates@x.cn\nReturn-Path: <root@x.cn>\nSubject: update report",
+     "Downloaded version 4.28; the scanner was restarted."),
+    ("From: bookings@hotel.example\nX-Mailer: Microsoft CDO for Windows 2000\n"
+     "Subject: Your stay", "Thank you for booking with us."),
+    ("From: shop@x.example\nSubject: Confirmation of your order", "We have your order 1234."),
+    ("From: info@museum.example\nSubject: Welcome", "To complete your subscription, click below."),
+    ("From: web@x.example\nX-Mailer: PHPMailer 6.5.0\nSubject: Notice", "Your account is ready."),
+])
+def test_machine_written_notice_without_reply_evidence_is_left_unknown(head: str,
+                                                                       body: str) -> None:
+    assert human.detect(mail(f"{head}\n\n{body}\n")) is None
+
+
+@pytest.mark.parametrize("head", [
+    "From: info@gov.example\nSubject: 开放时间",
+    "From: office@gov.example\nSubject: Opening hours",
+    "From: contact@gov.example\nX-Mailer: Foxmail 7.2\nSubject: 答复",
+])
+def test_public_mailboxes_writing_fresh_answers_stay_human(head: str) -> None:
+    assert human.detect(mail(f"{head}\n\n周末9点到20点开放。\n")) is not None
+
+
+def test_a_confirming_subject_under_a_reply_marker_is_still_a_reply() -> None:
+    msg = mail("From: a@gov.example\nIn-Reply-To: <x@y>\nSubject: Re: confirmation\n\n可以。\n")
+    assert human.detect(msg) is not None
+
+
 def test_sender_without_address_is_not_a_person() -> None:
     assert human.detect(mail("From: <>\nSubject: Re: 咨询\n\n可以办理。\n")) is None
 
