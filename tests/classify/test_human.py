@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mailprobe.classify import human, quotes
+from mailprobe.classify import human, quotes, textparts
 from mailprobe.classify.message import Mail, parse_message
 from mailprobe.model import Kind, RefKind
 
@@ -286,3 +286,18 @@ def test_outlook_read_receipt_is_not_a_human_reply() -> None:
 def test_a_reply_about_reading_is_still_a_reply() -> None:
     msg = mail("From: w@x.gov.cn\nSubject: Re: Reading room hours\n\nOpen 9 to 5.\n")
     assert human.detect(msg) is not None
+
+
+def test_html_letter_before_a_plain_list_footer_is_read_as_the_letter() -> None:
+    raw = ("From: a@gov.example\nSubject: Opening hours\nMIME-Version: 1.0\n"
+           "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/html\n\n"
+           "<p>The office opens at nine on weekdays.</p>\n--b\nContent-Type: text/plain\n"
+           "Content-Disposition: inline\n\n___\nExample mailing list\n--b--\n")
+    assert textparts.body_text(mail(raw)).startswith("The office opens at nine")
+
+
+def test_plain_version_of_an_alternative_is_read_first() -> None:
+    raw = ("From: a@gov.example\nSubject: x\nMIME-Version: 1.0\n"
+           "Content-Type: multipart/alternative; boundary=b\n\n--b\nContent-Type: text/html\n\n"
+           "<p>html version</p>\n--b\nContent-Type: text/plain\n\nplain version\n--b--\n")
+    assert textparts.body_text(mail(raw)).strip() == "plain version"
