@@ -477,8 +477,9 @@ UNSUBSCRIBE = r"unsubscribe|退订|取消订阅|abbestellen|se désabonner|se de
 # __SENDER_BOT, __SUBSCRIPTION_INFO and __VACATION parts): they count only where a message
 # carries no reply evidence at all (human.reply_evidence's last resort). The sender words are
 # the ones no office's person or public mailbox goes by (not "info", "contact", "office",
-# "webmaster"); a subject that confirms something (a booking, an order, a subscription).
-NOT_A_PERSON_LOCALPARTS = r"^(?:root|nobody|daemon|bounces?|subscri\w*|reports?|respond\w*|bots?)\b"
+# "webmaster", nor "report", a public 举报 mailbox's name); a subject that confirms something
+# (a booking, an order, a subscription).
+NOT_A_PERSON_LOCALPARTS = r"^(?:root|nobody|daemon|bounces?|subscri\w*|respond\w*|bots?)\b"
 SUBSCRIPTION_INFO = (r"\b(?:e?newsletters?|your subscription|you(?:'re| are) subscribed"
                      r"|opt(?:ing)?[- ]?out\b|remove (?:you|yourself) from (?:our|the|this) "
                      r"(?:mailing )?list)")

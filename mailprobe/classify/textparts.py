@@ -7,8 +7,9 @@ keeps the bytes as surrogate escapes; they are decoded as UTF-8, else GB18030, a
 words after that.
 
 ``Mail.body`` (message.py) joins every text part, so a multipart/alternative reply reads twice
-and HTML blockquotes lose their quote marks. ``body_text`` takes one text (plain, else HTML)
-and turns ``<blockquote>`` into "> " lines so quotes.py can remove the quoted probe.
+and HTML blockquotes lose their quote marks. ``body_text`` takes one text (plain, else HTML;
+in a multipart/mixed whose first text is HTML, that HTML and then the plain part after it) and
+turns ``<blockquote>`` into "> " lines so quotes.py can remove the quoted probe.
 """
 
 from __future__ import annotations
