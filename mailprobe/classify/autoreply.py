@@ -381,6 +381,8 @@ _SPACES = re.compile(r"\s+")
 _ABSENCE_ZH = re.compile("|".join(P.AUTO_BODY_ABSENCE_ZH), _FLAGS)
 _ABSENCE_NOTE_ZH = re.compile("|".join(P.ABSENCE_NOTE_CLAUSES_ZH), _FLAGS)
 _NOTE_CLAUSE = re.compile(r"[。！？!?；;，,、\n]+")
+_DATE = re.compile(r"[\d０-９]+\s*(?:年|月|日|号|號|点|點|时|時)?|[上下本]?周[一二三四五六日天]?"
+                   r"|星期[一二三四五六日天]")
 _NOT_ANSWER = re.compile("|".join((*P.ACK_WORDS, *P.COURTESY, *P.CONTACT_DETAILS)), _FLAGS)
 
 
@@ -391,9 +393,9 @@ def chinese_absence_note(text: str) -> str:
     found = _ABSENCE_ZH.search(text)
     if found is None or _NEGATION.search(text[max(0, found.start() - 8): found.start()]):
         return ""
-    rest = [c for c in _NOTE_CLAUSE.split(text)
-            if not (_ABSENCE_NOTE_ZH.search(c) or _RECEIPT.search(c) or _PROMISE.search(c))]
-    letters = _WORD.findall(_NOT_ANSWER.sub("", " ".join(rest)))
+    rest = [c for c in _NOTE_CLAUSE.split(text) if not (_RECEIPT.search(c) or _PROMISE.search(c))]
+    rest_text = _ABSENCE_NOTE_ZH.sub(" ", " ".join(rest))  # the note's own words, not the clause
+    letters = _WORD.findall(_DATE.sub(" ", _NOT_ANSWER.sub(" ", rest_text)))
     return found.group(0) if len(letters) <= P.ABSENCE_NOTE_MAX_LEFTOVER else ""
 
 
