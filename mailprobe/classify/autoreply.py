@@ -215,6 +215,8 @@ _RULE_SOURCES: dict[str, tuple[str, ...]] = {
                                       "doc:servicenow-commented-notifications"),
     "auto:footer-of-answer": ("fixtures",),
     "auto:absence-above-quote-is-typed": ("corpus:erofs-list-replies",),
+    # the note's form as public guides and samples give it (phrases_reply.AUTO_BODY_ABSENCE_ZH)
+    "auto:absence-note-zh": ("doc:zh-out-of-office-templates", "fixtures"),
     "auto:typed-acknowledgement": ("fixtures",),
 }
 for _rid, _sources in _RULE_SOURCES.items():
@@ -232,6 +234,8 @@ def _rule_of(found: Evidence) -> str:
         return f"auto:header:{head.lower()}"
     if f"auto:header:{head.lower()}" in _RULE_SOURCES:
         return f"auto:header:{head.lower()}"
+    if _ABSENCE_ZH.fullmatch(found.text):
+        return "auto:absence-note-zh"
     return "auto:receipt-promise" if _is_receipt_promise(found) else "auto:wording"
 
 
@@ -362,6 +366,9 @@ def body_evidence(text: str, *, is_quoting: bool = False) -> Evidence | None:
     absence = _first_phrase(_ABSENCE, text)
     if absence and not (is_quoting and rules.fire("auto:absence-above-quote-is-typed")):
         return Evidence(absence, False)
+    absence = "" if is_quoting else chinese_absence_note(text)
+    if absence and rules.fire("auto:absence-note-zh"):
+        return Evidence(absence, True)
     receipt = _RECEIPT.search(text)
     if receipt and not is_quoting and not _ANSWER.search(text):
         promise = _PROMISE.search(text)
@@ -371,6 +378,25 @@ def body_evidence(text: str, *, is_quoting: bool = False) -> Evidence | None:
 
 
 _SPACES = re.compile(r"\s+")
+_ABSENCE_ZH = re.compile("|".join(P.AUTO_BODY_ABSENCE_ZH), _FLAGS)
+_ABSENCE_NOTE_ZH = re.compile("|".join(P.ABSENCE_NOTE_CLAUSES_ZH), _FLAGS)
+_NOTE_CLAUSE = re.compile(r"[。！？!?；;，,、\n]+")
+_DATE = re.compile(r"[\d０-９]+\s*(?:年|月|日|号|號|点|點|时|時)?|[上下本]?周[一二三四五六日天]?"
+                   r"|星期[一二三四五六日天]")
+_NOT_ANSWER = re.compile("|".join((*P.ACK_WORDS, *P.COURTESY, *P.CONTACT_DETAILS)), _FLAGS)
+
+
+def chinese_absence_note(text: str) -> str:
+    """The absence a Chinese out-of-office note states, when the text is nothing but the note
+    ("我正在休假，邮件将延迟回复。如有急事请拨打…"); "" when there is none or the text also
+    answers something ("休假期间的工资按出勤计算" is an answer about leave)."""
+    found = _ABSENCE_ZH.search(text)
+    if found is None or _NEGATION.search(text[max(0, found.start() - 8): found.start()]):
+        return ""
+    rest = [c for c in _NOTE_CLAUSE.split(text) if not (_RECEIPT.search(c) or _PROMISE.search(c))]
+    rest_text = _ABSENCE_NOTE_ZH.sub(" ", " ".join(rest))  # the note's own words, not the clause
+    letters = _WORD.findall(_DATE.sub(" ", _NOT_ANSWER.sub(" ", rest_text)))
+    return found.group(0) if len(letters) <= P.ABSENCE_NOTE_MAX_LEFTOVER else ""
 
 
 def _first_phrase(patterns: list[re.Pattern[str]], text: str) -> str:

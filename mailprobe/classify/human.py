@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from email.message import Message
+from email.utils import getaddresses
 
 from mailprobe import token
 from mailprobe.classify import phrases_reply as P
@@ -121,8 +122,8 @@ def reply_evidence(msg: Message, split: Split) -> str | None:
     found = _INQUIRY_REFERENCE.search(split.new)
     if found:
         return f"answers an inquiry: {found.group(0)}"
-    if _is_bulk(msg) or _UNSUBSCRIBE.search(split.new):
-        return None  # lists, newsletters and robots: not a person's answer
+    if _is_bulk(msg) or _UNSUBSCRIBE.search(split.new) or machine_written(msg, split.new):
+        return None  # lists, newsletters, robots and notifications: not a person's answer
     # A person's own text, not bulk mail: a personal sender is positive evidence (issue 9 §2),
     # and a reply whose thread headers were lost (forwarded, retyped) is far likelier here
     # than a stranger's letter, so guessing human is right more often than abstaining.
@@ -134,6 +135,35 @@ def reply_evidence(msg: Message, split: Split) -> str | None:
 # __BOUNCE_READ_NOTIFICATION). RFC 8098 receipts are multipart/report and ruled out before.
 _READ_RECEIPT = re.compile(r"^\s*read\s*:\s", _FLAGS)
 _FORWARD_SUBJECT = re.compile(r"^\s*(?:fwd?|wg|tr|转发)\s*[:：]", _FLAGS)
+
+
+_NOT_A_PERSON = re.compile(P.NOT_A_PERSON_LOCALPARTS, _FLAGS)
+_SUBSCRIPTION_INFO = re.compile(P.SUBSCRIPTION_INFO, _FLAGS)
+_NOTIFICATION_SUBJECT = re.compile(P.NOTIFICATION_SUBJECT, _FLAGS)
+_SCRIPT_MAILER = re.compile(P.SCRIPT_MAILERS, _FLAGS)
+_SCRIPT_MESSAGE_ID = re.compile(P.SCRIPT_MESSAGE_ID, _FLAGS)
+
+
+def machine_written(msg: Message, new_text: str) -> str:
+    """What shows a program wrote ``msg`` for nobody in particular ("" when nothing): a
+    system sender (root@, nobody@, bounces@ in From or Return-Path), a script's or bulk
+    tool's X-Mailer, subscription words, a subject that confirms something. Read only for a
+    message with no reply evidence: a person answering is claimed before this."""
+    for name in ("From", "Return-Path"):
+        local = _address_of(header_str(msg, name)).partition("@")[0]
+        if local and _NOT_A_PERSON.match(local):
+            return f"{name}: {local}@"
+    mailer = header_str(msg, "X-Mailer") or header_str(msg, "User-Agent")
+    if _SCRIPT_MAILER.match(mailer) or _SCRIPT_MESSAGE_ID.search(header_str(msg, "Message-ID")):
+        return f"X-Mailer: {mailer[:40]}"
+    found = _SUBSCRIPTION_INFO.search(new_text) or _NOTIFICATION_SUBJECT.search(
+        header_str(msg, "Subject"))
+    return found.group(0) if found else ""
+
+
+def _address_of(value: str) -> str:
+    pairs = getaddresses([value])
+    return pairs[0][1].strip().lower() if pairs else ""
 
 
 def _forwards_a_message(msg: Message) -> bool:
@@ -178,16 +208,28 @@ def judge_substance(new_text: str, *, has_attachment: bool = False) -> tuple[boo
 
 
 def _core_text(text: str) -> str:
-    """The new text without its signature block, contact lines, sign-off name and trailers."""
+    """The new text without its signature block, sign-off name and trailers.
+
+    A signature stands below the answer: unit names, contact lines, dates and a name of two or
+    three Han characters ("刘洋") are dropped from the end of the text while an answer line
+    stays above them, so an answer that is one such line ("地址：市民中心3楼") is kept.
+    """
     kept: list[str] = []
     for raw in text.split("\n"):
         line = raw.strip()
         if line in ("--", "——", "———"):
             break
-        if not line or _TRAILER.fullmatch(line) or any(s.fullmatch(line) for s in _SIGNATURE):
-            continue
-        kept.append(line)
-    # A last line of two or three Han characters is a sign-off name ("刘洋"), unless it is all.
-    if len(kept) > 1 and _NAME_LINE.fullmatch(kept[-1]):
+        if line and not _TRAILER.fullmatch(line):
+            kept.append(line)
+    while len(kept) > 1 and _is_signature_line(kept[-1]) and _has_answer_line(kept[:-1]):
         kept.pop()
     return "\n".join(kept)
+
+
+def _is_signature_line(line: str) -> bool:
+    return bool(_NAME_LINE.fullmatch(line)) or any(s.fullmatch(line) for s in _SIGNATURE)
+
+
+def _has_answer_line(lines: list[str]) -> bool:
+    """Whether some line says more than a greeting ("您好：", "尊敬的市民：")."""
+    return any(_LETTER.search(_COURTESY.sub("", line)) for line in lines)

@@ -192,6 +192,43 @@ AUTO_BODY_ABSENCE: tuple[str, ...] = (
     r"ik ben (?:afwezig|met vakantie)",
 )
 
+# A Chinese absence note: a first-person absence ("我正在休假", "我目前出差", "我不在办公室", "休假
+# 期间") is what such notes open with, and the rest of the note says when the person returns,
+# that mail waits, and whom to call ("邮件将延迟回复", "回来后回复", "将于3月9日返回", "紧急事务请
+# 联系…"). Public descriptions of the form: a webmail set-up guide's template "我目前处于休假/出差
+# 状态，将于X月X日返回 … 紧急事务请联系XXX" (0573cn.cn/post/21457.html), Aliyun mail's advice to
+# give the return date and an urgent contact (yunzhuji.net/aliyun/261872.html), a maternity-leave
+# note quoted in full, "我正在休产假，…之后才能回到工作岗位。在此期间，XXX将负责…"
+# (juduo.cc/club/6640493.html), and "这两周我不在办公室" (China Daily's translation of The
+# Economist's column on out-of-office replies, qebk.com/news/c81ed9a341cad91daf505c3d37832e15.html).
+# People mention leave in answers too ("休假期间的工资按出勤计算"), so these mark a note only when
+# the text is nothing but such clauses (autoreply.chinese_absence_note).
+AUTO_BODY_ABSENCE_ZH: tuple[str, ...] = (
+    r"(?:我|本人)(?:目前|现在|近期|近日|这几天|这两周|本周|今天|暂时)?(?:正在|正|已经|将)?(?:在)?"
+    r"(?:休假|度假|出差|外出|请假|休年假|休产假|公休)中?",
+    r"(?:我|本人)[^，。,；;！!？?\n]{1,20}?(?:休假|度假|出差|外出|请假|公休)",
+    r"(?:我|本人)(?:目前|现在|暂时|这两周)?(?:处于(?:休假|出差|外出)(?:状态)?|不在(?:办公室|单位|岗位?|工位))",
+    r"(?:休假|度假|出差|外出|请假|假期|公休)期[间間]",
+    # "本信箱管理员休假中", "王喆出差中": someone's absence in progress
+    r"(?:休假|度假|出差|外出|请假|公休)中",
+)
+# The other clauses of such a note: a deferral, the return, an urgent contact, an apology.
+ABSENCE_NOTE_CLAUSES_ZH: tuple[str, ...] = (
+    *AUTO_BODY_ABSENCE_ZH,
+    r"(?:(?:您的)?(?:邮件|来信|信件))?(?:[将將会會])?(?:延迟|推迟|延后|暂缓|晚些)"
+    r"(?:回复|处理|答复|查看|回信|回覆)",
+    r"(?:回来|返回|返岗|回到办公室|回到单位|上班)(?:后|之后|以后)",
+    r"(?:[将將][于於]|预计|預計)[^，。\n]{0,16}(?:返回|返岗|回来|回來|上班|回到|回复|回覆|答复|处理)",
+    r"(?:起|后)恢复(?:处理|办公|回复|上班)",
+    r"请(?:您)?联系(?:同事|办公室|值班)",
+    r"(?:无法|不能|不便)(?:及时)?(?:回复|处理|查看|查收|回信)",
+    # the urgent contact with what follows it: "如有急事请拨打办公室电话", "紧急事务请联系李四"
+    r"(?:如有|若有|如遇)?(?:急事|紧急(?:事务|事项|情况|事宜|问题)?)[^。！!\n]{0,24}",
+    r"不便之处|带来不便|敬请谅解|请谅解|请见谅",
+)
+# What may remain of an absence note besides those clauses, a greeting and a name: a few letters.
+ABSENCE_NOTE_MAX_LEFTOVER = 8
+
 # Negations that void a strong phrase right after them ("这不是自动回复").
 NEGATIONS: tuple[str, ...] = (r"不是", r"并非", r"并不是", r"非", r"not ", r"isn't ", r"is not ")
 
@@ -357,7 +394,12 @@ SIGNATURE_LINES: tuple[str, ...] = (
     # mailbox or an address ("您好，前几天邮箱已满…9:00"): no clause break before it
     r"[^，。,；;！!？?]{0,12}(?:电话|手机|联系电话|tel|phone|mobile|fax|传真|地址|邮编|email"
     r"|e-mail|邮箱)\s*[:：]?.*\d.*",
-    r"[^，。,.!?！？]{2,24}(?:局|厅|委|办|办公室|中心|政府|科|处|室|所|站|队|院|大队|街道|镇)",
+    # a unit's name ("市民政局办公室", "社会救助科"): no clause break, colon or digit, and
+    # none of the words a sentence uses ("请", "可以", "需", "到", "在", "带", "办理", "您"),
+    # so an answer line ending in a place ("请到二楼302室", "可以在网上办", "需到区政务服务
+    # 中心") is not a name; human.py drops it only below the answer, at the end of the text
+    r"(?!.*(?:请|可以|需|须|到|去|在|带|办理|您|你|把|给|向|从|是))"
+    r"[^，。,.!?！？:：\d]{2,24}(?:局|厅|委|办|办公室|中心|政府|科|处|室|所|站|队|院|大队|街道|镇)",
     r"\d{4}\s*(?:年|-|/|\.)\s*\d{1,2}\s*(?:月|-|/|\.)\s*\d{1,2}\s*日?",
 )
 
@@ -435,3 +477,24 @@ AUTOMATIC_LOCALPARTS = (NOREPLY_LOCALPARTS + r"|^(?:[\w.+-]*[-_.])?(?:system|sys
                         r"|mailer-daemon|auto-?reply|auto-?responder|autoresponse|robot|bot)\b")
 # Words of bulk mail: a message that offers to unsubscribe is not a reply.
 UNSUBSCRIBE = r"unsubscribe|退订|取消订阅|abbestellen|se désabonner|se desinscrire"
+
+# Machine-written notifications, as SpamAssassin's NOT_A_PERSON rule tells them ("List,
+# replier, bot, etc.": apache/spamassassin rulesrc/sandbox/khopesh/20_khop_lists.cf, the
+# __SENDER_BOT, __SUBSCRIPTION_INFO and __VACATION parts): they count only where a message
+# carries no reply evidence at all (human.reply_evidence's last resort). The sender words are
+# the ones no office's person or public mailbox goes by (not "info", "contact", "office",
+# "webmaster", nor "report", a public 举报 mailbox's name); a subject that confirms something
+# (a booking, an order, a subscription).
+NOT_A_PERSON_LOCALPARTS = r"^(?:root|nobody|daemon|bounces?|subscri\w*|respond\w*|bots?)\b"
+SUBSCRIPTION_INFO = (r"\b(?:e?newsletters?|your subscription|you(?:'re| are) subscribed"
+                     r"|opt(?:ing)?[- ]?out\b|remove (?:you|yourself) from (?:our|the|this) "
+                     r"(?:mailing )?list)")
+NOTIFICATION_SUBJECT = r"\bconfirm(?:ation|ed|ing)?\b"
+# Mail written by a program (X-Mailer / User-Agent, Message-ID): PHPMailer (__PHPMAILER_MUA,
+# rulesrc/sandbox/jhardin/20_misc_testing.cf), Microsoft CDO (__XM_MSCDO,
+# rulesrc/sandbox/fredt/99_zFVGT_FakeReply.cf), JavaMail's Message-ID (__MSGID_JAVAMAIL,
+# rulesrc/sandbox/khopesh/20_khop_experimental.cf), and the bulk senders the same rule file
+# names as known X-Mailer words (__XM_ONE_WORD_UNKNOWN: swiftmailer, sendinblue, cheetahmailer).
+SCRIPT_MAILERS = (r"^\s*(?:phpmailer|microsoft cdo\b|swift ?mailer|sendinblue|cheetahmailer"
+                  r"|libwww-perl|mime::lite)")
+SCRIPT_MESSAGE_ID = r"\.javamail\."

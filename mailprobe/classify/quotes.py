@@ -14,6 +14,11 @@ Quote shapes handled (the mailers' own output; docs/classify.md, "What Chinese m
   (possibly wrapped over two lines), Apple Mail "2025年3月1日 10:00，张三 <x@y> 写道：";
   when ">"-quoted lines follow (after at most a few lines of the person's own), only the
   attribution and the ">" lines go (bottom posting, answers between attribution and quote);
+- Outlook's separator and header block over ">" lines: only those go (an answer below them);
+- Outlook for Mac's attribution over the original indented four spaces: the indented block
+  goes, text below it is the person's;
+- an attribution that opens the text ("X writes:"): any number of the person's lines may
+  stand between it and the ">" quote (under a top answer, at most six);
 - lines starting with ">" anywhere, also escaped as "&gt;" (a plain part made from HTML, as
   QQ Mail/Foxmail send it: HTML 4.01 section 5.3.2 names ``&gt;`` for ">").
 """
@@ -37,8 +42,11 @@ _SEPARATOR = re.compile(
 )
 _HEADER_START = re.compile(
     r"^\**(?:发件人|寄件者|发信人|from|von|de|van|da|från|fra|od|mittente)\**\s*[:：]", re.I)
+# NetEase's enterprise webmail (HMail) labels its quote header "发送日期" and "抄送人"
+# (tests/corpus/f2fs-list-replies/hmail-webmail-bottom-reply.eml): date and copy labels take
+# an optional 发送/发件 before and 人 after, as the other mailers' labels do.
 _HEADER_NEXT = re.compile(
-    r"^\**(?:发送时间|发件时间|时间|日期|寄件日期|收件人|抄送|主题|sent|date|to|cc|subject"
+    r"^\**(?:(?:发送|发件|寄件)?(?:时间|日期)|收件人|抄送人?|主题|sent|date|to|cc|subject"
     r"|gesendet|datum|an|betreff|envoyé|date|à|objet|enviado|fecha|para|asunto|verzonden|aan"
     r"|onderwerp|inviato|data|a|oggetto|skickat|till|ämne|sendt|til|emne|wysłano|temat)"
     r"\**\s*[:：]",
@@ -87,9 +95,7 @@ def _split(text: str) -> Split:
     quoted = [] if cut is None else lines[cut:]
     new_lines: list[str] = []
     for index, line in enumerate(kept):
-        if index in drop:
-            continue
-        if line.lstrip().startswith(">"):
+        if index in drop or line.lstrip().startswith(">"):
             quoted.append(line)
             marker = marker or ">"
             continue
@@ -109,6 +115,13 @@ def _find_cut(lines: list[str]) -> tuple[int | None, str, set[int]]:
             drop.add(i)  # Zimbra: "----- Original Message -----", then "> " lines
             marker = marker or line
             continue
+        if _SEPARATOR.match(line) and _opens_text(lines, i, drop) and _header_block_at(
+                lines, i + 1) and _quoted_lines_follow(lines, _header_block_end(lines, i + 1)):
+            # Outlook's separator and header block over a ">" quote, the answer below it (only
+            # when they open the text: under a top answer, the original may be a bottom reply)
+            drop.update(range(i, _header_block_end(lines, i + 1)))
+            marker = marker or line
+            continue
         if _SEPARATOR.match(line) or _FORWARD_START.match(line):
             return i, line, drop
         if _UNDERSCORES.match(line) and _header_block_at(lines, i + 1):
@@ -124,7 +137,13 @@ def _find_cut(lines: list[str]) -> tuple[int | None, str, set[int]]:
             start = i
             if not _ATTRIBUTION_START.match(line) and i > 0 and _wrapped_start(lines[i - 1]):
                 start = i - 1
-            if _quoted_lines_follow(lines, i + 1, text_before=_TEXT_ABOVE_QUOTE):
+            indented_end = _indented_block_end(lines, i + 1)
+            if indented_end is not None:  # Outlook for Mac: the original indented below it
+                drop.update(range(start, indented_end))
+                marker = marker or line
+                continue
+            if _quoted_lines_follow(lines, i + 1, text_before=_text_allowed_above(
+                    lines, start, drop)):
                 drop.update(range(start, i + 1))
                 marker = marker or line
                 continue
@@ -170,6 +189,40 @@ def _header_block_end(lines: list[str], i: int) -> int:
 # wrote:", then "I'll resend this with v3.", then "> the quote"): mutt and Gmail users answering
 # above the quote but below the attribution. A longer unquoted run is the original itself.
 _TEXT_ABOVE_QUOTE = 6
+
+
+def _opens_text(lines: list[str], start: int, drop: set[int]) -> bool:
+    """Whether nothing of the person's stands above line ``start`` (quotes aside)."""
+    return not any(lines[j].strip() and not lines[j].lstrip().startswith(">")
+                   for j in range(start) if j not in drop)
+
+
+def _text_allowed_above(lines: list[str], start: int, drop: set[int]) -> int:
+    """How many lines of the person's own may stand between an attribution and its ">" quote:
+    a few under a top answer, any number when the attribution opens the text ("X writes:",
+    then the answer, then the quote: nothing else there can be the person's)."""
+    return len(lines) if _opens_text(lines, start, drop) else _TEXT_ABOVE_QUOTE
+
+
+# Outlook for Mac quotes in plain text by indenting the original four spaces under its
+# attribution ("On 2.7.2020, 0.41, "Tulio" <t@x> wrote:", then "    Hi Tommi,"), nested ">"
+# quotes indented the same way (linuxppc-users and io-uring list replies sent with
+# Microsoft-MacOutlook/16, 2020 and 2022).
+_INDENT = re.compile(r"^(?: {4}|\t)")
+
+
+def _indented_block_end(lines: list[str], i: int) -> int | None:
+    """The index after an indented quote block that starts at the first non-blank line from
+    ``i`` and runs (blank lines included) to the next line that is not indented; None when
+    the next line is not indented or nothing follows the block."""
+    j = i
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    if j == len(lines) or not _INDENT.match(lines[j]):
+        return None
+    while j < len(lines) and (not lines[j].strip() or _INDENT.match(lines[j])):
+        j += 1
+    return j if j < len(lines) else None
 
 
 def _quoted_lines_follow(lines: list[str], i: int, *, text_before: int = 0) -> bool:

@@ -7,8 +7,9 @@ keeps the bytes as surrogate escapes; they are decoded as UTF-8, else GB18030, a
 words after that.
 
 ``Mail.body`` (message.py) joins every text part, so a multipart/alternative reply reads twice
-and HTML blockquotes lose their quote marks. ``body_text`` takes one text (plain, else HTML)
-and turns ``<blockquote>`` into "> " lines so quotes.py can remove the quoted probe.
+and HTML blockquotes lose their quote marks. ``body_text`` takes one text (plain, else HTML;
+in a multipart/mixed whose first text is HTML, that HTML and then the plain part after it) and
+turns ``<blockquote>`` into "> " lines so quotes.py can remove the quoted probe.
 """
 
 from __future__ import annotations
@@ -59,6 +60,10 @@ def body_text(msg: Message) -> str:
     Attachments and enclosed messages (message/rfc822, delivery reports) are not read.
     """
     plain, html = _first_texts(msg)
+    if html is not None and plain is not None and _html_leads_a_sequence(msg):
+        # multipart/mixed parts are read in turn (RFC 2046 5.1.3): an HTML letter with a
+        # plain part after it (a list's footer) is the letter, then the footer
+        return _normalise(html_to_text(html) + "\n\n" + plain)
     if plain is not None and plain.strip():
         return _normalise(plain)
     if html is not None:
@@ -113,6 +118,24 @@ def _first_texts(msg: Message) -> tuple[str | None, str | None]:
         elif ctype == "text/html" and html is None:
             html = _leaf_text(part)
     return plain, html
+
+
+def _html_leads_a_sequence(msg: Message) -> bool:
+    """Whether the first inline text leaf is HTML and sits in a multipart/mixed (parts in
+    sequence), not in a multipart/alternative (where the plain version stands for it)."""
+    if msg.get_content_type() != "multipart/mixed":
+        return False
+    payload = msg.get_payload()
+    for part in payload if isinstance(payload, list) else []:
+        if not isinstance(part, Message) or "attachment" in str(
+                part.get("Content-Disposition", "")).lower():
+            continue
+        ctype = part.get_content_type()
+        if ctype in ("text/plain", "text/html"):
+            return ctype == "text/html"
+        if part.is_multipart():
+            return False
+    return False
 
 
 def _leaf_text(part: Message) -> str:

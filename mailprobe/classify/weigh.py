@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from mailprobe.classify import rules
+from mailprobe.classify.autoreply import reply_split
 from mailprobe.classify.message import Mail
 from mailprobe.model import Kind, Verdict
 
@@ -153,6 +154,29 @@ def weigh(msg: Mail, verdict: Verdict, replies: Sequence[Detector]) -> Verdict:
         reply = detect(msg)
         if reply is not None:
             return reply
-    return replace(verdict, kind=Kind.UNKNOWN, candidates=(verdict.kind.value,),
+    return replace(verdict, kind=Kind.UNKNOWN, candidates=_candidates(msg, verdict),
                    evidence=f"{verdict.detector}: failure words without a delivery structure "
                             "or a daemon sender")
+
+
+def _candidates(msg: Mail, verdict: Verdict) -> tuple[str, ...]:
+    """What an unclaimed failure-worded message may be, likeliest first: a message that
+    answers one (a thread header, a "Re:"/"回复：" subject, a quote header) from a personal
+    sender is a person's reply whose words about a failure are quoted or discussed, so the
+    reviewer sees ``human_reply`` first."""
+    if reply_evidence(msg):
+        return (Kind.HUMAN_REPLY.value, verdict.kind.value)
+    return (verdict.kind.value,)
+
+
+def reply_evidence(msg: Mail) -> str:
+    """What shows ``msg`` answers a message from a person ("" when nothing or a daemon sent
+    it): a thread header, a reply or forward subject prefix, or a quote header in the text."""
+    if daemon_sender(msg):
+        return ""
+    for name in REPLY_MARKERS:
+        if name in msg.header_names:
+            return name
+    if PERSON_PREFIX.match(msg.subject):
+        return "Subject"
+    return "quote" if reply_split(msg).marker else ""

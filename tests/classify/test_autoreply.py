@@ -214,6 +214,22 @@ BODY_CASES = [
      "In dringenden Fällen wenden Sie sich bitte an"),
     ("Ihre E-Mail wird nicht weitergeleitet.", "Ihre E-Mail wird nicht weitergeleitet"),
     ("Der Antrag ist am Montag wieder im Umlauf.", None),
+    # Chinese absence notes: the note alone is automatic; an answer that mentions leave is not
+    ("您好，我正在休假，邮件将延迟回复。如有急事请拨打0571-88886666。\n张三", "我正在休假"),
+    ("您好！我于3月1日至3月8日休假期间不便查看邮件，回来后回复您。", "我于3月1日至3月8日休假"),
+    ("我目前出差，返回后处理您的邮件。谢谢！", "我目前出差"),
+    ("您好，我不在办公室，将于3月9日返回。紧急事务请联系李四（li.si@example.gov.cn）。",
+     "我不在办公室"),
+    ("出差期间邮件将延迟回复，给您带来不便，敬请谅解。", "出差期间"),
+    ("您好，休假期间的工资按出勤计算，需提供请假单和单位证明。", None),
+    ("我正在休假，简单回答：居住证需本人携带身份证原件到社区服务中心办理。", None),
+    ("这不是我在出差，是系统维护，明天恢复办理。", None),
+    ("您好，本信箱管理员休假中，3月10日起恢复处理。", "休假中"),
+    ("您好，本人正在休假，將於3月10日回覆。", "本人正在休假"),
+    ("王喆休假中（3月3日至3月7日），请联系同事王堃。", "休假中"),
+    ("出差中的差旅费报销需要发票原件和审批单，到财务科办理。", None),
+    ("我在出差，紧急情况下居住证可以先网上预约，材料是身份证和租房合同，到社区服务中心窗口办理。",
+     None),
 ]  # fmt: skip
 
 
@@ -352,3 +368,26 @@ def test_challenge_response_markers_give_the_challenge_subkind(headers: str, evi
 def test_responders_own_subjects_are_automatic(subject: str) -> None:
     verdict = autoreply.detect(mail(f"From: a@example.org\nSubject: {subject}\n\nHello.\n"))
     assert verdict is not None and verdict.evidence.startswith("Subject:")
+
+
+def test_chinese_absence_note_under_re_without_automatic_headers_is_out_of_office() -> None:
+    msg = mail("From: zhang.san@example.gov.cn\nSubject: Re: 咨询\nIn-Reply-To: <a@b>\n"
+               "Content-Type: text/plain; charset=utf-8\n\n"
+               "您好，我正在休假，邮件将延迟回复。如有急事请拨打0571-88886666。\n张三\n")
+    found = autoreply.detect(msg)
+    assert found is not None and found.subkind == "out_of_office"
+
+
+def test_chinese_absence_typed_above_a_quote_is_not_automatic() -> None:
+    msg = mail("From: zhang.san@example.gov.cn\nSubject: Re: 咨询\nIn-Reply-To: <a@b>\n"
+               "Content-Type: text/plain; charset=utf-8\n\n我在出差，回来后回复您。\n\n"
+               "在 2025-03-01 10:12:33，\"李华\" <li@example.org> 写道：\n> 请问怎么办理？\n")
+    assert autoreply.detect(msg) is None
+
+
+def test_mail139_receipt_signed_by_its_responder_is_automatic_under_re() -> None:
+    msg = mail("From: 13800000000@139.com\nSubject: Re: 咨询\nIn-Reply-To: <a@b>\n"
+               "Content-Type: text/plain; charset=utf-8\n\n"
+               "您的来信已收到，我会尽快回信。\n【来自139邮箱的自动回复】\n")
+    found = autoreply.detect(msg)
+    assert found is not None and found.subkind == "acknowledgement"

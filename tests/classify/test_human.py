@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mailprobe.classify import human, quotes
+from mailprobe.classify import human, quotes, textparts
 from mailprobe.classify.message import Mail, parse_message
 from mailprobe.model import Kind, RefKind
 
@@ -134,6 +134,34 @@ def test_bulk_mail_without_reply_marker_is_left_unknown(headers: str) -> None:
     assert human.detect(mail(f"From: a@x.cn\n{headers}\nSubject: 资讯\n\n本周要闻。\n")) is None
 
 
+@pytest.mark.parametrize(("head", "body"), [
+    ("From: virusupdates@x.cn\nReturn-Path: <root@x.cn>\nSubject: update report",
+     "Downloaded version 4.28; the scanner was restarted."),
+    ("From: bookings@hotel.example\nX-Mailer: Microsoft CDO for Windows 2000\n"
+     "Subject: Your stay", "Thank you for booking with us."),
+    ("From: shop@x.example\nSubject: Confirmation of your order", "We have your order 1234."),
+    ("From: info@museum.example\nSubject: Welcome", "To complete your subscription, click below."),
+    ("From: web@x.example\nX-Mailer: PHPMailer 6.5.0\nSubject: Notice", "Your account is ready."),
+])
+def test_machine_written_notice_without_reply_evidence_is_left_unknown(head: str,
+                                                                       body: str) -> None:
+    assert human.detect(mail(f"{head}\n\n{body}\n")) is None
+
+
+@pytest.mark.parametrize("head", [
+    "From: info@gov.example\nSubject: 开放时间",
+    "From: office@gov.example\nSubject: Opening hours",
+    "From: contact@gov.example\nX-Mailer: Foxmail 7.2\nSubject: 答复",
+])
+def test_public_mailboxes_writing_fresh_answers_stay_human(head: str) -> None:
+    assert human.detect(mail(f"{head}\n\n周末9点到20点开放。\n")) is not None
+
+
+def test_a_confirming_subject_under_a_reply_marker_is_still_a_reply() -> None:
+    msg = mail("From: a@gov.example\nIn-Reply-To: <x@y>\nSubject: Re: confirmation\n\n可以。\n")
+    assert human.detect(msg) is not None
+
+
 def test_sender_without_address_is_not_a_person() -> None:
     assert human.detect(mail("From: <>\nSubject: Re: 咨询\n\n可以办理。\n")) is None
 
@@ -147,6 +175,9 @@ QUOTE_CASES = [
     ("可以。\n----邮件原文----\n发件人：x\n问", "可以。", "----邮件原文"),
     ("可以。\n\n发件人: 王明 <w@x.cn>\n发送时间: 2025年3月1日\n主题: 问\n\n问", "可以。", "发件人"),
     ("可以。\n\n发件人： 王明\n发送时间： 2025-03-01\n收件人： z\n问", "可以。", "发件人"),
+    # NetEase HMail's labels; its quote header opens the text and the answer is below the quote
+    ("发件人：王明 <w@x.cn>\n发送日期：2025-03-01\n抄送人：z@x.cn\n主题：问\n> 问\n\n可以。",
+     "可以。", "发件人"),
     ("Yes.\n________________________________\nFrom: W\nSent: Sat\nTo: z\n\nQ", "Yes.", "From:"),
     ("Yes.\n\nFrom: W <w@x.cn>\nSent: Saturday\nTo: z\nSubject: q\n\nQ", "Yes.", "From"),
     ("可以。\n\n在 2025-03-01 10:12:33，\"王明\" <w@x.cn> 写道：\n问", "可以。", "在 2025"),
@@ -168,6 +199,20 @@ QUOTE_CASES = [
     # a sentence ending in "wrote:" is the person's own, not an attribution
     ("Well, in v4 I wrote:\nreturn true;\nThat resolves it.",
      "Well, in v4 I wrote:\nreturn true;\nThat resolves it.", ""),
+    # Outlook's separator and headers over a ">" quote that open the text: the answer is below
+    ("-----Original Message-----\nFrom: W <w@x.cn>\nSent: Sat\nTo: z\nSubject: q\n\n> Q\n\n"
+     "Yes, online.", "Yes, online.", "-----Original"),
+    # under a top answer the original below the separator may be a bottom reply: all quoted
+    ("Thanks.\n\n-----Original Message-----\nFrom: W <w@x.cn>\nSent: Sat\nTo: z\n"
+     "Subject: q\n\n> Q\n\nTheir answer.", "Thanks.", "-----Original"),
+    # "X writes:" opening the text, a long answer, then the quote
+    ("W <w@x.cn> writes:\n\n" + "my answer line\n" * 8 + "\n> Q",
+     "my answer line\n" * 7 + "my answer line", "W <w@x.cn> writes:"),
+    # Outlook for Mac: the original indented under the attribution, the answer below it or above
+    ("On 3/1/25, 10:12 AM, \"W\" <w@x.cn> wrote:\n\n    Q one\n    Q two\n\nYes, online.",
+     "Yes, online.", "On 3/1/25"),
+    ("Yes.\n\n\ufeffOn 2.7.2020, 0.41, \"W\" <w@x.cn> wrote:\n\n    Hi,\n\n    \"Z\" <z@x> writes:"
+     "\n\n    > old\n\n    Their text.\n", "Yes.", "\ufeffOn 2.7.2020"),
     ("", "", ""),
 ]  # fmt: skip
 
@@ -194,6 +239,16 @@ SUBSTANCE_CASES = [
     ("需要身份证和租房合同，请到派出所窗口办理。", True, "answer text"),
     ("每年可提取一次，需提供租赁合同和身份证。如有疑问请电话咨询12329。", True, "answer text"),
     ("The library is open 9-20 on weekends; the card is free.", True, "answer text"),
+    # an answer line that ends in a place is not a unit's signature line
+    ("可以在网上办", True, "answer text"),
+    ("您好\n可以到户籍所在地派出所\n张三", True, "answer text"),
+    ("请到二楼302室", True, "answer text"),
+    ("地址：市民中心3楼办", True, "answer text"),
+    ("您好：\n市民中心二楼社保科", True, "answer text"),
+    # a signature block below an acknowledgement is still a signature
+    ("收到，谢谢！\n王军\n市民政局社会救助科\n电话：0571-88886666\n2025年3月1日", False,
+     "bare acknowledgement"),
+    ("已收到。\n行政许可科\n应急管理局办公室", False, "bare acknowledgement"),
 ]  # fmt: skip
 
 
@@ -231,3 +286,18 @@ def test_outlook_read_receipt_is_not_a_human_reply() -> None:
 def test_a_reply_about_reading_is_still_a_reply() -> None:
     msg = mail("From: w@x.gov.cn\nSubject: Re: Reading room hours\n\nOpen 9 to 5.\n")
     assert human.detect(msg) is not None
+
+
+def test_html_letter_before_a_plain_list_footer_is_read_as_the_letter() -> None:
+    raw = ("From: a@gov.example\nSubject: Opening hours\nMIME-Version: 1.0\n"
+           "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/html\n\n"
+           "<p>The office opens at nine on weekdays.</p>\n--b\nContent-Type: text/plain\n"
+           "Content-Disposition: inline\n\n___\nExample mailing list\n--b--\n")
+    assert textparts.body_text(mail(raw)).startswith("The office opens at nine")
+
+
+def test_plain_version_of_an_alternative_is_read_first() -> None:
+    raw = ("From: a@gov.example\nSubject: x\nMIME-Version: 1.0\n"
+           "Content-Type: multipart/alternative; boundary=b\n\n--b\nContent-Type: text/html\n\n"
+           "<p>html version</p>\n--b\nContent-Type: text/plain\n\nplain version\n--b--\n")
+    assert textparts.body_text(mail(raw)).strip() == "plain version"
