@@ -137,8 +137,8 @@ class Dovecot:
         user = MailUser(address, password)
         with self.imap(user) as client:
             for folder in folders:
-                if folder != "INBOX" and not client.folder_exists(folder):
-                    client.create_folder(folder)
+                if folder != "INBOX":
+                    _ensure_folder(client, folder)
         return user
 
     def _install_sieve(self, home: Path, script: str) -> None:
@@ -234,3 +234,15 @@ class Dovecot:
             except OSError:
                 continue
         return titles
+
+
+def _ensure_folder(client: IMAPClient, folder: str) -> None:
+    """Create ``folder`` unless it exists. Under load Dovecot has answered LIST without a
+    folder and then CREATE with [ALREADYEXISTS] for it: either way the folder is there."""
+    if client.folder_exists(folder):
+        return
+    try:
+        client.create_folder(folder)
+    except IMAPClient.Error as err:
+        if "ALREADYEXISTS" not in str(err).upper():
+            raise
