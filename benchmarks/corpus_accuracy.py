@@ -41,6 +41,7 @@ SHARED_SUBSETS = ("bsd", "not")  # dos holds CRLF copies of bsd files: counting 
 PSEUDO_STATUS = re.compile(r"[245]\.0\.9\d\d|[245]\.9\.\d{3}")  # Sisimai's invented codes
 BOUNCE_KINDS = {Kind.BOUNCE, Kind.DELAY}
 REPLY_LABELS = {"auto_reply", "human_reply"}
+DECIDABLE = REPLY_LABELS | {"bounce", "delay"}  # labels the classifier has a kind for
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,8 @@ class Tally:
     human_bounce: int = 0
     human_auto: int = 0
     other_human: int = 0  # not_a_reply (notifications, newsletters, receipts) called human
-    abstained: int = 0
+    decidable: int = 0  # files labelled a reply, bounce or delay
+    abstained: int = 0  # of those, called unknown or unparseable
     bounces: int = 0
     bounce_kind_right: int = 0
     rcpt: int = 0
@@ -170,7 +172,9 @@ RULES_MISSING = ("leave-one-source-out and one-file rules need mailprobe.classif
 def judge(item: Item, verdict: Verdict, tally: Tally) -> None:
     tally.files += 1
     got = verdict.kind
-    tally.abstained += got in (Kind.UNKNOWN, Kind.UNPARSEABLE)
+    if item.kind in DECIDABLE:  # for a notification or newsletter, unknown is the right answer
+        tally.decidable += 1
+        tally.abstained += got in (Kind.UNKNOWN, Kind.UNPARSEABLE)
     if item.kind in REPLY_LABELS:
         tally.replies += 1
         right = got.value == item.kind
@@ -252,7 +256,7 @@ def figures(t: Tally) -> dict[str, Any]:
         "human_to_bounce": t.human_bounce,
         "human_to_auto": t.human_auto,
         "other_to_human": t.other_human,
-        "abstention": pct(t.abstained, t.files),
+        "abstention": pct(t.abstained, t.decidable),
         "bounces": t.bounces,
         "bounce_kind": pct(t.bounce_kind_right, t.bounces),
         "reason": pct(t.reason_right, t.reason),
@@ -290,7 +294,8 @@ def rollups(tallies: dict[str, Tally]) -> dict[str, Tally]:
 LEGEND = (
     "\nkind% = auto-vs-human kind right on auto/human replies (unknown is wrong); h>b, h>a = "
     "human replies called bounce/delay, auto-reply; o>h = not_a_reply (newsletters, "
-    "notifications, receipts) called human; abst% = unknown or unparseable among all files; "
+    "notifications, receipts) called human; abst% = unknown or unparseable among files labelled a "
+    "reply, bounce or delay (for a not_a_reply file unknown is right); "
     "reason/hard/rcpt/status on bounce and delay recipients.")
 
 
