@@ -40,7 +40,7 @@ _STRONG = [re.compile(p, _FLAGS) for p in P.AUTO_BODY_STRONG + P.AUTO_BODY_CHALL
 _CHALLENGE = re.compile("|".join(P.AUTO_BODY_CHALLENGE + P.CHALLENGE_SUBJECTS), _FLAGS)
 _CHALLENGE_HEADERS = tuple(name.lower() for name in P.CHALLENGE_FLAG_HEADERS)
 _ABSENCE = [re.compile(p, _FLAGS) for p in P.AUTO_BODY_ABSENCE]
-_NEGATION = re.compile(rf"(?:{'|'.join(P.NEGATIONS)})\s*$", _FLAGS)
+_NEGATION = re.compile(rf"(?:{'|'.join(P.NEGATIONS + P.MENTIONED_AFTER)})\s*$", _FLAGS)
 _RECEIPT = re.compile("|".join(P.ACK_RECEIPT), _FLAGS)
 _PROMISE = re.compile("|".join(P.ACK_PROMISE), _FLAGS)
 _ACK_NUMBER = re.compile("|".join(P.ACK_NUMBER), _FLAGS)
@@ -114,7 +114,7 @@ def find_evidence(msg: Message, split: Split) -> Evidence | None:
     if found and found.text.startswith("X-MS-Exchange-Inbox-Rules-Loop") and (
             _LETTER.search(split.new) or split.quoted and len(split.new) > 40):
         found = None  # Outlook and ticket systems also set it on what a person wrote
-    if found or (found := _allowed(_subject_evidence(msg))):
+    if found or (found := _allowed(_subject_evidence(msg, split))):
         return found
     found = body_evidence(split.new, is_quoting=bool(split.quoted)) or _subject_receipt(msg, split)
     if found and _footer_of_an_answer(msg, split, found) and rules.fire("auto:footer-of-answer"):
@@ -342,10 +342,16 @@ def _exchange_inbox_rule(msg: Message) -> Evidence | None:
     return None
 
 
-def _subject_evidence(msg: Message) -> Evidence | None:
+def _subject_evidence(msg: Message, split: Split) -> Evidence | None:
+    """An auto-reply subject ("Automatic reply: ...", "Auto: ...", "[自动回复]"). Responders put
+    their word before the original's subject (RFC 3834's "Auto:", Outlook's "Automatic reply:"),
+    so behind a reply prefix ("RE: Automatic reply: ...") the word names the message being
+    answered: a person replying to an auto-reply, quoting it, as responders do not."""
     subject = header_str(msg, "Subject")
     match = _SUBJECT_START.search(subject) or _SUBJECT_BRACKETED.search(subject)
     if match is None:
+        return None
+    if split.quoted and _REPLY_PREFIX.match(subject[: match.start(1)]):
         return None
     word = match.group(1)
     return Evidence(f"Subject: {word}", bool(_OOO_SUBJECT_WORD.search(word)))

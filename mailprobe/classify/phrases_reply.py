@@ -231,6 +231,10 @@ ABSENCE_NOTE_MAX_LEFTOVER = 8
 
 # Negations that void a strong phrase right after them ("这不是自动回复").
 NEGATIONS: tuple[str, ...] = (r"不是", r"并非", r"并不是", r"非", r"not ", r"isn't ", r"is not ")
+# Words that make a strong phrase the object of receiving, a mention of an earlier message:
+# "之前您可能收到了系统自动回复，现正式答复：…" is a clerk's answer about the auto-reply, while
+# the responder's own sentence names itself ("此为系统自动回复"). Read like the negations.
+MENTIONED_AFTER: tuple[str, ...] = (r"收到(?:了|过)?(?:的|一封|一条)?", r"received (?:an?|the) ")
 
 # An acknowledgement body: a receipt phrase plus a promise or an acceptance number, and no
 # answer. "您的来信已收到，我们将在3个工作日内回复" / 139 mail "您的来信已收到，我会尽快回信。"

@@ -1,0 +1,56 @@
+"""Replies that name an auto-reply without being one: the subject or the text refers to an
+earlier automatic message, and a person's answer follows (generated messages)."""
+
+from __future__ import annotations
+
+from mailprobe.classify import classify
+from mailprobe.model import Kind
+
+QUOTE = (
+    "\n\nFrom: Jane Citizen <jane@example.org>\nSent: 28 February 2026 09:12\n"
+    "To: FOI <foi@council.example>\nSubject: Freedom of Information request\n\n"
+    "> Please provide the number of resident parking permits issued in 2025.\n"
+)
+
+
+def message(subject: str, body: str, extra: str = "") -> bytes:
+    head = (
+        "From: Liz Cole <liz.cole@council.example>\nTo: jane@example.org\n"
+        f"Subject: {subject}\nIn-Reply-To: <req1@example.org>\n{extra}"
+        "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+        "Content-Transfer-Encoding: 8bit\n\n"
+    )
+    return (head + body).encode("utf-8")
+
+
+def test_reply_to_an_outlook_automatic_reply_is_human() -> None:
+    raw = message("RE: Automatic reply: Freedom of Information request",
+                  "Dear Jane,\n\nSorry - the automatic reply you got from my colleague is out of "
+                  "date. I'm handling your request and will reply by 20 March.\n\nLiz" + QUOTE)
+    assert classify(raw).kind is Kind.HUMAN_REPLY
+
+
+def test_auto_reply_subject_after_reply_prefix_without_quote_stays_automatic() -> None:
+    raw = message("Re: Auto: Freedom of Information request",
+                  "I am away until 9 March and will reply when I return.")
+    verdict = classify(raw)
+    assert verdict.kind is Kind.AUTO_REPLY
+    assert verdict.evidence == "Subject: Auto"
+
+
+def test_outlook_automatic_reply_subject_stays_automatic() -> None:
+    raw = message("Automatic reply: Freedom of Information request",
+                  "I am out of the office until Monday 9 March.")
+    assert classify(raw).kind is Kind.AUTO_REPLY
+
+
+def test_answer_that_mentions_an_earlier_system_auto_reply_is_human() -> None:
+    raw = message("Re: 咨询学校入学材料",
+                  "您好，之前您可能收到了系统自动回复，现正式答复：入学需户口簿、房产证明和"
+                  "预防接种证。请以后发到本邮箱。")
+    assert classify(raw).kind is Kind.HUMAN_REPLY
+
+
+def test_responder_naming_itself_a_system_auto_reply_stays_automatic() -> None:
+    raw = message("Re: 咨询学校入学材料", "您好，您的邮件已收到，此为系统自动回复。")
+    assert classify(raw).kind is Kind.AUTO_REPLY
