@@ -118,7 +118,9 @@ AUTO_BODY_STRONG: tuple[str, ...] = (
     r"your (?:request|enquiry|inquiry|query|case|ticket|e-?mail|message) (?:has been|was) "
     r"(?:received|logged|registered|created)[^.]{0,80}(?:reference|ticket|case|number|#)",
     # German: automatic message, receipt
-    r"diese (?:e-?mail|nachricht) wurde automatisch (?:erstellt|generiert|versendet|verschickt)",
+    # "versandt" is the other participle of "versenden" (as "versendet")
+    r"diese (?:e-?mail|nachricht) wurde automatisch (?:erstellt|generiert|versendet|versandt"
+    r"|verschickt)",
     r"dies ist eine automatisch(?:e|erzeugte|generierte)",
     r"(?:ihre|deine) (?:e-?mail|nachricht|anfrage) (?:ist|wurde) (?:bei uns )?"
     r"(?:eingegangen|empfangen|erhalten)",
@@ -245,7 +247,7 @@ ACK_RECEIPT: tuple[str, ...] = (
     r"(?:已|已经)(?:收到|收悉|受理)(?:了)?(?:您|你)的(?:来信|邮件|信件|留言|咨询|来函)",
     r"来信收悉",
     r"(?:已|已经)成功提交",
-    r"(?:we|i) have received your (?:e-?mail|message|enquiry|inquiry|letter)",
+    r"(?:we|i) have received your (?:e-?mail|message|enquiry|inquiry|letter|request)",
     r"thank(?:s| you)(?: so much| very much)? for (?:getting in touch|contacting"
     r"|your (?:e-?mail|message|request|enquiry|inquiry|submission))",
     # Italian, French, Spanish receipts ("abbiamo ricevuto la vostra segnalazione")
@@ -279,7 +281,8 @@ ACK_PROMISE: tuple[str, ...] = (
     r"dans les (?:plus )?brefs délais", r"lo antes posible|a la brevedad",
     r"(?:aktenzeichen|vorgangsnummer|ticketnummer)",
     r"reference (?:number|no\.?)",
-    r"ticket (?:number|no\.?|#)",
+    # a help desk's own field for the number it issued ("Ticket ID: #8812")
+    r"ticket (?:number|no\.?|#|id\b)",
 )
 # Acceptance numbers decide with a receipt phrase even without a promise.
 # (12345 hotlines issue a 工单编号 for what they accept.)

@@ -1,5 +1,6 @@
-"""Replies that name an auto-reply without being one: the subject or the text refers to an
-earlier automatic message, and a person's answer follows (generated messages)."""
+"""Edges between a person's reply and an automatic one (generated messages): replies that name
+an earlier auto-reply in the subject or the text, and receipts worded as help desks and German
+authorities word them."""
 
 from __future__ import annotations
 
@@ -53,4 +54,35 @@ def test_answer_that_mentions_an_earlier_system_auto_reply_is_human() -> None:
 
 def test_responder_naming_itself_a_system_auto_reply_stays_automatic() -> None:
     raw = message("Re: 咨询学校入学材料", "您好，您的邮件已收到，此为系统自动回复。")
+    assert classify(raw).kind is Kind.AUTO_REPLY
+
+
+def fresh(sender: str, subject: str, body: str) -> bytes:
+    return (f"From: {sender}\nTo: jane@example.org\nSubject: {subject}\nMIME-Version: 1.0\n"
+            "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
+            + body).encode("utf-8")
+
+
+def test_help_desk_receipt_of_a_request_with_ticket_id_is_automatic() -> None:
+    raw = fresh("Customer Services <help@desk.example>", "Ticket Received - FOI request",
+                "Dear Jane,\n\nWe would like to acknowledge that we have received your request "
+                "and a ticket has been created. A support representative will be reviewing your "
+                "request and will send you a personal response.\n\nTicket ID: #8812\n")
+    verdict = classify(raw)
+    assert verdict.kind is Kind.AUTO_REPLY
+    assert verdict.subkind == "acknowledgement"
+
+
+def test_clerk_typing_a_receipt_of_a_request_in_a_reply_is_human() -> None:
+    raw = message("RE: Freedom of Information request",
+                  "Dear Jane,\n\nWe have received your request and will respond within 20 "
+                  "working days.\n\nLiz")
+    assert classify(raw).kind is Kind.HUMAN_REPLY
+
+
+def test_german_receipt_sent_automatically_is_automatic() -> None:
+    raw = fresh("no-reply@stadt.example", "Eingangsbestätigung Ihres Antrags (Az. 12-3456/26)",
+                "Guten Tag,\n\nIhr Antrag ist am 02.03.2026 bei uns eingegangen und wurde unter "
+                "dem Aktenzeichen 12-3456/26 erfasst.\n\nDiese Nachricht wurde automatisch "
+                "versandt.")
     assert classify(raw).kind is Kind.AUTO_REPLY
