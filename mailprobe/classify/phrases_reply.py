@@ -139,6 +139,9 @@ AUTO_BODY_CHALLENGE: tuple[str, ...] = (
     r"protect(?:ing)? (?:myself|me|my inbox) (?:from|against) (?:junk|spam|unsolicited)",
     r"(?:click|follow|visit) the link below to (?:verify|confirm|complete|be added)",
     r"(?:will be|is) delivered (?:once|after|as soon as) you (?:verify|confirm)",
+    # EarthLink spamBlocker's fixed challenge text opens "I apologize for this automatic reply
+    # to your email." (filtered as such by dreamwidth/dreamwidth cgi-bin/DW/Task/IncomingEmail.pm)
+    r"apologi[sz]e for this automatic reply",
 )
 CHALLENGE_FLAG_HEADERS: tuple[str, ...] = (
     "X-Boxtrapper", "X-Bluebottle-Request", "X-Spamarrest-noauth", "X-AskVersion",
@@ -328,6 +331,10 @@ ANSWER_GIVEN: tuple[str, ...] = (
     # a finding that opens the answer ("经核实，我局窗口工作日…"; ANSWER_MARKERS has the words)
     r"经(?:核实|核查|查实|研究|调查)\s*[，,:：]",
     r"here is (?:the|our) (?:answer|reply|response) to your",
+    # the English form of "答复如下": "Our response is as follows:", "please find our response
+    # below" (a case system's letter carrying an officer's answer)
+    r"(?:answer|reply|response) (?:is|are) as follows",
+    r"(?:please )?find (?:our|my|the (?:council|department)'s) (?:answer|reply|response) below",
     r"in (?:answer|response|reply) to your (?:question|enquiry|inquiry|request)[^.\n]{0,40}[,:]",
 )
 

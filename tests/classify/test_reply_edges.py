@@ -86,3 +86,32 @@ def test_german_receipt_sent_automatically_is_automatic() -> None:
                 "dem Aktenzeichen 12-3456/26 erfasst.\n\nDiese Nachricht wurde automatisch "
                 "versandt.")
     assert classify(raw).kind is Kind.AUTO_REPLY
+
+
+def test_case_system_letter_with_an_answer_as_follows_is_human() -> None:
+    raw = fresh("Council FOI <noreply@casework.example>", "Your request FOI-12345 - response",
+                "Dear Jane Citizen,\n\nThank you for your request. Our response is as follows.\n\n"
+                "1. In 2025 the council issued 4,212 resident parking permits.\n"
+                "2. The council received 312,000 pounds in permit fees.\n\nYours sincerely\n"
+                "Information Governance Team\n\nPlease do not reply to this email.")
+    raw = raw.replace(b"MIME-Version", b"Auto-Submitted: auto-generated\nMIME-Version", 1)
+    assert classify(raw).kind is Kind.HUMAN_REPLY
+
+
+def test_case_system_receipt_that_promises_a_response_stays_automatic() -> None:
+    raw = fresh("Council FOI <noreply@casework.example>", "Request received FOI-12345",
+                "Thank you for your request. We aim to respond within 20 working days.\n\n"
+                "Please do not reply to this email.")
+    assert classify(raw).kind is Kind.AUTO_REPLY
+
+
+def test_earthlink_style_challenge_is_an_automatic_challenge() -> None:
+    raw = message("Re: Freedom of Information request",
+                  "I apologize for this automatic reply to your email.\n\nTo control spam, I "
+                  "now allow incoming messages only from senders I have approved beforehand.\n\n"
+                  "If you would like to be added to my list of approved senders, please fill "
+                  "out the short request form (see link below). Once I approve you, I will "
+                  "receive your original message in my inbox.\n\nhttps://spam.example/a?c=XYZ")
+    verdict = classify(raw)
+    assert verdict.kind is Kind.AUTO_REPLY
+    assert verdict.subkind == "challenge"
