@@ -406,12 +406,18 @@ def chinese_absence_note(text: str) -> str:
 
 
 def _first_phrase(patterns: list[re.Pattern[str]], text: str) -> str:
-    """The first match of ``patterns`` in ``text`` not negated right before it ("" if none)."""
+    """The first match of ``patterns`` in ``text`` not negated right before it, nor opened by a
+    quotation mark (a person citing what an earlier message said: 'a message saying "this is
+    an automated response"'; a responder states it, it does not cite it) ("" if none)."""
     for pattern in patterns:
         for match in pattern.finditer(text):
-            if not _NEGATION.search(text[max(0, match.start() - 8) : match.start()]):
+            before = text[max(0, match.start() - 8) : match.start()]
+            if not _NEGATION.search(before) and not _OPENING_QUOTE.search(before):
                 return match.group(0)
     return ""
+
+
+_OPENING_QUOTE = re.compile(r"[\"“„«‘「『]\s*$")
 
 
 def _subkind(found: Evidence, body: str) -> str:

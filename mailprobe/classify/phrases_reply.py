@@ -122,8 +122,7 @@ AUTO_BODY_STRONG: tuple[str, ...] = (
     r"diese (?:e-?mail|nachricht) wurde automatisch (?:erstellt|generiert|versendet|versandt"
     r"|verschickt)",
     r"dies ist eine automatisch(?:e|erzeugte|generierte)",
-    r"(?:ihre|deine) (?:e-?mail|nachricht|anfrage) (?:ist|wurde) (?:bei uns )?"
-    r"(?:eingegangen|empfangen|erhalten)",
+    # (the receipt "Ihre Anfrage ist bei uns eingegangen" is ACK_RECEIPT's: a clerk types it too)
 )
 
 # Challenge-response systems: the sender must prove to be a person before the mail is delivered.

@@ -115,3 +115,31 @@ def test_earthlink_style_challenge_is_an_automatic_challenge() -> None:
     verdict = classify(raw)
     assert verdict.kind is Kind.AUTO_REPLY
     assert verdict.subkind == "challenge"
+
+
+def test_german_clerk_typing_a_receipt_above_an_answer_is_human() -> None:
+    raw = message("AW: Antrag nach dem IFG - Parkausweise",
+                  "Sehr geehrte Frau Bürger,\n\nvielen Dank, Ihre Anfrage ist bei uns eingegangen."
+                  " Zu Ihrer Frage: Im Jahr 2025 wurden 3.118 Bewohnerparkausweise ausgestellt."
+                  "\n\nMit freundlichen Grüßen\nMaria Braun")
+    assert classify(raw).kind is Kind.HUMAN_REPLY
+
+
+def test_german_receipt_with_promise_from_a_fresh_subject_stays_automatic() -> None:
+    raw = fresh("Bürgerservice <buergerservice@landkreis.example>", "Eingangsbestätigung",
+                "Ihre Nachricht ist bei uns eingegangen. Wir werden Ihr Anliegen schnellstmöglich"
+                " bearbeiten.")
+    assert classify(raw).kind is Kind.AUTO_REPLY
+
+
+def test_person_citing_automatic_wording_in_quotation_marks_is_human() -> None:
+    raw = message("RE: Freedom of Information request",
+                  "Dear Jane,\n\nYou wrote that you got a message saying \"this is an automated "
+                  "response\" - please ignore it. The permit figure is 4,212.\n\nLiz" + QUOTE)
+    assert classify(raw).kind is Kind.HUMAN_REPLY
+
+
+def test_automatic_wording_not_in_quotation_marks_stays_automatic() -> None:
+    raw = fresh("FOI <foi@council.example>", "Freedom of Information request",
+                "This is an automated response. Your email has reached the FOI team.")
+    assert classify(raw).kind is Kind.AUTO_REPLY
