@@ -115,8 +115,6 @@ AUTO_BODY_STRONG: tuple[str, ...] = (
     r"do not reply to this (?:e-?mail|message)",
     r"this (?:mailbox|e-?mail address|inbox) is (?:not|no longer) (?:monitored|checked)",
     r"this is an? (?:automatic|automated|auto-generated) (?:reply|response|message|e-?mail)",
-    r"your (?:request|enquiry|inquiry|query|case|ticket|e-?mail|message) (?:has been|was) "
-    r"(?:received|logged|registered|created)[^.]{0,80}(?:reference|ticket|case|number|#)",
     # German: automatic message, receipt
     # "versandt" is the other participle of "versenden" (as "versendet")
     r"diese (?:e-?mail|nachricht) wurde automatisch (?:erstellt|generiert|versendet|versandt"
@@ -256,6 +254,10 @@ ACK_RECEIPT: tuple[str, ...] = (
     r"abbiamo ricevuto (?:la vostra|la tua|il vostro|il tuo|la sua|il suo)",
     r"nous avons (?:bien )?re[çc]u votre", r"hemos recibido (?:su|tu)",
     r"your (?:e-?mail|message) has been received",
+    # a receipt under a number ("Your request has been received and logged under reference
+    # FOI-0412"): case systems send it, and officers type it in their replies too
+    r"your (?:request|enquiry|inquiry|query|case|ticket) (?:has been|was) "
+    r"(?:received|logged|registered|created)",
     r"(?:we |i )?acknowledge receipt of your",
     r"(?:this is to )?confirm (?:that )?(?:we|i) have received your",
     r"(?:vielen )?dank für ihre (?:e-?mail|nachricht|anfrage)",
@@ -283,6 +285,7 @@ ACK_PROMISE: tuple[str, ...] = (
     r"dans les (?:plus )?brefs délais", r"lo antes posible|a la brevedad",
     r"(?:aktenzeichen|vorgangsnummer|ticketnummer)",
     r"reference (?:number|no\.?)",
+    r"(?:under|with|quote) (?:the |our )?reference\b",
     # a help desk's own field for the number it issued ("Ticket ID: #8812")
     r"ticket (?:number|no\.?|#|id\b)",
 )

@@ -143,3 +143,20 @@ def test_automatic_wording_not_in_quotation_marks_stays_automatic() -> None:
     raw = fresh("FOI <foi@council.example>", "Freedom of Information request",
                 "This is an automated response. Your email has reached the FOI team.")
     assert classify(raw).kind is Kind.AUTO_REPLY
+
+
+def test_officer_typing_a_logged_reference_in_a_reply_is_human() -> None:
+    raw = message("RE: Freedom of Information request",
+                  "Dear Jane,\n\nYour request has been received and logged under reference "
+                  "FOI-2026-0412. I will come back to you with the figures next week.\n\nSam"
+                  + QUOTE)
+    assert classify(raw).kind is Kind.HUMAN_REPLY
+
+
+def test_case_system_receipt_under_a_reference_stays_automatic() -> None:
+    raw = fresh("Customer Contact Centre <contact@council.example>", "Enquiry received",
+                "Thank you for contacting us. Your enquiry has been received and logged with "
+                "reference 123456.")
+    verdict = classify(raw)
+    assert verdict.kind is Kind.AUTO_REPLY
+    assert verdict.subkind == "acknowledgement"
