@@ -258,6 +258,11 @@ ACK_RECEIPT: tuple[str, ...] = (
     # FOI-0412"): case systems send it, and officers type it in their replies too
     r"your (?:request|enquiry|inquiry|query|case|ticket) (?:has been|was) "
     r"(?:received|logged|registered|created)",
+    # osTicket's default new-ticket auto-response (osTicket/osTicket
+    # include/i18n/en_US/templates/email/ticket.autoresp.yaml): "A request for support has been
+    # created and assigned #%{ticket.number}. A representative will follow-up with you as soon
+    # as possible."
+    r"a request for support has been created",
     r"(?:we |i )?acknowledge receipt of your",
     r"(?:this is to )?confirm (?:that )?(?:we|i) have received your",
     r"(?:vielen )?dank für ihre (?:e-?mail|nachricht|anfrage)",

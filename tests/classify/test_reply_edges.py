@@ -160,3 +160,13 @@ def test_case_system_receipt_under_a_reference_stays_automatic() -> None:
     verdict = classify(raw)
     assert verdict.kind is Kind.AUTO_REPLY
     assert verdict.subkind == "acknowledgement"
+
+
+def test_osticket_new_ticket_auto_response_is_automatic() -> None:
+    raw = fresh("Helpdesk <helpdesk@council.example>", "Support Ticket Opened [#48812]",
+                "Dear Jane,\n\nA request for support has been created and assigned #48812. A "
+                "representative will follow-up with you as soon as possible. You can view this "
+                "ticket's progress online.\n\nYour Council Team")
+    verdict = classify(raw)
+    assert verdict.kind is Kind.AUTO_REPLY
+    assert verdict.subkind == "acknowledgement"
