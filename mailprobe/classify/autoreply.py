@@ -66,7 +66,8 @@ def detect(msg: Mail) -> Verdict | None:
     split = reply_split(msg)
     body = split.new
     found = find_evidence(msg, split)
-    if found is None:
+    if found is None or (_notification(msg, found, body) and rules.fire(
+            "auto:notification-is-not-a-reply")):
         return None
     return Verdict(
         kind=Kind.AUTO_REPLY,
@@ -78,6 +79,27 @@ def detect(msg: Mail) -> Verdict | None:
         subject=header_str(msg, "Subject"),
         message_id=msg.message_id,
     )
+
+
+def _notification(msg: Message, found: Evidence, body: str) -> bool:
+    """A system's notice, not a reply: only the body's wording says it was sent automatically
+    ("此邮件由系统自动发送", "This is an automated message"), it never calls itself an automatic
+    reply or response, nothing ties it to a message it answers (no thread header, no reply
+    subject) and it says nothing replies say (a receipt, a promise, an absence). RFC 3834 tells
+    the auto-generated notice from the auto-replied response; such a notice (an OA system's
+    待办 reminder, a tracker's state notice) is left to review."""
+    text = _SPACES.sub(" ", body)
+    if _rule_of(found) != "auto:wording" or _CALLS_ITSELF_A_REPLY.search(text):
+        return False
+    replies = bool(header_str(msg, "In-Reply-To") or header_str(msg, "References")
+                   or _REPLY_PREFIX.match(header_str(msg, "Subject")))
+    return not replies and not (_RECEIPT.search(text) or _PROMISE.search(text)
+                                or _OOO.search(text) or _CHALLENGE.search(text))
+
+
+_CALLS_ITSELF_A_REPLY = re.compile(
+    r"auto(?:matic|mated|-generated)?[ -]?(?:reply|response|answer)|自动(?:回复|答复|回信)"
+    r"|automatische antwort", _FLAGS)
 
 
 def reply_split(msg: Message) -> Split:
@@ -218,6 +240,7 @@ _RULE_SOURCES: dict[str, tuple[str, ...]] = {
     # the note's form as public guides and samples give it (phrases_reply.AUTO_BODY_ABSENCE_ZH)
     "auto:absence-note-zh": ("doc:zh-out-of-office-templates", "fixtures"),
     "auto:typed-acknowledgement": ("fixtures",),
+    "auto:notification-is-not-a-reply": ("doc:RFC3834",),
 }
 for _rid, _sources in _RULE_SOURCES.items():
     rules.register(_rid, _sources)

@@ -170,3 +170,23 @@ def test_osticket_new_ticket_auto_response_is_automatic() -> None:
     verdict = classify(raw)
     assert verdict.kind is Kind.AUTO_REPLY
     assert verdict.subkind == "acknowledgement"
+
+
+def test_system_notice_that_answers_nothing_is_not_an_auto_reply() -> None:
+    raw = fresh("system@oa.gov.example", "您有一条新的待办事项",
+                "您有一条新的待办事项：关于报送2026年度预算的通知。请登录OA系统查看。"
+                "此邮件由系统自动发送，请勿直接回复。")
+    verdict = classify(raw)
+    assert verdict.kind is Kind.UNKNOWN
+
+
+def test_system_worded_receipt_stays_an_auto_reply() -> None:
+    raw = fresh("system@gov.example", "来信回执",
+                "您的来信已收到，我们将在5个工作日内处理。此邮件由系统自动发送，请勿直接回复。")
+    assert classify(raw).kind is Kind.AUTO_REPLY
+
+
+def test_system_wording_in_a_threaded_message_stays_an_auto_reply() -> None:
+    raw = message("Re: Freedom of Information request",
+                  "This is an automated message. Your email has reached the FOI mailbox.")
+    assert classify(raw).kind is Kind.AUTO_REPLY
