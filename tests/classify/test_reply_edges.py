@@ -190,3 +190,14 @@ def test_system_wording_in_a_threaded_message_stays_an_auto_reply() -> None:
     raw = message("Re: Freedom of Information request",
                   "This is an automated message. Your email has reached the FOI mailbox.")
     assert classify(raw).kind is Kind.AUTO_REPLY
+
+
+def test_short_chinese_answer_with_a_do_not_reply_footer_is_human() -> None:
+    raw = message("回复：咨询学校入学",
+                  "您好，入学材料为户口簿、房产证明、预防接种证，请勿回复本邮件，有问题请拨打12345。")
+    assert classify(raw).kind is Kind.HUMAN_REPLY
+
+
+def test_chinese_do_not_reply_note_with_little_else_stays_automatic() -> None:
+    raw = message("回复：咨询学校入学", "本邮箱仅用于发送通知，请勿回复本邮件。")
+    assert classify(raw).kind is Kind.AUTO_REPLY
