@@ -98,11 +98,6 @@ def save_verdicts(session: Session, verdicts: Sequence[tuple[int, Verdict, dict[
     session.add_all(_verdict_row(pk, verdict, detail, now) for pk, verdict, detail in verdicts)
 
 
-def save_verdict(session: Session, message_pk: int, verdict: Verdict, detail: dict[str, object],
-                 now: datetime) -> None:
-    save_verdicts(session, [(message_pk, verdict, detail)], now)
-
-
 def _verdict_row(message_pk: int, verdict: Verdict, detail: dict[str, object],
                  now: datetime) -> VerdictRow:
     first = verdict.recipients[0] if verdict.recipients else None
@@ -133,11 +128,6 @@ def save_matches(session: Session, matches: Sequence[tuple[int, Match]], now: da
         row.matched_by = "staff" if match.evidence == "staff" else matched_by
         row.probe_id, row.evidence, row.updated_at = match.probe_id, match.evidence, now
         row.confidence, row.review, row.note = match.confidence, match.review, match.note
-
-
-def save_match(session: Session, message_pk: int, match: Match, now: datetime,
-               matched_by: str = "auto") -> None:
-    save_matches(session, [(message_pk, match)], now, matched_by)
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,3 @@ def address_history(session: Session) -> list[tuple[str, str, str | None, str | 
             .join(UnitRow, UnitRow.id == MailboxRow.unit_pk)
             .order_by(AddressChangeRow.changed_at, AddressChangeRow.id))
     return [tuple(r) for r in session.execute(stmt)]  # type: ignore[misc]
-
-
-def unit_exists(session: Session, unit_id: str) -> bool:
-    return session.scalar(select(UnitRow.id).where(UnitRow.unit_id == unit_id)) is not None
