@@ -26,12 +26,14 @@ from mailprobe.model import Kind, Verdict
 
 NAME = "generic"
 
-DAEMON_SENDER = re.compile(
+# Names mail systems sign bounces with (Exchange's NDRs: "System Administrator"); weigh.py
+# adds its own wider set to the same names.
+DAEMON_NAMES = (
     r"mailer-daemon|postmaster|mail delivery (?:system|subsystem|service)|mail-daemon"
     r"|maildaemon|\bmdaemon\b|mail administrator|system administrator|delivery[ -]status"
-    r"|mail\.delivery|bounce|系统退信|系统管理员",
-    re.I,
+    r"|mail\.delivery|系统退信|系统管理员"
 )
+DAEMON_SENDER = re.compile(DAEMON_NAMES + r"|bounce", re.I)
 BOUNCE_SUBJECT = re.compile(
     r"undeliver|undelivered|not (?:be )?delivered|delivery (?:status )?(?:notification|failure"
     r"|failed|report|problem)|returned mail|returning message|mail delivery failed"

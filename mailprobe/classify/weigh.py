@@ -24,6 +24,7 @@ from dataclasses import replace
 
 from mailprobe.classify import rules
 from mailprobe.classify.autoreply import reply_split
+from mailprobe.classify.generic import DAEMON_NAMES
 from mailprobe.classify.message import Mail
 from mailprobe.model import Kind, Verdict
 
@@ -32,11 +33,9 @@ from mailprobe.model import Kind, Verdict
 EXEMPT: frozenset[str] = frozenset({"ses", "arf", "suspend"})
 
 DAEMON = re.compile(
-    r"mailer-daemon|postmaster|mail delivery (?:system|subsystem|service)|mail-daemon"
-    r"|maildaemon|\bmdaemon\b|mail administrator|delivery[ -]status|mail\.delivery"
-    r"|system administrator"  # Exchange's NDR sender name (generic.DAEMON_SENDER has it too)
-    r"|mail[ _-]?(?:system|service|server|gateway)\b|smtp[ _-]?(?:mail|service|gateway)"
-    r"|<>|系统退信|系统管理员|退信",
+    DAEMON_NAMES
+    + r"|mail[ _-]?(?:system|service|server|gateway)\b|smtp[ _-]?(?:mail|service|gateway)"
+    r"|<>|退信",
     re.I,
 )
 # A bounce subject ("Returned mail", "Non-Delivery", "Undeliverable", "退信")
